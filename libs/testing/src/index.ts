@@ -1,0 +1,5 @@
+export * from './env';
+export * from './infrastructure';
+export * from './kafka';
+export * from './namespace';
+export * from './probe';

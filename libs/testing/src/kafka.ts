@@ -1,0 +1,95 @@
+import { Kafka, KafkaMessage } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+
+export interface ReadMessage {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+export async function createTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Reads a topic from the beginning with a throwaway consumer group until `until` holds for
+ * what has arrived, or fails after `timeoutMs` saying what did arrive.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  until: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${randomBytes(4).toString('hex')}` });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`readTopic(${topic}): condition not met within ${timeoutMs} ms; got ${messages.length} messages`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          messages.push(toReadMessage(partition, message));
+          if (until(messages)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Everything on a topic right now: reads up to the high watermarks taken at the call. */
+export async function readAllNow(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<ReadMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const total = offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
+  if (total === 0) return [];
+  return readTopic(kafka, topic, (messages) => messages.length >= total, timeoutMs);
+}
+
+function toReadMessage(partition: number, message: KafkaMessage): ReadMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+  return {
+    key: message.key ? message.key.toString() : null,
+    value: message.value ? message.value.toString() : null,
+    headers,
+    partition,
+    offset: message.offset,
+  };
+}
+
+/** Polls until `check` returns a value (not undefined) or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} not reached within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}

@@ -1,0 +1,112 @@
+// Command ferretdb runs an embedded FerretDB (MongoDB wire protocol on top of
+// SQLite) for Focus tests and local runs.
+//
+// It exists because `go install github.com/FerretDB/FerretDB/cmd/ferretdb`
+// builds a binary that panics at start: that command expects a
+// go:generate'd build/version/version.txt that is absent from the module zip.
+// The embeddable package only checks the version files when the main module
+// is FerretDB itself, so wrapping it in our own main package sidesteps that.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/build/version"
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+const ferretdbModule = "github.com/FerretDB/FerretDB"
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	dataDir := flag.String("data-dir", "", "directory for the SQLite database files (created if missing)")
+	debug := flag.Bool("debug", false, "log at debug level")
+	flag.Parse()
+
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	stampVersion()
+
+	if err := run(logger, *listen, *dataDir); err != nil {
+		logger.Error("ferretdb failed", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+}
+
+// stampVersion reports the real FerretDB version in buildInfo/serverStatus
+// ("ferretdbVersion"): embedded, FerretDB leaves it "unknown" because it only
+// reads its generated version files when it is the main module. The module
+// version recorded by the Go toolchain is the truth, so it can't drift from go.mod.
+func stampVersion() {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+
+	for _, dep := range bi.Deps {
+		if dep.Path == ferretdbModule {
+			version.Get().Version = dep.Version
+			return
+		}
+	}
+}
+
+func run(logger *slog.Logger, listen, dataDir string) error {
+	if dataDir == "" {
+		return fmt.Errorf("-data-dir is required")
+	}
+
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return err
+	}
+
+	// The SQLite backend refuses a directory that does not exist yet.
+	if err = os.MkdirAll(abs, 0o755); err != nil {
+		return err
+	}
+
+	// The backend wants a file: URI whose path ends with "/"; building it with
+	// net/url escapes spaces and other odd characters in the path.
+	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String()
+
+	// Cancelling ctx is how FerretDB shuts down cleanly (closing listeners and
+	// flushing SQLite), so SIGTERM from `infra down` must end up here.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	// The embedded constructor already disables telemetry; there is no Config
+	// field for it.
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: sqliteURL,
+	})
+	if err != nil {
+		return err
+	}
+
+	logger.Info("ferretdb starting", slog.String("listen", listen), slog.String("sqlite", sqliteURL))
+
+	if err = f.Run(ctx); err != nil {
+		return err
+	}
+
+	logger.Info("ferretdb stopped")
+
+	return nil
+}

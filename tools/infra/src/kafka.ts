@@ -1,0 +1,166 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HOST, InfraConfig, kafkaBrokers } from './config';
+import { InfraError, Log } from './errors';
+import { capture, findExecutable, requireExecutable, runLogged } from './processes';
+import { kafkaAnswers } from './readiness';
+import { installOnce, launch, Service } from './service';
+
+/**
+ * Apache Kafka from Maven Central (the jars of org.apache.kafka:kafka_2.13 are the broker),
+ * run as one KRaft node that is both broker and controller.
+ */
+export function kafkaService(config: InfraConfig): Service {
+  const { version, port, controllerPort } = config.kafka;
+  const projectDir = join(config.sourceDir, 'kafka');
+  const distDir = join(config.home, `kafka-${version}`);
+  const libs = join(distDir, 'libs');
+  const dataDir = join(config.home, 'data', 'kafka');
+  const logDir = join(dataDir, 'log');
+  const properties = join(dataDir, 'server.properties');
+  // Every JVM we launch gets our log4j config: without one, log4j2 warns and logs errors
+  // only. java expands the classpath wildcard itself.
+  const classpath = [`-Dlog4j2.configurationFile=${join(projectDir, 'log4j2.properties')}`, '-cp', join(libs, '*')];
+  let javaCheck: Promise<string> | undefined;
+  const java = () => (javaCheck ??= requireJava());
+
+  const service: Service = {
+    name: 'kafka',
+    version,
+    ports: [port, controllerPort],
+    url: kafkaBrokers(config),
+    dataDir,
+    logFile: join(config.home, 'kafka.log'),
+    commandMarker: properties,
+    // A cold JVM on two cores takes a while to load ~45 jars and elect itself.
+    readyTimeoutMs: 120_000,
+
+    async install(log) {
+      await java(); // Maven needs it too: fail with the JDK hint rather than a Maven error
+      await installOnce({
+        log,
+        marker: join(distDir, '.installed'),
+        product: join(libs, `kafka_2.13-${version}.jar`),
+        // The version is in distDir's name already; -Dkafka.version overrides the pom's default.
+        inputFiles: [join(projectDir, 'pom.xml')],
+        prerequisites: async () => requireExecutable('mvn', 'install Maven (apt-get install maven).'),
+        announce: `resolving ${version} jars with Maven (first run only, ~1-2 min)…`,
+        run: async (mvn) => {
+          rmSync(libs, { recursive: true, force: true });
+          mkdirSync(distDir, { recursive: true });
+          await runLogged(
+            mvn,
+            [
+              '-q',
+              '-B',
+              '-Dstyle.color=never',
+              'dependency:copy-dependencies',
+              '-DincludeScope=runtime',
+              `-DoutputDirectory=${libs}`,
+              `-Dkafka.version=${version}`,
+            ],
+            { cwd: projectDir, logFile: join(config.home, 'kafka-install.log') },
+          );
+        },
+      });
+    },
+
+    async start(log) {
+      const javaPath = await java();
+      mkdirSync(logDir, { recursive: true });
+      // Rewritten on every start: the ports come from the environment and may have changed.
+      writeFileSync(properties, serverProperties(port, controllerPort, logDir));
+      await formatStorageOnce(javaPath, log);
+      return launch(
+        service,
+        javaPath,
+        [
+          '-Xmx640m',
+          '-Xms256m',
+          '-XX:+UseG1GC',
+          '-XX:MaxGCPauseMillis=20',
+          '-Djava.awt.headless=true',
+          ...classpath,
+          'kafka.Kafka',
+          properties,
+        ],
+        dataDir,
+      );
+    },
+
+    answers: () => kafkaAnswers(kafkaBrokers(config)),
+  };
+
+  /**
+   * KRaft refuses to start on unformatted storage. The cluster id is kept in a file so that a
+   * re-format (after a crash mid-format, say) cannot produce a mismatching one.
+   */
+  async function formatStorageOnce(javaPath: string, log: Log): Promise<void> {
+    if (existsSync(join(logDir, 'meta.properties'))) return;
+    const clusterIdFile = join(dataDir, 'cluster.id');
+    if (!existsSync(clusterIdFile)) {
+      const output = await capture(javaPath, [...classpath, 'kafka.tools.StorageTool', 'random-uuid']);
+      // Kafka's ids are 16 random bytes in URL-safe base64: 22 characters.
+      const uuid = /^[\w-]{22}$/m.exec(output)?.[0];
+      if (!uuid) throw new InfraError(`kafka.tools.StorageTool random-uuid printed no cluster id:\n${output}`);
+      writeFileSync(clusterIdFile, `${uuid}\n`);
+    }
+    const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
+    log(`formatting storage in ${logDir} (cluster id ${clusterId})`);
+    await capture(javaPath, [
+      ...classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      properties,
+      '--ignore-formatted',
+    ]);
+  }
+
+  return service;
+}
+
+function serverProperties(port: number, controllerPort: number, logDir: string): string {
+  return `# Generated by tools/infra on every start; edit tools/infra/src/kafka.ts instead.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@${HOST}:${controllerPort}
+listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}
+advertised.listeners=PLAINTEXT://${HOST}:${port}
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=${logDir}
+
+# One node: every internal topic must make do with a single replica.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+min.insync.replicas=1
+default.replication.factor=1
+
+# Tests create their topics explicitly, so a typo fails loudly instead of creating a topic.
+auto.create.topics.enable=false
+num.partitions=3
+# Tests start consumers constantly; the default 3 s delay would slow every group join.
+group.initial.rebalance.delay.ms=0
+`;
+}
+
+/** Kafka 4 brokers need Java 17+. JAVA_HOME wins, as in Kafka's own start scripts. */
+async function requireJava(): Promise<string> {
+  const hint = 'install JDK 17 (apt-get install openjdk-17-jre-headless) or set JAVA_HOME.';
+  const fromHome = process.env['JAVA_HOME'] && join(process.env['JAVA_HOME'], 'bin', 'java');
+  const java = fromHome && existsSync(fromHome) ? fromHome : findExecutable('java');
+  if (!java) throw new InfraError(`\`java\` is not on PATH: ${hint}`);
+  const banner = await capture(java, ['-version']);
+  const match = /version "(?:1\.)?(\d+)/.exec(banner);
+  if (!match || Number(match[1]) < 17) {
+    throw new InfraError(`${java} is too old for Kafka 4 (${banner.split('\n')[0].trim()}): ${hint}`);
+  }
+  return java;
+}

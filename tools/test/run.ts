@@ -1,0 +1,61 @@
+/**
+ * `npm test`: resolves the infrastructure once (libs/testing), then lints, type-checks and
+ * tests every project with nx run-many against it, and closes with one line that counts the
+ * tests of the whole workspace. Extra arguments go to nx (e.g. `npm test -- -p messaging`).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { exportToEnvironment, resolveInfrastructure } from '@focus/testing';
+
+const root = resolve(__dirname, '../..');
+const resultsDir = resolve(root, 'tmp/test-results');
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  console.log('▶ focus tests: resolving infrastructure (first run builds Kafka and FerretDB: a few minutes)');
+  const infra = await resolveInfrastructure((line) => console.log(line));
+  exportToEnvironment(infra);
+
+  rmSync(resultsDir, { recursive: true, force: true });
+  const targets = process.env['FOCUS_TEST_TARGETS'] ?? 'lint,typecheck,test';
+  console.log(`▶ focus tests: nx run-many -t ${targets}`);
+  const code = await run('npx', ['nx', 'run-many', '-t', targets, '--outputStyle=stream', ...process.argv.slice(2)]);
+
+  const { passed, failed } = countResults();
+  if (infra.origin !== 'environment' && process.env['CI']) await infra.stop();
+  else if (infra.origin === 'tools/infra') console.log('infrastructure left running; stop it with `npm run infra -- down`');
+  console.log(`▶ focus tests: ${code === 0 ? 'green' : 'RED'} in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+  return code !== 0 ? code : failed > 0 ? 1 : 0;
+}
+
+function run(command: string, args: string[]): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    });
+    child.on('close', (code) => resolvePromise(code ?? 1));
+  });
+}
+
+function countResults(): { passed: number; failed: number } {
+  const totals = { passed: 0, failed: 0 };
+  if (!existsSync(resultsDir)) return totals;
+  for (const file of readdirSync(resultsDir)) {
+    const counts = JSON.parse(readFileSync(resolve(resultsDir, file), 'utf8')) as typeof totals;
+    totals.passed += counts.passed;
+    totals.failed += counts.failed;
+  }
+  return totals;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`✖ focus tests: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
