@@ -4,6 +4,26 @@ const nx = require('@nx/eslint-plugin');
 
 const frameworks = ['@nestjs/*', 'mongoose', 'mongodb', 'kafkajs', 'fastify', 'pino', 'prom-client'];
 
+/** Who may import whom. Tests may also import libs/testing, production code may not. */
+function boundaries({ tests }) {
+  const withTesting = (tags) => (tests ? [...tags, 'type:testing'] : tags);
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      allow: [],
+      depConstraints: [
+        { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTesting([]), bannedExternalImports: tests ? [] : frameworks },
+        { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: withTesting(['type:contracts']) },
+        { sourceTag: 'type:service-kit', onlyDependOnLibsWithTags: withTesting(['type:contracts', 'type:messaging']) },
+        { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts', 'type:messaging'] },
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTesting(['type:contracts', 'type:messaging', 'type:service-kit']) },
+        { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:service-kit', 'type:testing'] },
+      ],
+    },
+  ];
+}
+
 module.exports = [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -11,35 +31,16 @@ module.exports = [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: [],
-              bannedExternalImports: frameworks,
-            },
-            { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:service-kit', onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:service-kit', 'type:testing'],
-            },
-            {
-              sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:testing'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries({ tests: false }),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Specs and the fixtures that only they load.
+    files: ['**/*.spec.ts', '**/src/testing/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ tests: true }),
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
 ];

@@ -1,5 +1,5 @@
 import { GenericContainer, StartedTestContainer, Wait, getContainerRuntimeClient } from 'testcontainers';
-import { createServer } from 'node:net';
+import { freePort } from './ports';
 
 /** Keep in step with docker-compose.yml and tools/infra. */
 export const KAFKA_IMAGE = 'apache/kafka:4.1.2';
@@ -60,16 +60,4 @@ export async function startContainers(): Promise<{ kafkaBrokers: string[]; mongo
       await Promise.all([kafka, mongo].map((c: StartedTestContainer) => c.stop()));
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

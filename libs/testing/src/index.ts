@@ -3,3 +3,4 @@ export * from './infrastructure';
 export * from './kafka';
 export * from './namespace';
 export * from './probe';
+export * from './private-kafka';

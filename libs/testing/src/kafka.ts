@@ -84,7 +84,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
-      const value = await check();
+      // A check that hangs (a wedged server) must fail the wait too, not stall it forever.
+      const value = await Promise.race([
+        check(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('check did not return')), Math.max(1, deadline - Date.now())).unref()),
+      ]);
       if (value !== undefined) return value;
     } catch (error) {
       lastError = error;

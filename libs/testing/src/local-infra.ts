@@ -31,9 +31,9 @@ export async function startLocalInfrastructure(
   };
 }
 
-function runInfra(args: string[], log: (line: string) => void): Promise<Map<string, string>> {
+export function runInfra(args: string[], log: (line: string) => void, env: NodeJS.ProcessEnv = {}): Promise<Map<string, string>> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(tsx, [infraCli, ...args], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx, [infraCli, ...args], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const values = new Map<string, string>();
     const tail: string[] = [];
     const onLine = (line: string) => {

@@ -81,7 +81,11 @@ func run(logger *slog.Logger, listen, dataDir string) error {
 
 	// The backend wants a file: URI whose path ends with "/"; building it with
 	// net/url escapes spaces and other odd characters in the path.
-	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String()
+	// _txlock=immediate: FerretDB runs writes in transactions that read before they write;
+	// two such deferred SQLite transactions fail the second one's lock upgrade with
+	// SQLITE_BUSY at once (busy_timeout does not apply to it). Taking the write lock at
+	// BEGIN makes concurrent writers wait their turn instead.
+	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/", RawQuery: "_txlock=immediate"}).String()
 
 	// Cancelling ctx is how FerretDB shuts down cleanly (closing listeners and
 	// flushing SQLite), so SIGTERM from `infra down` must end up here.

@@ -1,0 +1,176 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { decodeEvent, EventEnvelope } from '@focus/contracts';
+import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, sleep } from '../backoff';
+import { describeError, isInfrastructureError, PermanentError } from '../errors';
+import { MessagingMetrics } from '../metrics';
+import { DeadLetterReason, sendToDeadLetterTopic } from './dead-letter';
+
+/** What handling an event did: `skipped` when the handler already held this version or newer. */
+export type HandleOutcome = 'applied' | 'skipped';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+}
+
+export interface EventHandler {
+  handle(event: EventEnvelope, context: MessageContext): Promise<HandleOutcome>;
+}
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handler: EventHandler;
+  /** Shared with the relay where an app has both; used for dead letters. */
+  producer: Producer;
+  metrics?: MessagingMetrics;
+  /** Attempts for a failing handler before its message is dead-lettered. */
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  fromBeginning?: boolean;
+  /** A consumer that has not fetched or heartbeated for this long is reported stalled. */
+  stallAfterMs?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export type ConsumerState = 'idle' | 'starting' | 'running' | 'retrying' | 'crashed' | 'stopped';
+
+export interface ConsumerHealth {
+  state: ConsumerState;
+  healthy: boolean;
+  detail?: string;
+}
+
+/**
+ * Decode → validate → handle → commit, in that order, per partition. An offset is committed
+ * only after its message has had its effect (or gone to the DLQ), so a crash redelivers and
+ * never skips. Poison goes to `<topic>.dlq`; an outage of our own database is waited out.
+ */
+export class EventConsumer {
+  private consumer?: Consumer;
+  private state: ConsumerState = 'idle';
+  private detail?: string;
+  private lastSignOfLife = Date.now();
+  private readonly stopping = new AbortController();
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    this.state = 'starting';
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    this.consumer = consumer;
+    const alive = () => {
+      this.lastSignOfLife = Date.now();
+    };
+    consumer.on(consumer.events.HEARTBEAT, alive);
+    consumer.on(consumer.events.FETCH, alive);
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      alive();
+      this.state = 'running';
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.detail = describeError(payload.error);
+      // kafkajs restarts itself after a retriable crash; a non-retriable one ends consumption.
+      this.state = payload.restart ? 'starting' : 'crashed';
+      this.options.log?.('error', `consumer ${groupId} crashed (restart: ${payload.restart}): ${this.detail}`);
+    });
+    consumer.on(consumer.events.STOP, () => {
+      this.state = 'stopped';
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Graceful: the batch in hand finishes and commits before the consumer leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    if (this.consumer) await this.consumer.disconnect();
+    this.state = 'stopped';
+  }
+
+  health(): ConsumerHealth {
+    const stallAfterMs = this.options.stallAfterMs ?? 30_000;
+    if (this.state === 'running' && Date.now() - this.lastSignOfLife > stallAfterMs) {
+      return { state: this.state, healthy: false, detail: `no fetch or heartbeat for ${stallAfterMs} ms` };
+    }
+    return { state: this.state, healthy: this.state === 'running' || this.state === 'retrying', detail: this.detail };
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const lag = Number(batch.offsetLag());
+    this.options.metrics?.lag.set({ topic, partition: String(partition), group: this.options.groupId }, lag);
+    let lastDone: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      await this.process(topic, partition, message, heartbeat);
+      resolveOffset(message.offset);
+      lastDone = message.offset;
+      await heartbeat();
+    }
+    if (lastDone !== undefined && this.consumer) {
+      await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(lastDone) + 1n).toString() }]);
+    }
+  }
+
+  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    const { metrics, groupId } = this.options;
+    const decoded = decodeEvent(message.value);
+    if (!decoded.ok) {
+      await this.deadLetter(topic, partition, message, decoded.reason, decoded.errors.join('; '), 0);
+      return;
+    }
+    const context: MessageContext = { topic, partition, offset: message.offset, headers: stringHeaders(message) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.options.handler.handle(decoded.event, context);
+        if (outcome === 'skipped') metrics?.skipped.inc({ topic, group: groupId, reason: 'not-newer' });
+        else metrics?.consumed.inc({ topic, group: groupId });
+        if (this.state === 'retrying') this.state = 'running';
+        return;
+      } catch (error) {
+        if (error instanceof PermanentError) {
+          await this.deadLetter(topic, partition, message, 'permanent-error', describeError(error), attempt);
+          return;
+        }
+        const outage = isInfrastructureError(error);
+        if (!outage && attempt >= this.maxAttempts) {
+          await this.deadLetter(topic, partition, message, 'retries-exhausted', describeError(error), attempt);
+          return;
+        }
+        this.state = 'retrying';
+        this.detail = describeError(error);
+        this.options.log?.('warn', `${topic}[${partition}]@${message.offset}: attempt ${attempt} failed${outage ? ' (outage, waiting)' : ''}: ${this.detail}`);
+        await sleep(backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF), this.stopping.signal);
+        if (this.stopping.signal.aborted) throw new Error('consumer stopping: message left uncommitted for redelivery');
+        await heartbeat();
+      }
+    }
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: DeadLetterReason, error: string, attempts: number) {
+    this.options.log?.('warn', `${topic}[${partition}]@${message.offset} → ${topic}.dlq (${reason}): ${error}`);
+    await sendToDeadLetterTopic(this.options.producer, { topic, partition, message, group: this.options.groupId, reason, error, attempts });
+    this.options.metrics?.deadLettered.inc({ topic, group: this.options.groupId, reason });
+  }
+}
+
+function stringHeaders(message: KafkaMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return headers;
+}

@@ -1,0 +1,35 @@
+/**
+ * A failure that no retry can fix (the event contradicts the handler's rules, say): the
+ * message goes to the dead-letter topic at once instead of after every retry.
+ */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+}
+
+const INFRASTRUCTURE_ERRORS = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'KafkaJSConnectionError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSRequestTimeoutError',
+]);
+
+/**
+ * An outage of a server we depend on, as opposed to a problem with one message. A message
+ * that failed for this reason is not poison: it is retried until the server is back, never
+ * dead-lettered, or one outage would divert a whole stream into the DLQ.
+ */
+export function isInfrastructureError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (INFRASTRUCTURE_ERRORS.has(error.name)) return true;
+  const code = (error as { code?: unknown }).code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,75 @@
+import { Admin, ITopicConfig, Kafka, logCreator, logLevel, Producer } from 'kafkajs';
+import { dlqTopicOf } from '@focus/contracts';
+
+export interface KafkaConnection {
+  clientId: string;
+  brokers: string[];
+}
+
+/** kafkajs logs through this, so its lines land in the app's structured log. */
+export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
+
+export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): Kafka {
+  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+    [logLevel.ERROR]: 'error',
+    [logLevel.WARN]: 'warn',
+    [logLevel.INFO]: 'info',
+    [logLevel.DEBUG]: 'debug',
+  };
+  const logCreatorFn: logCreator | undefined = sink
+    ? () =>
+        ({ level, log }) => {
+          const { message, ...extra } = log;
+          sink(levels[level] ?? 'info', `kafkajs: ${message}`, extra);
+        }
+    : undefined;
+  return new Kafka({
+    clientId: connection.clientId,
+    brokers: connection.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: logCreatorFn,
+    connectionTimeout: 3_000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+  });
+}
+
+/**
+ * The relay's producer. Idempotent (the broker drops a retried batch it already wrote) with
+ * acks from all in-sync replicas and one request in flight, so a retry never reorders a key.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  /** Retention of the main topic; -1 keeps events forever, so a rebuild can replay them all. */
+  retentionMs: number;
+  /** Also create `<topic>.dlq`, kept as long as the main topic. */
+  withDeadLetterTopic?: boolean;
+}
+
+/**
+ * Creates topics explicitly at start-up: auto-creation would give them the broker's default
+ * partition count and retention, and hide a typo in a topic name as a new empty topic.
+ */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  const wanted: ITopicConfig[] = specs.flatMap((spec) => {
+    const configEntries = [{ name: 'retention.ms', value: String(spec.retentionMs) }];
+    const main = { topic: spec.topic, numPartitions: spec.partitions, configEntries };
+    return spec.withDeadLetterTopic === false
+      ? [main]
+      : [main, { topic: dlqTopicOf(spec.topic), numPartitions: 1, configEntries }];
+  });
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((t) => !existing.has(t.topic));
+  if (missing.length === 0) return;
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (error) {
+    // Another instance may have created them between our list and create: fine.
+    const now = new Set(await admin.listTopics());
+    if (missing.some((t) => !now.has(t.topic))) throw error;
+  }
+}

@@ -1,0 +1,212 @@
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Producer } from 'kafkajs';
+import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, sleep } from '../backoff';
+import { describeError } from '../errors';
+import { MessagingMetrics } from '../metrics';
+import { bulkWriteInChunks } from '../mongo-bulk';
+import { OutboxEntry } from './outbox-entry';
+
+export interface OutboxRelayOptions {
+  db: Db;
+  /** Collections whose documents carry an outbox. */
+  collections: string[];
+  /** Connected (or connectable) producer; the relay never owns its lifecycle. */
+  producer: Producer;
+  /** Prepended to every entry's topic: lets test suites and environments share a broker. */
+  topicPrefix?: string;
+  metrics?: MessagingMetrics;
+  /** How often to look without a nudge: the safety net after a crash or a missed nudge. */
+  pollIntervalMs?: number;
+  /** Documents per drain round. */
+  batchSize?: number;
+  /** A publish that takes longer is abandoned and the producer reconnected. */
+  sendTimeoutMs?: number;
+  backoff?: BackoffPolicy;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface RelayHealth {
+  running: boolean;
+  /** The last round failed (broker or database down); the relay keeps retrying. */
+  lastError?: string;
+  lastSuccessAt?: Date;
+}
+
+// A type alias, not an interface: the driver's update-operator types need exact fields.
+type PendingDocument = { _id: unknown; outbox?: OutboxEntry[]; outboxPending: boolean };
+
+/**
+ * Publishes what owners left in their outboxes, then removes it. Publish-then-remove means a
+ * crash in between publishes an event twice (consumers dedupe by version), never zero times.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly stopSignal = new AbortController();
+  private lastError?: string;
+  private lastSuccessAt?: Date;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+
+  private producerConnected = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.batchSize = options.batchSize ?? 200;
+    const { producer } = options;
+    producer.on(producer.events.CONNECT, () => (this.producerConnected = true));
+    producer.on(producer.events.DISCONNECT, () => (this.producerConnected = false));
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** A write just added events: publish now rather than at the next poll. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopSignal.abort();
+    this.wake?.();
+    await this.loop;
+  }
+
+  health(): RelayHealth {
+    return { running: this.running, lastError: this.lastError, lastSuccessAt: this.lastSuccessAt };
+  }
+
+  /** Documents with unpublished events, per collection. */
+  async backlog(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const name of this.options.collections) {
+      counts[name] = await this.collection(name).countDocuments({ outboxPending: true });
+      this.options.metrics?.outboxBacklog.set({ collection: name }, counts[name]);
+    }
+    return counts;
+  }
+
+  /** Publishes everything pending now; returns how many events went out. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (const name of this.options.collections) {
+      let previousFirst: string | undefined;
+      for (;;) {
+        const { published, firstId } = await this.drainRound(this.collection(name));
+        total += published;
+        if (published === 0) break;
+        // Entries that come back after being published were not removed: stop rather than
+        // publish them in a loop, and say so.
+        if (firstId === previousFirst) throw new Error(`outbox of ${name}: published entries were not removed (first ${firstId})`);
+        previousFirst = firstId;
+      }
+    }
+    return total;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.drain();
+        failures = 0;
+        this.lastError = undefined;
+        this.lastSuccessAt = new Date();
+      } catch (error) {
+        failures += 1;
+        this.lastError = describeError(error);
+        this.options.log?.('warn', `outbox relay: round failed (attempt ${failures}), retrying: ${this.lastError}`);
+        await sleep(backoffDelay(failures, this.options.backoff ?? DEFAULT_BACKOFF), this.stopSignal.signal);
+        continue;
+      }
+      if (published === 0 && this.running) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.wake = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).then(() => {
+      this.wake = undefined;
+    });
+  }
+
+  private async drainRound(collection: Collection<PendingDocument>): Promise<{ published: number; firstId?: string }> {
+    const documents = await collection
+      .find({ outboxPending: true }, { projection: { outbox: 1 } })
+      .limit(this.batchSize)
+      .toArray();
+    const entries = documents.flatMap((doc) => doc.outbox ?? []);
+    if (documents.length === 0) return { published: 0 };
+
+    if (entries.length > 0) {
+      // uuid v7 ids sort by creation time, so one key's events leave in the order written.
+      entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      await this.publish(entries);
+    }
+
+    await bulkWriteInChunks(
+      collection,
+      documents.flatMap((doc): AnyBulkWriteOperation<PendingDocument>[] => [
+        // Each entry is pulled by equality with the element as read: FerretDB ignores a
+        // $pull by condition ({id: {$in: …}}), and equality removes exactly what went out.
+        ...(doc.outbox ?? []).map((entry) => ({ updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: entry } } } })),
+        // Cleared only if no write pushed a new event meanwhile; otherwise the next round sends it.
+        { updateOne: { filter: { _id: doc._id, outbox: { $size: 0 } }, update: { $set: { outboxPending: false } } } },
+      ]),
+      { ordered: true },
+    );
+    return { published: entries.length, firstId: entries[0]?.id };
+  }
+
+  private async publish(entries: OutboxEntry[]): Promise<void> {
+    // The relay owns reconnecting: a broker that was down at start-up or went away later
+    // is simply retried on the next round.
+    const { producer } = this.options;
+    if (!this.producerConnected) await producer.connect();
+    const byTopic = new Map<string, OutboxEntry[]>();
+    for (const entry of entries) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
+    const sent = producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic: `${this.options.topicPrefix ?? ''}${topic}`,
+        messages: list.map((e) => ({ key: e.key, value: e.value, headers: e.headers })),
+      })),
+    });
+    try {
+      await deadline(sent, this.options.sendTimeoutMs ?? 15_000);
+    } catch (error) {
+      // kafkajs can keep a request queued on a connection to a broker that restarted;
+      // dropping the connection and reconnecting next round is what unsticks it. A batch
+      // that did land in the meantime is published again: a duplicate, never a loss.
+      sent.catch(() => undefined);
+      this.producerConnected = false;
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    for (const [topic, list] of byTopic) this.options.metrics?.published.inc({ topic }, list.length);
+  }
+
+  private collection(name: string): Collection<PendingDocument> {
+    return this.options.db.collection<PendingDocument>(name);
+  }
+}
+
+function deadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`publish did not complete within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
