@@ -51,3 +51,18 @@ export async function cleanUp(ns: TestNamespace, kafka?: Kafka, connection?: Con
     }
   }
 }
+
+/** Environment for an app under test: its own database and topic prefix, any free port. */
+export function serviceEnvironment(ns: TestNamespace, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { kafkaBrokers, mongoUrl } = testInfrastructure();
+  return {
+    PORT: '0',
+    MONGO_URL: mongoUrl,
+    MONGO_DB: ns.dbName,
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}

@@ -85,7 +85,11 @@ func run(logger *slog.Logger, listen, dataDir string) error {
 	// two such deferred SQLite transactions fail the second one's lock upgrade with
 	// SQLITE_BUSY at once (busy_timeout does not apply to it). Taking the write lock at
 	// BEGIN makes concurrent writers wait their turn instead.
-	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/", RawQuery: "_txlock=immediate"}).String()
+	// synchronous(normal): with WAL, commits no longer wait for an fsync each (durable across a
+	// process crash, not a power cut): one update per transaction otherwise caps a bulk write
+	// at the disk's fsync rate, ~50 documents a second on these machines.
+	query := url.Values{"_txlock": {"immediate"}, "_pragma": {"synchronous(normal)"}}
+	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/", RawQuery: query.Encode()}).String()
 
 	// Cancelling ctx is how FerretDB shuts down cleanly (closing listeners and
 	// flushing SQLite), so SIGTERM from `infra down` must end up here.

@@ -1,9 +1,8 @@
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import type { Producer } from 'kafkajs';
 import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, sleep } from '../backoff';
 import { describeError } from '../errors';
 import { MessagingMetrics } from '../metrics';
-import { bulkWriteInChunks } from '../mongo-bulk';
 import { OutboxEntry } from './outbox-entry';
 
 export interface OutboxRelayOptions {
@@ -31,6 +30,8 @@ export interface RelayHealth {
   lastError?: string;
   lastSuccessAt?: Date;
 }
+
+const MAX_IDS_PER_STATEMENT = 500;
 
 // A type alias, not an interface: the driver's update-operator types need exact fields.
 type PendingDocument = { _id: unknown; outbox?: OutboxEntry[]; outboxPending: boolean };
@@ -156,18 +157,32 @@ export class OutboxRelay {
       await this.publish(entries);
     }
 
-    await bulkWriteInChunks(
-      collection,
-      documents.flatMap((doc): AnyBulkWriteOperation<PendingDocument>[] => [
-        // Each entry is pulled by equality with the element as read: FerretDB ignores a
-        // $pull by condition ({id: {$in: …}}), and equality removes exactly what went out.
-        ...(doc.outbox ?? []).map((entry) => ({ updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: entry } } } })),
-        // Cleared only if no write pushed a new event meanwhile; otherwise the next round sends it.
-        { updateOne: { filter: { _id: doc._id, outbox: { $size: 0 } }, update: { $set: { outboxPending: false } } } },
-      ]),
-      { ordered: true },
-    );
+    await this.clearPublished(collection, documents);
     return { published: entries.length, firstId: entries[0]?.id };
+  }
+
+  /**
+   * Empties the outboxes just published, but only those that still hold exactly what was
+   * published: writers only append, so an outbox of the same length whose first entry is
+   * the same has not changed. One that a write appended to meanwhile is left whole and
+   * published again next round: duplicates, which consumers skip, never a loss.
+   * Event ids are unique across documents, so "_id in X and first id in Y" pairs them up
+   * without a statement per document (FerretDB's updates are slow one by one).
+   */
+  private async clearPublished(collection: Collection<PendingDocument>, documents: PendingDocument[]): Promise<void> {
+    const bySize = new Map<number, PendingDocument[]>();
+    for (const doc of documents) {
+      const size = doc.outbox?.length ?? 0;
+      bySize.set(size, [...(bySize.get(size) ?? []), doc]);
+    }
+    for (const [size, group] of bySize) {
+      for (let start = 0; start < group.length; start += MAX_IDS_PER_STATEMENT) {
+        const chunk = group.slice(start, start + MAX_IDS_PER_STATEMENT);
+        const filter: Record<string, unknown> = { _id: { $in: chunk.map((d) => d._id) }, outbox: { $size: size } };
+        if (size > 0) filter['outbox.0.id'] = { $in: chunk.map((d) => d.outbox?.[0]?.id) };
+        await collection.updateMany(filter as Filter<PendingDocument>, { $set: { outbox: [], outboxPending: false } });
+      }
+    }
   }
 
   private async publish(entries: OutboxEntry[]): Promise<void> {

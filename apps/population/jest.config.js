@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'population',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

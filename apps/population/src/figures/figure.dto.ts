@@ -1,0 +1,13 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { COUNT_MAX, FigureSource } from '@focus/contracts';
+
+/** `PUT /operations/{code}/population/{year}/{type|total}`. */
+export class PutFigureDto {
+  @IsInt() @Min(0) @Max(COUNT_MAX)
+  value!: number;
+
+  /** Where the figure comes from; an edit without one is credited to the editor, today. */
+  @IsOptional() @ValidateNested() @Type(() => FigureSource)
+  source?: FigureSource;
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { FigureSource, POPULATION_TYPE_CODES } from '@focus/contracts';
+import { OneOfPipe, OperationCodePipe, parseIfMatch, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
+import { PutFigureDto } from './figure.dto';
+import { editorSource, FigureKey, FiguresService } from './figures.service';
+
+const FIGURE_KEYS: readonly FigureKey[] = [...POPULATION_TYPE_CODES, 'total'];
+
+@Controller('operations/:code/population')
+export class FiguresController {
+  constructor(private readonly service: FiguresService) {}
+
+  @Get()
+  async list(@Param('code', OperationCodePipe) code: string) {
+    const { figures, totals } = await this.service.listForOperation(code);
+    return {
+      operationCode: code,
+      figures: figures.map((f) => ({ ...f.state, version: f.version })),
+      totals: totals.map((t) => ({ ...t.state, version: t.version })),
+    };
+  }
+
+  @Put(':year/:type')
+  async put(
+    @Param('code', OperationCodePipe) code: string,
+    @Param('year', YearPipe) year: number,
+    @Param('type', new OneOfPipe('type', FIGURE_KEYS)) type: FigureKey,
+    @Body() body: PutFigureDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const source: FigureSource = body.source ?? editorSource();
+    const result = await this.service.put(code, year, type, body.value, source, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId });
+    return writeResponse(reply, result);
+  }
+
+  @Delete(':year/:type')
+  async remove(
+    @Param('code', OperationCodePipe) code: string,
+    @Param('year', YearPipe) year: number,
+    @Param('type', new OneOfPipe('type', FIGURE_KEYS)) type: FigureKey,
+    @Headers('if-match') ifMatch: string | undefined,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.service.remove(code, year, type, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId });
+    return writeResponse(reply, result);
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { entityIds, EVENTS, FigureSource, PopulationFigureState, PopulationTotalState, PopulationType } from '@focus/contracts';
+import { OutboxRelay } from '@focus/messaging';
+import { Change, Entity, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
+import { FIGURES, FigureDocument, TOTALS, TotalDocument } from './figure.models';
+
+/** What a figure is credited to when an editor gives no source. */
+export function editorSource(today = new Date()): FigureSource {
+  return { name: 'Focus editor', asOf: today.toISOString().slice(0, 10) };
+}
+
+export type FigureKey = PopulationType | 'total';
+
+/**
+ * The population domain: figures by type, and year totals reported without a breakdown.
+ * A reported total is kept as reported; it is never split into an invented breakdown.
+ */
+@Injectable()
+export class FiguresService {
+  readonly figures: VersionedRepository<PopulationFigureState>;
+  readonly totals: VersionedRepository<PopulationTotalState>;
+
+  constructor(
+    @InjectModel(FIGURES) figureModel: Model<FigureDocument>,
+    @InjectModel(TOTALS) totalModel: Model<TotalDocument>,
+    relay: OutboxRelay,
+  ) {
+    const nudge = () => relay.nudge();
+    this.figures = new VersionedRepository<PopulationFigureState>(figureModel, (_, next) => (next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted), nudge);
+    this.totals = new VersionedRepository<PopulationTotalState>(totalModel, (_, next) => (next ? EVENTS.populationTotalUpserted : EVENTS.populationTotalDeleted), nudge);
+  }
+
+  async listForOperation(code: string): Promise<{ figures: Entity<PopulationFigureState>[]; totals: Entity<PopulationTotalState>[] }> {
+    const [figures, totals] = await Promise.all([this.figures.list({ operationCode: code }), this.totals.list({ operationCode: code })]);
+    return { figures, totals };
+  }
+
+  put(code: string, year: number, key: FigureKey, value: number, source: FigureSource, options: WriteOptions): Promise<WriteResult<PopulationFigureState | PopulationTotalState>> {
+    if (key === 'total') {
+      return this.totals.put({ id: entityIds.populationTotal(code, year), subjectCode: code, state: { operationCode: code, year, total: value, source } }, options);
+    }
+    return this.figures.put(figureChange(code, year, key, value, source), options);
+  }
+
+  remove(code: string, year: number, key: FigureKey, options: WriteOptions): Promise<WriteResult<PopulationFigureState | PopulationTotalState>> {
+    return key === 'total'
+      ? this.totals.remove(entityIds.populationTotal(code, year), code, options)
+      : this.figures.remove(entityIds.populationFigure(code, year, key), code, options);
+  }
+}
+
+export function figureChange(code: string, year: number, type: PopulationType, value: number, source: FigureSource): Change<PopulationFigureState> {
+  return { id: entityIds.populationFigure(code, year, type), subjectCode: code, state: { operationCode: code, year, type, value, source } };
+}

@@ -1,0 +1,68 @@
+import { isOperationCode, PopulationType, YEAR_MAX, YEAR_MIN, COUNT_MAX } from '@focus/contracts';
+import { splitCsvLine } from './csv-lines';
+
+/** The columns of UNHCR's population API (`/population/v1/population`), in its order. */
+export const UNHCR_COLUMNS = ['year', 'coo_name', 'coo', 'coo_iso', 'coa_name', 'coa', 'coa_iso', 'refugees', 'asylum_seekers', 'returned_refugees', 'idps', 'returned_idps', 'stateless', 'ooc', 'oip', 'hst'] as const;
+
+/** Which column feeds which population type, and whose operation it counts for. */
+const COUNT_COLUMNS: ReadonlyArray<{ column: (typeof UNHCR_COLUMNS)[number]; type: PopulationType; countsFor: 'asylum' | 'origin' }> = [
+  { column: 'refugees', type: 'REF', countsFor: 'asylum' },
+  { column: 'asylum_seekers', type: 'ASY', countsFor: 'asylum' },
+  // Returned refugees are back in their own country: they count for the country of origin.
+  { column: 'returned_refugees', type: 'RET', countsFor: 'origin' },
+  { column: 'idps', type: 'IDP', countsFor: 'asylum' },
+  { column: 'returned_idps', type: 'RDP', countsFor: 'asylum' },
+  { column: 'stateless', type: 'STA', countsFor: 'asylum' },
+  { column: 'ooc', type: 'OOC', countsFor: 'asylum' },
+  { column: 'oip', type: 'OIP', countsFor: 'asylum' },
+  { column: 'hst', type: 'HST', countsFor: 'asylum' },
+];
+
+/** ISO-like codes UNHCR uses for "unknown" and "stateless" origins: no operation of their own. */
+const NOT_AN_OPERATION = new Set(['UNK', 'XXA']);
+
+export interface RowCount {
+  code: string;
+  name: string;
+  year: number;
+  type: PopulationType;
+  value: number;
+}
+
+export function checkHeader(fields: string[]): string | undefined {
+  const missing = UNHCR_COLUMNS.filter((column, i) => fields[i]?.trim() !== column);
+  return missing.length ? `expected the columns of UNHCR's population API (${UNHCR_COLUMNS.join(',')}); got ${fields.join(',').slice(0, 300)}` : undefined;
+}
+
+/**
+ * One CSV row as the counts it reports. An empty cell is "not reported" and yields nothing:
+ * it is not a zero. Returns the reason when the row cannot be used.
+ */
+export function parseRow(line: string): { counts: RowCount[]; skipped: string[] } | { error: string } {
+  let fields: string[];
+  try {
+    fields = splitCsvLine(line);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  if (fields.length !== UNHCR_COLUMNS.length) return { error: `expected ${UNHCR_COLUMNS.length} fields, got ${fields.length}` };
+  const cell = (column: (typeof UNHCR_COLUMNS)[number]) => fields[UNHCR_COLUMNS.indexOf(column)].trim();
+  const year = /^\d{4}$/.test(cell('year')) ? Number(cell('year')) : NaN;
+  if (!(year >= YEAR_MIN && year <= YEAR_MAX)) return { error: `year "${cell('year')}" is not between ${YEAR_MIN} and ${YEAR_MAX}` };
+
+  const counts: RowCount[] = [];
+  const skipped: string[] = [];
+  for (const { column, type, countsFor } of COUNT_COLUMNS) {
+    const raw = cell(column);
+    if (raw === '') continue;
+    if (!/^\d+$/.test(raw) || Number(raw) > COUNT_MAX) return { error: `${column} "${raw.slice(0, 20)}" is not a whole number of people` };
+    const code = countsFor === 'asylum' ? cell('coa_iso') : cell('coo_iso');
+    const name = countsFor === 'asylum' ? cell('coa_name') : cell('coo_name');
+    if (!isOperationCode(code) || NOT_AN_OPERATION.has(code)) {
+      if (Number(raw) > 0) skipped.push(`${column}: no operation for ${countsFor === 'asylum' ? 'country of asylum' : 'country of origin'} "${code}"`);
+      continue;
+    }
+    counts.push({ code, name, year, type, value: Number(raw) });
+  }
+  return { counts, skipped };
+}

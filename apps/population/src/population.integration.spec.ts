@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kafka } from 'kafkajs';
+import { Connection } from 'mongoose';
+import { EventEnvelope, PopulationFigureState, TOPICS } from '@focus/contracts';
+import { listen } from '@focus/service-kit';
+import { cleanUp, connectTestDb, eventually, readAllNow, ReadMessage, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
+import { createPopulationApp } from './app.module';
+import { populationConfig } from './config';
+
+// The population service over real HTTP, on the real broker and server; every assertion
+// about a write also reads what it published (or didn't) back from Kafka.
+describe('population service', () => {
+  const ns = testNamespace('population');
+  const topic = ns.topic(TOPICS.population);
+  let app: NestFastifyApplication;
+  let base: string;
+  let kafka: Kafka;
+  let db: Connection;
+
+  beforeAll(async () => {
+    kafka = testKafka(ns);
+    db = await connectTestDb(ns);
+    const config = populationConfig(serviceEnvironment(ns));
+    app = await createPopulationApp(config);
+    base = await listen(app, config, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await cleanUp(ns, kafka, db);
+  });
+
+  /** Everything the service has published, once its outboxes are empty. */
+  async function published(): Promise<EventEnvelope[]> {
+    await eventually(async () => {
+      const pending = await Promise.all(['population_figures', 'population_totals'].map((c) => db.collection(c).countDocuments({ outboxPending: true })));
+      return pending.every((n) => n === 0) ? true : undefined;
+    });
+    return (await readAllNow(kafka, topic)).map((m: ReadMessage) => JSON.parse(m.value!) as EventEnvelope);
+  }
+
+  function put(path: string, body: unknown, headers: Record<string, string> = {}) {
+    return fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  }
+
+  const seedSource = { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' };
+
+  it('creates a figure, returns its version as ETag, and publishes its full state', async () => {
+    const response = await put('/operations/KAZ/population/2018/REF', { value: 588, source: seedSource }, { 'x-request-id': 'req-create-1' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(response.headers.get('x-request-id')).toBe('req-create-1');
+    expect(await response.json()).toMatchObject({ status: 'created', version: 1, state: { operationCode: 'KAZ', year: 2018, type: 'REF', value: 588 } });
+
+    const events = await published();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'population.figure.upserted',
+      source: 'population',
+      correlationId: 'req-create-1',
+      subject: { operationCode: 'KAZ', entityId: 'KAZ:2018:REF', version: 1 },
+      data: { operationCode: 'KAZ', year: 2018, type: 'REF', value: 588, source: seedSource },
+    });
+  });
+
+  it('a retried PUT changes nothing and publishes nothing', async () => {
+    const response = await put('/operations/KAZ/population/2018/REF', { value: 588, source: seedSource });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'unchanged', version: 1 });
+    expect(await published()).toHaveLength(1);
+  });
+
+  it('If-Match with a stale version is 412 and changes nothing', async () => {
+    expect((await put('/operations/KAZ/population/2018/REF', { value: 590, source: seedSource }, { 'if-match': '"1"' })).status).toBe(200);
+    const stale = await put('/operations/KAZ/population/2018/REF', { value: 999, source: seedSource }, { 'if-match': '"1"' });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await stale.json()).toMatchObject({ status: 412, currentVersion: 2 });
+    const events = await published();
+    expect(events.map((e) => (e.data as PopulationFigureState).value)).toEqual([588, 590]);
+  });
+
+  it.each([
+    ['a string for a number', { value: '588' }, 422, 'value'],
+    ['an unknown field', { value: 1, extra: true }, 422, 'extra'],
+    ['a negative count', { value: -1 }, 422, 'value'],
+    ['a fraction', { value: 1.5 }, 422, 'value'],
+    ['an operator object', { value: { $gt: 0 } }, 422, 'value'],
+    ['a malformed source date', { value: 1, source: { name: 'x', asOf: '2018-02-30' } }, 422, 'source.asOf'],
+    ['an array body', [1, 2], 422, ''],
+  ])('refuses %s with problem+json naming the field, and publishes nothing', async (_what, body, status, field) => {
+    const before = (await published()).length;
+    const response = await put('/operations/KAZ/population/2017/ASY', body);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await response.json()) as { errors: Array<{ field: string }> };
+    expect(problem.errors.map((e) => e.field)).toContain(field);
+    expect(await published()).toHaveLength(before);
+  });
+
+  it('refuses malformed JSON, bad path parameters and an oversized body', async () => {
+    expect((await put('/operations/KAZ/population/2017/ASY', '{"value":')).status).toBe(400);
+    expect((await put('/operations/kaz/population/2017/ASY', { value: 1 })).status).toBe(400);
+    expect((await put('/operations/KAZ/population/1900/ASY', { value: 1 })).status).toBe(400);
+    expect((await put('/operations/KAZ/population/2017/XYZ', { value: 1 })).status).toBe(400);
+    const huge = await put('/operations/KAZ/population/2017/ASY', { value: 1, source: { name: 'x'.repeat(2 * 1024 * 1024), asOf: '2017-12-31' } });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('keeps a reported year total apart from the breakdown, and deletes with a tombstone event', async () => {
+    expect((await put('/operations/KAZ/population/2016/total', { value: 95795, source: seedSource })).status).toBe(201);
+    const deleted = await fetch(`${base}/operations/KAZ/population/2018/REF`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect((await fetch(`${base}/operations/KAZ/population/2018/REF`, { method: 'DELETE' })).status).toBe(404);
+
+    const list = (await (await fetch(`${base}/operations/KAZ/population`)).json()) as { figures: unknown[]; totals: unknown[] };
+    expect(list.figures).toEqual([]);
+    expect(list.totals).toEqual([expect.objectContaining({ year: 2016, total: 95795, version: 1 })]);
+
+    const events = await published();
+    expect(events.map((e) => [e.type, e.subject.version])).toEqual(expect.arrayContaining([['population.total.upserted', 1], ['population.figure.deleted', 3]]));
+    expect(events.find((e) => e.type === 'population.figure.deleted')?.data).toBeNull();
+  });
+
+  it('imports UNHCR CSV rows summed per operation, year and type; a second import changes nothing', async () => {
+    const csv = readFileSync(resolve(__dirname, 'testing/unhcr-kaz-2016-2018.csv'), 'utf8') + '2018,Nowhere,XX,XX1,Kazakhstan,KAZ,KAZ,abc,,,,,,,,\n';
+    const importCsv = () => fetch(`${base}/imports/population?source=UNHCR%20population%20statistics%202025.06.1`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+
+    const first = await importCsv();
+    expect(first.status).toBe(201);
+    const summary = (await first.json()) as { rowsRead: number; figures: Record<string, number>; rejected: { count: number; lines: Array<{ line: number }> }; operations: Array<{ code: string; name: string }> };
+    expect(summary.rowsRead).toBe(112);
+    expect(summary.rejected).toMatchObject({ count: 1, lines: [{ line: 113 }] });
+    expect(summary.operations).toEqual(expect.arrayContaining([{ code: 'KAZ', name: 'Kazakhstan' }, { code: 'HKG', name: 'China, Hong Kong SAR' }]));
+    expect(summary.figures.created).toBeGreaterThan(0);
+
+    const list = (await (await fetch(`${base}/operations/KAZ/population`)).json()) as { figures: Array<PopulationFigureState & { version: number }> };
+    const kaz2018 = Object.fromEntries(list.figures.filter((f) => f.year === 2018).map((f) => [f.type, f.value]));
+    // UNHCR's 2025 release, summed over every origin: it revised the 2019 page's 588 and 195.
+    expect(kaz2018).toMatchObject({ REF: 568, ASY: 190, STA: 7690 });
+    expect(list.figures.find((f) => f.year === 2018 && f.type === 'REF')?.source).toEqual({ name: 'UNHCR population statistics 2025.06.1', asOf: '2018-12-31' });
+
+    const eventsAfterFirst = (await published()).length;
+    const second = await importCsv();
+    const again = (await second.json()) as { figures: Record<string, number> };
+    expect(again.figures).toEqual({ created: 0, updated: 0, unchanged: summary.figures.created + summary.figures.updated });
+    expect(await published()).toHaveLength(eventsAfterFirst);
+  });
+
+  it('reports readiness of its database and outbox, and serves metrics', async () => {
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { mongodb: { ok: true }, outbox: { ok: true } } });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/focus_events_published_total\{[^}]*topic="population.events"[^}]*\} \d+/);
+  });
+});

@@ -1,0 +1,75 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { ServiceConfig } from './config/service-config';
+import { ProblemDetailsFilter, sendProblem, toProblem } from './http/problem-details.filter';
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
+import { StrictValidationPipe } from './http/strict-validation.pipe';
+
+
+/**
+ * Builds a Focus HTTP app the same way for every service and for tests: Fastify with the
+ * configured body limit, request ids, pino logs, strict validation and problem+json errors.
+ */
+export async function createServiceApp(module: unknown, config: ServiceConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (raw: IncomingMessage) => requestIdOf(raw),
+    // Keys and values the validator never sees (prototype pollution) are dropped at parse time.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // Errors raised by Fastify itself, before a Nest handler runs (body too large, bad JSON,
+  // unsupported content type), leave in the same problem+json shape as everything else.
+  fastify.setErrorHandler((error: Error, request: FastifyRequest, reply: FastifyReply) => {
+    const { problem, headers } = toProblem(error);
+    problem.instance ??= request.url;
+    sendProblem(reply, problem, headers);
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Starts listening; `PORT=0` takes any free port (tests). Returns the base URL. */
+export async function listen(app: NestFastifyApplication, config: ServiceConfig, host = '0.0.0.0'): Promise<string> {
+  await app.listen(config.PORT, host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * A service's main: configuration first (a bad variable stops the app, naming it), then the
+ * app. Start-up failures exit non-zero with one readable line instead of a stack dump.
+ */
+export function runService<C extends ServiceConfig>(
+  name: string,
+  loadConfiguration: () => C,
+  start: (config: C) => Promise<{ app: NestFastifyApplication; url: string }>,
+): void {
+  let config: C;
+  try {
+    config = loadConfiguration();
+  } catch (error) {
+    process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  start(config).then(
+    ({ app, url }) => app.get(Logger).log(`${name} listening on ${url}`),
+    (error: unknown) => {
+      process.stderr.write(`${name}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

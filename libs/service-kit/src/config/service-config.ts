@@ -1,0 +1,94 @@
+import { getMetadataStorage, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/**
+ * Settings every service reads from its environment. Apps extend it with their own; each
+ * field is documented in README's configuration reference.
+ */
+export class ServiceConfig {
+  @IsOptional() @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  /** 0 takes any free port (tests). */
+  @IsInt() @Min(0) @Max(65535)
+  PORT!: number;
+
+  @IsString() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
+  MONGO_URL!: string;
+
+  @IsString() @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be a plain database name' })
+  MONGO_DB!: string;
+
+  @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  KAFKA_BROKERS!: string;
+
+  /** Prepended to every topic: lets environments (and test suites) share one cluster. */
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]*$/)
+  KAFKA_TOPIC_PREFIX = '';
+
+  @IsInt() @Min(1) @Max(100)
+  KAFKA_TOPIC_PARTITIONS = 6;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @IsOptional() @IsString() @MinLength(1)
+  SERVICE_NAME?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const INTEGER = /^-?\d+$/;
+
+/**
+ * Reads and validates configuration at start-up. A missing or malformed variable stops the
+ * app with a message naming each offending variable, instead of failing later on first use.
+ * Only the variables the class declares are read; numbers must be written as integers.
+ */
+export function loadConfig<T extends ServiceConfig>(
+  configClass: new () => T,
+  defaults: Partial<Record<keyof T, string | number>>,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
+  const config = new configClass();
+  const fields = config as unknown as Record<string, unknown>;
+  const fallbacks = defaults as Record<string, unknown>;
+  const raw: Record<string, unknown> = {};
+  const integers = integerProperties(configClass);
+  for (const key of declaredProperties(configClass)) {
+    const fromEnv = env[key];
+    const value = fromEnv !== undefined && fromEnv !== '' ? fromEnv : (fallbacks[key] ?? fields[key]);
+    raw[key] = integers.has(key) ? toInt(value) : value;
+  }
+  Object.assign(config, raw);
+  const errors = validateSync(config);
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(raw[e.property]) ?? 'nothing'})`,
+    );
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}
+
+function toInt(value: unknown): unknown {
+  return typeof value === 'string' && INTEGER.test(value.trim()) ? Number(value) : value;
+}
+
+/** The property names class-validator decorates, inherited ones included. */
+function declaredProperties(configClass: new () => unknown): string[] {
+  return [...new Set(validationMetadata(configClass).map((m) => m.propertyName))];
+}
+
+/** Properties declared @IsInt(): their environment strings are read as numbers. */
+function integerProperties(configClass: new () => unknown): Set<string> {
+  return new Set(validationMetadata(configClass).filter((m) => m.name === 'isInt').map((m) => m.propertyName));
+}
+
+function validationMetadata(configClass: new () => unknown) {
+  return getMetadataStorage().getTargetValidationMetadatas(configClass, '', true, false);
+}

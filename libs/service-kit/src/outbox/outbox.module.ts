@@ -1,0 +1,107 @@
+import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import type { Kafka, Producer } from 'kafkajs';
+import { Topic } from '@focus/contracts';
+import { createIdempotentProducer, createKafka, ensureTopics, MessagingMetrics, OutboxRelay } from '@focus/messaging';
+import { ServiceConfig } from '../config/service-config';
+import { ReadinessRegistry } from '../health/readiness';
+
+export const KAFKA = Symbol('KAFKA');
+export const PRODUCER = Symbol('PRODUCER');
+const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
+
+export interface OutboxModuleOptions {
+  /** Collections whose documents carry an outbox (VersionedDocument). */
+  collections: string[];
+  /** The topics this service publishes to; created at start-up with their DLQs. */
+  topics: Topic[];
+}
+
+/** Starts the relay once the app is up, stops it before the database closes. */
+@Injectable()
+class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: Producer,
+    @Inject(OUTBOX_OPTIONS) private readonly options: OutboxModuleOptions,
+    private readonly relay: OutboxRelay,
+    private readonly config: ServiceConfig,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onApplicationBootstrap() {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(
+        admin,
+        this.options.topics.map((topic) => ({
+          topic: `${this.config.KAFKA_TOPIC_PREFIX}${topic}`,
+          partitions: this.config.KAFKA_TOPIC_PARTITIONS,
+          retentionMs: -1,
+        })),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    // Writes never wait for Kafka: they land in the outbox, and the relay (which connects
+    // its producer itself) catches up when the broker is back.
+    this.relay.start();
+    this.readiness.register({
+      name: 'outbox',
+      check: async () => {
+        const health = this.relay.health();
+        const backlog = await this.relay.backlog();
+        return { ok: health.running && !health.lastError, detail: { backlog, lastError: health.lastError } };
+      },
+    });
+  }
+
+  async beforeApplicationShutdown() {
+    await this.relay.stop();
+    await this.producer.disconnect();
+  }
+}
+
+@Module({})
+export class OutboxModule {
+  static forRoot(options: OutboxModuleOptions): DynamicModule {
+    return {
+      module: OutboxModule,
+      providers: [
+        { provide: OUTBOX_OPTIONS, useValue: options },
+        {
+          provide: KAFKA,
+          inject: [ServiceConfig],
+          useFactory: (config: ServiceConfig) => {
+            const logger = new Logger('Kafka');
+            return createKafka({ clientId: config.SERVICE_NAME ?? 'focus', brokers: config.KAFKA_BROKERS.split(',') }, (level, message, extra) =>
+              level === 'error' ? logger.error({ ...extra }, message) : level === 'warn' ? logger.warn({ ...extra }, message) : logger.debug?.({ ...extra }, message),
+            );
+          },
+        },
+        { provide: PRODUCER, inject: [KAFKA], useFactory: (kafka: Kafka) => createIdempotentProducer(kafka) },
+        {
+          provide: OutboxRelay,
+          inject: [getConnectionToken(), PRODUCER, ServiceConfig, MessagingMetrics],
+          useFactory: (connection: Connection, producer: Producer, config: ServiceConfig, metrics: MessagingMetrics) => {
+            const logger = new Logger('OutboxRelay');
+            if (!connection.db) throw new Error('MongoDB connection has no database yet');
+            return new OutboxRelay({
+              db: connection.db,
+              collections: options.collections,
+              producer,
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+              metrics,
+              pollIntervalMs: 1_000,
+              log: (level, message) => logger[level === 'info' ? 'log' : level](message),
+            });
+          },
+        },
+        OutboxLifecycle,
+      ],
+      exports: [KAFKA, PRODUCER, OutboxRelay],
+    };
+  }
+}

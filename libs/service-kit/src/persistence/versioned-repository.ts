@@ -1,0 +1,206 @@
+import type { Model } from 'mongoose';
+import type { AnyBulkWriteOperation } from 'mongodb';
+import { createEvent, EventDefinition, EventEnvelope } from '@focus/contracts';
+import { bulkWriteInChunks, toOutboxEntry, withOutbox } from '@focus/messaging';
+import { ProblemException, PROBLEM_TYPES, notFound, preconditionFailed } from '../http/problem';
+import { canonicalJson } from './canonical-json';
+import { VersionedDocument } from './versioned-document';
+
+export interface Entity<S> {
+  id: string;
+  state: S;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface WriteOptions {
+  /** From `If-Match`: the version the caller last saw, or `*` for "must exist". */
+  ifMatch?: number | '*';
+  /** The request id, carried into the event. */
+  correlationId?: string;
+}
+
+export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'deleted';
+
+export interface WriteResult<S> {
+  status: WriteStatus;
+  version: number;
+  state: S | null;
+}
+
+/** Which event a change emits: `next` null is a deletion. */
+export type EventChooser<S> = (previous: S | null, next: S | null) => EventDefinition<S> | EventDefinition<null>;
+
+export interface Change<S> {
+  id: string;
+  /** The Kafka key and subject: the operation the entity belongs to. */
+  subjectCode: string;
+  state: S;
+}
+
+const MAX_ATTEMPTS = 5;
+/** Reads never need the pending events. */
+const WITHOUT_OUTBOX = '-outbox';
+
+/**
+ * The owner's write path, shared by every service. A change, its new version and its event
+ * are one single-document update, so the event can't be lost; writes that change nothing
+ * emit nothing, so retried PUTs and re-imports are harmless; concurrent writers are detected
+ * by the version and either retried or, under If-Match, refused with 412.
+ */
+export class VersionedRepository<S extends object> {
+  constructor(
+    private readonly model: Model<VersionedDocument<S>>,
+    private readonly chooseEvent: EventChooser<S>,
+    /** Called after a write that left events: the relay publishes now instead of at its next poll. */
+    private readonly onEventsWritten: () => void = () => undefined,
+  ) {}
+
+  async find(id: string): Promise<Entity<S> | undefined> {
+    const doc = await this.model.findById(id, WITHOUT_OUTBOX).lean<VersionedDocument<S>>();
+    return doc && doc.state ? toEntity(doc) : undefined;
+  }
+
+  async list(filter: Record<string, unknown>, limit = 10_000): Promise<Entity<S>[]> {
+    const docs = await this.model
+      .find({ ...filter, state: { $ne: null } }, WITHOUT_OUTBOX)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<VersionedDocument<S>[]>();
+    return docs.map(toEntity);
+  }
+
+  async put(change: Change<S>, options: WriteOptions = {}): Promise<WriteResult<S>> {
+    return this.write(change.id, change.subjectCode, change.state, options);
+  }
+
+  async remove(id: string, subjectCode: string, options: WriteOptions = {}): Promise<WriteResult<S>> {
+    return this.write(id, subjectCode, null, options);
+  }
+
+  /**
+   * Many changes with one read and one bulk write per batch (imports). Unchanged states are
+   * skipped. A change that lost a race with another writer is retried one by one.
+   */
+  async putMany(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'> = {}): Promise<Record<'created' | 'updated' | 'unchanged', number>> {
+    const counts = { created: 0, updated: 0, unchanged: 0 };
+    const currents = new Map(
+      (await this.model.find({ _id: { $in: changes.map((c) => c.id) } }, WITHOUT_OUTBOX).lean<VersionedDocument<S>[]>()).map((d) => [d._id, d]),
+    );
+    const operations: AnyBulkWriteOperation<VersionedDocument<S>>[] = [];
+    const planned: Change<S>[] = [];
+    for (const change of changes) {
+      const current = currents.get(change.id);
+      if (current?.state && canonicalJson(current.state) === canonicalJson(change.state)) {
+        counts.unchanged += 1;
+        continue;
+      }
+      const event = this.eventFor(change.id, change.subjectCode, current, change.state, options.correlationId);
+      operations.push(current ? this.updateOperation(current, change.state, event) : this.insertOperation(change.id, change.subjectCode, change.state, event));
+      planned.push(change);
+      counts[current?.state ? 'updated' : 'created'] += 1;
+    }
+    if (operations.length === 0) return counts;
+    try {
+      const result = await bulkWriteInChunks(this.model.collection, operations as AnyBulkWriteOperation[], { ordered: false });
+      if (result.matchedCount + result.insertedCount < operations.length) await this.retryOneByOne(planned, options);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.retryOneByOne(planned, options);
+    }
+    this.onEventsWritten();
+    return counts;
+  }
+
+  private async retryOneByOne(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<void> {
+    // put() compares with the stored state, so the changes that did land are no-ops here.
+    for (const change of changes) await this.put(change, options);
+  }
+
+  private async write(id: string, subjectCode: string, state: S | null, options: WriteOptions): Promise<WriteResult<S>> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const current = await this.model.findById(id, WITHOUT_OUTBOX).lean<VersionedDocument<S>>();
+      const exists = Boolean(current?.state);
+      checkPrecondition(id, current, options.ifMatch);
+      if (state === null && !exists) throw notFound(`${id} does not exist.`);
+      if (state !== null && current?.state && canonicalJson(current.state) === canonicalJson(state)) {
+        return { status: 'unchanged', version: current.version, state };
+      }
+
+      const event = this.eventFor(id, subjectCode, current, state, options.correlationId);
+      const landed = current
+        ? (await this.model.collection.bulkWrite([this.updateOperation(current, state, event) as AnyBulkWriteOperation])).matchedCount === 1
+        : await this.insert(id, subjectCode, state, event);
+      if (landed) {
+        this.onEventsWritten();
+        return { status: state === null ? 'deleted' : exists ? 'updated' : 'created', version: event.subject.version, state };
+      }
+      // Another writer got in between. Under If-Match that is exactly what 412 is for.
+      if (options.ifMatch !== undefined) throw preconditionFailed(`${id} was changed by another request.`);
+    }
+    throw new ProblemException({ type: PROBLEM_TYPES.conflict, title: 'Conflict', status: 409, detail: `${id} is being changed concurrently; retry.` });
+  }
+
+  private eventFor(id: string, subjectCode: string, current: VersionedDocument<S> | null | undefined, state: S | null, correlationId?: string): EventEnvelope<S> {
+    const definition = this.chooseEvent(current?.state ?? null, state) as EventDefinition<S>;
+    return createEvent(definition, {
+      subject: { operationCode: subjectCode, entityId: id, version: (current?.version ?? 0) + 1 },
+      data: state,
+      correlationId,
+    });
+  }
+
+  private updateOperation(current: VersionedDocument<S>, state: S | null, event: EventEnvelope<S>): AnyBulkWriteOperation<VersionedDocument<S>> {
+    return {
+      updateOne: {
+        // Matching the version we read makes the write conditional: a concurrent change wins once.
+        filter: { _id: current._id, version: current.version },
+        update: withOutbox({ $set: { state, version: event.subject.version, updatedAt: new Date(event.occurredAt) } }, [event]) as never,
+      },
+    };
+  }
+
+  private insertOperation(id: string, subjectCode: string, state: S | null, event: EventEnvelope<S>): AnyBulkWriteOperation<VersionedDocument<S>> {
+    const document: VersionedDocument<S> = {
+      _id: id,
+      operationCode: subjectCode,
+      state,
+      version: event.subject.version,
+      updatedAt: new Date(event.occurredAt),
+      outbox: [toOutboxEntry(event)],
+      outboxPending: true,
+    };
+    return { insertOne: { document } };
+  }
+
+  private async insert(id: string, subjectCode: string, state: S | null, event: EventEnvelope<S>): Promise<boolean> {
+    try {
+      await this.model.collection.bulkWrite([this.insertOperation(id, subjectCode, state, event) as AnyBulkWriteOperation]);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+}
+
+function checkPrecondition<S>(id: string, current: VersionedDocument<S> | null | undefined, ifMatch: WriteOptions['ifMatch']): void {
+  if (ifMatch === undefined) return;
+  // A tombstone's version was never handed out as an ETag: a deleted entity doesn't match.
+  const live = current?.state ? current : undefined;
+  if (ifMatch === '*' ? !live : live?.version !== ifMatch) {
+    throw preconditionFailed(
+      live ? `${id} is at version ${live.version}, not ${String(ifMatch)}.` : `${id} does not exist.`,
+      live?.version,
+    );
+  }
+}
+
+function toEntity<S>(doc: VersionedDocument<S>): Entity<S> {
+  return { id: doc._id, state: doc.state as S, version: doc.version, updatedAt: doc.updatedAt };
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: number; writeErrors?: Array<{ code?: number }> };
+  return e?.code === 11000 || Boolean(e?.writeErrors?.some((w) => w.code === 11000));
+}

@@ -1,0 +1,58 @@
+import { ConfigError, loadConfig, ServiceConfig } from './config/service-config';
+import { parseIfMatch, etagOf } from './http/etag';
+import { ProblemException } from './http/problem';
+import { toProblem } from './http/problem-details.filter';
+import { canonicalJson } from './persistence/canonical-json';
+
+const base = { MONGO_URL: 'mongodb://127.0.0.1:27017/', KAFKA_BROKERS: '127.0.0.1:9092' };
+
+describe('configuration', () => {
+  it('reads integers from the environment and applies defaults', () => {
+    const config = loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'focus_population' }, { ...base, PORT: '4000' });
+    expect(config).toMatchObject({ PORT: 4000, MONGO_DB: 'focus_population', KAFKA_TOPIC_PARTITIONS: 6, KAFKA_TOPIC_PREFIX: '' });
+  });
+
+  it('stops on a missing or malformed variable, naming each one', () => {
+    const load = () => loadConfig(ServiceConfig, { MONGO_DB: 'x' }, { MONGO_URL: 'postgres://nope', PORT: 'eighty' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/PORT: .*\(got "eighty"\)/);
+    expect(load).toThrow(/MONGO_URL: MONGO_URL must be a mongodb:\/\//);
+    expect(load).toThrow(/KAFKA_BROKERS: .*\(got nothing\)/);
+  });
+});
+
+describe('ETags and If-Match', () => {
+  it('round-trips a version', () => {
+    expect(parseIfMatch(etagOf(7))).toBe(7);
+    expect(parseIfMatch('W/"7"')).toBe(7);
+    expect(parseIfMatch('*')).toBe('*');
+    expect(parseIfMatch(undefined)).toBeUndefined();
+  });
+
+  it('refuses anything else with 400', () => {
+    expect(() => parseIfMatch('7')).toThrow(ProblemException);
+    expect(() => parseIfMatch('"$gt"')).toThrow(/If-Match must be an ETag/);
+  });
+});
+
+describe('problem details', () => {
+  it('turns a database outage into 503 with Retry-After', () => {
+    const outage = Object.assign(new Error('connect ECONNREFUSED'), { name: 'MongoServerSelectionError' });
+    expect(toProblem(outage)).toMatchObject({ problem: { status: 503 }, headers: { 'retry-after': '5' } });
+  });
+
+  it('maps Fastify body errors and hides unknown ones', () => {
+    expect(toProblem(Object.assign(new Error('too big'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE' })).problem.status).toBe(413);
+    expect(toProblem(Object.assign(new Error('bad'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' })).problem.status).toBe(415);
+    const internal = toProblem(new Error('secret stack detail')).problem;
+    expect(internal).toMatchObject({ status: 500 });
+    expect(JSON.stringify(internal)).not.toMatch(/secret/);
+  });
+});
+
+describe('canonical JSON', () => {
+  it('ignores key order at every depth, not array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe(canonicalJson({ a: { c: null, d: [2, 1] }, b: 1 }));
+    expect(canonicalJson([1, 2])).not.toBe(canonicalJson([2, 1]));
+  });
+});
