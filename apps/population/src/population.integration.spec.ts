@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka } from 'kafkajs';
 import { Connection } from 'mongoose';
-import { EventEnvelope, PopulationFigureState, TOPICS } from '@focus/contracts';
+import { PopulationFigureState, TOPICS } from '@focus/contracts';
 import { listen } from '@focus/service-kit';
-import { cleanUp, connectTestDb, eventually, readAllNow, ReadMessage, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
+import { cleanUp, connectTestDb, publishedEvents, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
 import { createPopulationApp } from './app.module';
 import { populationConfig } from './config';
 
@@ -32,14 +32,7 @@ describe('population service', () => {
     await cleanUp(ns, kafka, db);
   });
 
-  /** Everything the service has published, once its outboxes are empty. */
-  async function published(): Promise<EventEnvelope[]> {
-    await eventually(async () => {
-      const pending = await Promise.all(['population_figures', 'population_totals'].map((c) => db.collection(c).countDocuments({ outboxPending: true })));
-      return pending.every((n) => n === 0) ? true : undefined;
-    });
-    return (await readAllNow(kafka, topic)).map((m: ReadMessage) => JSON.parse(m.value!) as EventEnvelope);
-  }
+  const published = () => publishedEvents(kafka, topic, db, ['population_figures', 'population_totals']);
 
   function put(path: string, body: unknown, headers: Record<string, string> = {}) {
     return fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });

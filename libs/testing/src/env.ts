@@ -1,5 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
+import type { EventEnvelope } from '@focus/contracts';
 import mongoose, { Connection } from 'mongoose';
+import { eventually, readAllNow } from './kafka';
 import { TestNamespace } from './namespace';
 
 /** What jest's global setup resolved; a suite run outside it gets told how to run it. */
@@ -65,4 +67,16 @@ export function serviceEnvironment(ns: TestNamespace, extra: Record<string, stri
     LOG_LEVEL: 'warn',
     ...extra,
   };
+}
+
+/**
+ * Every event a service under test has published, read once its outboxes are empty: what a
+ * write emitted, or proof that a refused one emitted nothing.
+ */
+export async function publishedEvents<T = unknown>(kafka: Kafka, topic: string, db: Connection, collections: string[]): Promise<Array<EventEnvelope<T>>> {
+  await eventually(async () => {
+    const pending = await Promise.all(collections.map((c) => db.collection(c).countDocuments({ outboxPending: true })));
+    return pending.every((n) => n === 0) ? true : undefined;
+  }, 30_000, `outboxes of ${collections.join(', ')} drained`);
+  return (await readAllNow(kafka, topic)).map((m) => JSON.parse(m.value ?? 'null'));
 }

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'budget',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { BudgetLineState, Pillar, PILLAR_NUMBERS } from '@focus/contracts';
+import { OneOfPipe, OperationCodePipe, parseIfMatch, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
+import { PutBudgetLineDto } from './budget-line.dto';
+import { BudgetLinesService } from './budget-lines.service';
+import { centsToUsd } from './money';
+
+const pillarPipe = new OneOfPipe<Pillar>('pillar', PILLAR_NUMBERS);
+
+@Controller('operations/:code/budget')
+export class BudgetLinesController {
+  constructor(private readonly service: BudgetLinesService) {}
+
+  @Get()
+  async list(@Param('code', OperationCodePipe) code: string) {
+    const lines = await this.service.list(code);
+    return { operationCode: code, lines: lines.map((line) => ({ ...withUsd(line.state), version: line.version })) };
+  }
+
+  @Put(':year/pillars/:pillar')
+  async put(
+    @Param('code', OperationCodePipe) code: string,
+    @Param('year', YearPipe) year: number,
+    @Param('pillar', pillarPipe) pillar: Pillar,
+    @Body() body: PutBudgetLineDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.service.put(code, year, pillar, body.budgetUsd, body.expenditureUsd ?? null, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId });
+    return writeResponse(reply, result);
+  }
+
+  @Delete(':year/pillars/:pillar')
+  async remove(
+    @Param('code', OperationCodePipe) code: string,
+    @Param('year', YearPipe) year: number,
+    @Param('pillar', pillarPipe) pillar: Pillar,
+    @Headers('if-match') ifMatch: string | undefined,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return writeResponse(reply, await this.service.remove(code, year, pillar, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+  }
+}
+
+function withUsd(state: BudgetLineState) {
+  return { ...state, budgetUsd: centsToUsd(state.budgetCents), expenditureUsd: state.expenditureCents === null ? null : centsToUsd(state.expenditureCents) };
+}
