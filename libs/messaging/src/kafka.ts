@@ -1,4 +1,4 @@
-import { Admin, ITopicConfig, Kafka, logCreator, logLevel, Producer } from 'kafkajs';
+import { Admin, ITopicConfig, Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@focus/contracts';
 
 export interface KafkaConnection {
@@ -38,7 +38,13 @@ export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): K
  * acks from all in-sync replicas and one request in flight, so a retry never reorders a key.
  */
 export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // The Java client's murmur2 partitioning: other teams' producers put a key where we do.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }
 
 export interface TopicSpec {

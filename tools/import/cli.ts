@@ -1,0 +1,66 @@
+/**
+ * `npm run import -- population FILE [--url URL] [--key KEY] [--source NAME]`
+ *
+ * Streams UNHCR population statistics (CSV, the columns of UNHCR's population API) to
+ * `POST /imports/population` with a progress bar, then prints the import's summary.
+ * Defaults: the local gateway (http://localhost:3000/api/v1) and its documented editor key.
+ */
+import { existsSync } from 'node:fs';
+import { progressBar, uploadCsv } from './upload';
+
+const USAGE = 'Usage: npm run import -- population FILE [--url http://localhost:3000/api/v1] [--key local-dev-editor] [--source "UNHCR population statistics 2025.06.1"]';
+
+async function main(argv: string[]): Promise<number> {
+  const [kind, file, ...rest] = argv;
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i += 2) flags.set(rest[i], rest[i + 1] ?? '');
+  if (kind !== 'population' || !file || [...flags.keys()].some((f) => !['--url', '--key', '--source'].includes(f))) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (!existsSync(file)) {
+    console.error(`import: no such file: ${file}`);
+    return 2;
+  }
+  const base = (flags.get('--url') ?? process.env['FOCUS_API_URL'] ?? 'http://localhost:3000/api/v1').replace(/\/$/, '');
+  const source = flags.get('--source');
+  const url = `${base}/imports/population${source ? `?source=${encodeURIComponent(source)}` : ''}`;
+  const interactive = process.stderr.isTTY;
+  let lastPrinted = -1;
+  console.error(`import: streaming ${file} to ${url}`);
+  const started = Date.now();
+  const { status, body } = await uploadCsv({
+    file,
+    url,
+    apiKey: flags.get('--key') ?? process.env['FOCUS_API_KEY'] ?? 'local-dev-editor',
+    onProgress: (sent, total) => {
+      const percent = Math.floor((sent / total) * 100);
+      if (interactive) process.stderr.write(`\r${progressBar(sent, total)}`);
+      else if (percent >= lastPrinted + 10) {
+        lastPrinted = percent - (percent % 10);
+        console.error(progressBar(sent, total));
+      }
+    },
+  });
+  if (interactive) process.stderr.write('\n');
+  console.error(`import: uploaded; the server answered ${status} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(JSON.stringify(body, null, 2));
+  if (status >= 400) {
+    console.error('import: the import was refused; the problem above says why (nothing was changed).');
+    return 1;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    console.error(
+      cause?.code === 'ECONNREFUSED'
+        ? 'import: nothing answers at that URL. Start the system (npm start) or pass --url to a running gateway or population service.'
+        : `import: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  },
+);

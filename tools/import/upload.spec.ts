@@ -1,0 +1,44 @@
+import { createServer, Server } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { progressBar, uploadCsv } from './upload';
+
+describe('import upload', () => {
+  let server: Server;
+  let url: string;
+  const received: { headers: Record<string, unknown>; body: string }[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ rowsRead: 2 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/imports/population`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('streams the file as text/csv with the key, reports progress to the end, and returns the summary', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'focus-import-')), 'pop.csv');
+    const csv = 'year,coo_name\n' + '2018,Kazakhstan\n'.repeat(5000);
+    writeFileSync(file, csv);
+    const progress: number[] = [];
+    const result = await uploadCsv({ file, url, apiKey: 'k1', onProgress: (sent) => progress.push(sent) });
+    expect(result).toEqual({ status: 201, body: { rowsRead: 2 } });
+    expect(received[0].body).toBe(csv);
+    expect(received[0].headers).toMatchObject({ 'content-type': 'text/csv', 'x-api-key': 'k1' });
+    expect(progress.at(-1)).toBe(Buffer.byteLength(csv));
+  });
+
+  it('draws a progress bar', () => {
+    expect(progressBar(0, 100, 10)).toMatch(/^\[\.{10}\]\s+0%/);
+    expect(progressBar(50, 100, 10)).toMatch(/^\[#{5}\.{5}\]\s+50%/);
+    expect(progressBar(100, 100, 10)).toMatch(/^\[#{10}\]\s+100%/);
+  });
+});

@@ -1,0 +1,46 @@
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+
+export interface UploadOptions {
+  file: string;
+  url: string;
+  apiKey?: string;
+  /** Called as bytes leave, with the total: drives the progress bar. */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+/**
+ * Streams a file as the body of a POST, never holding it whole, and returns the server's
+ * status and JSON (a summary, or a problem+json on failure).
+ */
+export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions): Promise<{ status: number; body: unknown }> {
+  const total = statSync(file).size;
+  let sent = 0;
+  const stream = createReadStream(file);
+  stream.on('data', (chunk) => {
+    sent += chunk.length;
+    onProgress?.(sent, total);
+  });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', 'content-length': String(total), ...(apiKey ? { 'x-api-key': apiKey } : {}) },
+    body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+    duplex: 'half',
+  } as RequestInit);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text for the error message
+  }
+  return { status: response.status, body };
+}
+
+/** `[##########..........]  48%  4.2 MB / 8.7 MB` */
+export function progressBar(sent: number, total: number, width = 30): string {
+  const ratio = total === 0 ? 1 : Math.min(1, sent / total);
+  const filled = Math.round(ratio * width);
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%  ${mb(sent)} / ${mb(total)}`;
+}
