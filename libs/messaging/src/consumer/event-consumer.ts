@@ -84,6 +84,8 @@ export class EventConsumer {
     consumer.on(consumer.events.STOP, () => {
       this.state = 'stopped';
     });
+    // Dead letters go out through this producer: it must be up before the first poison arrives.
+    await this.options.producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({

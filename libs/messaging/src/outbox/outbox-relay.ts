@@ -1,8 +1,9 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
 import type { Producer } from 'kafkajs';
 import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, sleep } from '../backoff';
 import { describeError } from '../errors';
 import { MessagingMetrics } from '../metrics';
+import { bulkWriteInChunks } from '../mongo-bulk';
 import { OutboxEntry } from './outbox-entry';
 
 export interface OutboxRelayOptions {
@@ -96,15 +97,16 @@ export class OutboxRelay {
   async drain(): Promise<number> {
     let total = 0;
     for (const name of this.options.collections) {
-      let previousFirst: string | undefined;
+      let previous: string | undefined;
       for (;;) {
         const { published, firstId } = await this.drainRound(this.collection(name));
         total += published;
         if (published === 0) break;
-        // Entries that come back after being published were not removed: stop rather than
-        // publish them in a loop, and say so.
-        if (firstId === previousFirst) throw new Error(`outbox of ${name}: published entries were not removed (first ${firstId})`);
-        previousFirst = firstId;
+        // The same entries coming back unchanged means they were published but could not be
+        // removed: stop rather than publish them in a loop, and say so.
+        const round = `${firstId}/${published}`;
+        if (round === previous) throw new Error(`outbox of ${name}: published entries were not removed (first ${firstId})`);
+        previous = round;
       }
     }
     return total;
@@ -180,9 +182,25 @@ export class OutboxRelay {
         const chunk = group.slice(start, start + MAX_IDS_PER_STATEMENT);
         const filter: Record<string, unknown> = { _id: { $in: chunk.map((d) => d._id) }, outbox: { $size: size } };
         if (size > 0) filter['outbox.0.id'] = { $in: chunk.map((d) => d.outbox?.[0]?.id) };
-        await collection.updateMany(filter as Filter<PendingDocument>, { $set: { outbox: [], outboxPending: false } });
+        const cleared = await collection.updateMany(filter as Filter<PendingDocument>, { $set: { outbox: [], outboxPending: false } });
+        if (cleared.modifiedCount < chunk.length) await this.pullPublished(collection, chunk);
       }
     }
+  }
+
+  /**
+   * The slow path, for outboxes a write appended to while they were being published: remove
+   * exactly the published entries (by equality: FerretDB ignores a $pull by condition) and
+   * keep the new ones for the next round.
+   */
+  private async pullPublished(collection: Collection<PendingDocument>, documents: PendingDocument[]): Promise<void> {
+    await bulkWriteInChunks(
+      collection,
+      documents.flatMap((doc) => [
+        ...(doc.outbox ?? []).map((entry) => ({ updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: entry } } } })),
+        { updateOne: { filter: { _id: doc._id, outbox: { $size: 0 } }, update: { $set: { outboxPending: false } } } },
+      ]) as AnyBulkWriteOperation<PendingDocument>[],
+    );
   }
 
   private async publish(entries: OutboxEntry[]): Promise<void> {
