@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'contributions',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,52 @@
+import { OmitType } from '@nestjs/swagger';
+import { IsISO8601, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ContributionState, OPERATION_CODE_PATTERN } from '@focus/contracts';
+
+/** Ten billion dollars: far above any single contribution, far below float trouble. */
+const USD_MAX = 10_000_000_000;
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * `POST /contributions` and `PUT /contributions/{id}`: the contract's ContributionState, whose
+ * rules it inherits (donor, calendar date, operation code that is never UNEARMARKED, status),
+ * minus the server-made id, with the amount in US dollars (at most two decimals) instead of
+ * cents. Leaving operationCode out records an unearmarked contribution; leaving amountUsd out,
+ * an undisclosed amount. Neither may be null: absence has exactly one spelling.
+ */
+export class ContributionBodyDto extends OmitType(ContributionState, ['id', 'amountCents'] as const) {
+  @ValidateIf((_dto: ContributionBodyDto, value: unknown) => value !== undefined)
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }) @Min(0) @Max(USD_MAX)
+  amountUsd?: number;
+}
+
+/**
+ * `GET /contributions?operation=&donor=&since=&until=&limit=&cursor=`. Query values are
+ * strings and stay strings (no coercion); a repeated parameter arrives as an array and an
+ * unknown one (`operation[$ne]` included) is refused, so nothing but a plain string reaches
+ * the query.
+ */
+export class ListContributionsQueryDto {
+  /** An operation code, or UNEARMARKED for the contributions earmarked for none. */
+  @IsOptional() @IsString() @Matches(OPERATION_CODE_PATTERN, { message: `operation must match ${OPERATION_CODE_PATTERN.source}` })
+  operation?: string;
+
+  /** The donor's name, exactly as recorded. */
+  @IsOptional() @IsString() @Length(1, 200)
+  donor?: string;
+
+  /** Contributions dated on or after this day. */
+  @IsOptional() @IsString() @Matches(CALENDAR_DATE, { message: 'since must be a calendar date (YYYY-MM-DD)' }) @IsISO8601({ strict: true, strictSeparator: true })
+  since?: string;
+
+  /** Contributions dated on or before this day. */
+  @IsOptional() @IsString() @Matches(CALENDAR_DATE, { message: 'until must be a calendar date (YYYY-MM-DD)' }) @IsISO8601({ strict: true, strictSeparator: true })
+  until?: string;
+
+  /** Page size, 1 to 200; 50 when absent. */
+  @IsOptional() @IsString() @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200' })
+  limit?: string;
+
+  /** `nextCursor` of the previous page, as given. */
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'narratives',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'contribution-subscriber',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
