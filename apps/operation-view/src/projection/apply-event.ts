@@ -1,0 +1,40 @@
+import { EventEnvelope, EVENT_TYPES } from '@focus/contracts';
+import { Bucket, OperationState, Projected } from './operation-state';
+
+/** Which part of an operation's state each event type writes. */
+const BUCKETS: Record<string, Bucket> = {
+  [EVENT_TYPES.populationFigureUpserted]: 'figures',
+  [EVENT_TYPES.populationFigureDeleted]: 'figures',
+  [EVENT_TYPES.populationTotalUpserted]: 'totals',
+  [EVENT_TYPES.populationTotalDeleted]: 'totals',
+  [EVENT_TYPES.budgetLineUpserted]: 'budget',
+  [EVENT_TYPES.budgetLineDeleted]: 'budget',
+  [EVENT_TYPES.narrativesProfileUpserted]: 'profile',
+  [EVENT_TYPES.narrativesProfileDeleted]: 'profile',
+  [EVENT_TYPES.narrativesKeyFiguresUpserted]: 'keyFigures',
+  [EVENT_TYPES.narrativesKeyFiguresDeleted]: 'keyFigures',
+  [EVENT_TYPES.narrativesSectionUpserted]: 'sections',
+  [EVENT_TYPES.narrativesSectionDeleted]: 'sections',
+  [EVENT_TYPES.contributionsContributionRecorded]: 'contributions',
+  [EVENT_TYPES.contributionsContributionUpdated]: 'contributions',
+  [EVENT_TYPES.contributionsContributionCancelled]: 'contributions',
+};
+
+export const PROJECTED_EVENT_TYPES = Object.keys(BUCKETS);
+
+/**
+ * Applies an event-carried state to an operation's state, in place, if it is newer than the
+ * state held for that entity. Returns whether anything changed. Pure: the same events in any
+ * order, any number of times, leave the same state.
+ */
+export function applyEvent(state: OperationState, event: EventEnvelope): boolean {
+  const bucket = BUCKETS[event.type];
+  if (!bucket) return false;
+  const { entityId, version } = event.subject;
+  const held: Projected<unknown> | undefined = bucket === 'profile' ? state.profile : state[bucket][entityId];
+  if (held && held.v >= version) return false;
+  const projected = { v: version, s: event.data ?? null };
+  if (bucket === 'profile') state.profile = projected as OperationState['profile'];
+  else (state[bucket] as Record<string, Projected<unknown>>)[entityId] = projected;
+  return true;
+}

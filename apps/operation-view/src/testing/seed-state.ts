@@ -1,0 +1,28 @@
+import { BudgetLineState, entityIds, KeyFigureSetState, NarrativeSectionState, PopulationFigureState, PopulationTotalState } from '@focus/contracts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { emptyState, OperationState } from '../projection/operation-state';
+
+// The seed page as data lives with the seed tool (tools/seed), which loads it through the APIs.
+const seed = JSON.parse(readFileSync(resolve(__dirname, '../../../../tools/seed/data/kazakhstan-regional-office.json'), 'utf8'));
+
+/** The seed page as the projection would hold it after every event, each at version 1. */
+export function seedState(): OperationState {
+  const state = emptyState();
+  const code = seed.code;
+  const source = seed.population.source;
+  state.profile = { v: 1, s: { code, ...seed.profile } as never };
+  for (const f of seed.population.figures) {
+    state.figures[entityIds.populationFigure(code, f.year, f.type as PopulationFigureState['type'])] = { v: 1, s: { operationCode: code, ...f, source } as PopulationFigureState };
+  }
+  for (const t of seed.population.totals) state.totals[entityIds.populationTotal(code, t.year)] = { v: 1, s: { operationCode: code, ...t, source } as PopulationTotalState };
+  for (const l of seed.budget) {
+    state.budget[entityIds.budgetLine(code, l.year, l.pillar as 1)] = {
+      v: 1,
+      s: { operationCode: code, year: l.year, pillar: l.pillar, budgetCents: Math.round(l.budgetUsd * 100), expenditureCents: l.expenditureUsd === null ? null : Math.round(l.expenditureUsd * 100) } as BudgetLineState,
+    };
+  }
+  for (const k of seed.keyFigures) state.keyFigures[entityIds.keyFigureSet(code, k.year, k.kind as 'result')] = { v: 1, s: { operationCode: code, ...k } as KeyFigureSetState };
+  for (const n of seed.narratives) state.sections[entityIds.narrativeSection(code, n.year, 'en', n.section as never)] = { v: 1, s: { operationCode: code, ...n } as NarrativeSectionState };
+  return state;
+}

@@ -1,0 +1,85 @@
+import { seedState } from '../testing/seed-state';
+import { buildView } from './build-view';
+import { centsToMillions } from './money';
+
+// The seed page, figure by figure: what GET /operations/KAZ-RO?year=2018 must show.
+describe('the combined view of the seed operation', () => {
+  const view = buildView(seedState(), { code: 'KAZ-RO', year: 2018, lang: 'en', version: 1, updatedAt: new Date(0) });
+
+  it('people of concern: totals 2016-2018, the trend, and the 2018 breakdown', () => {
+    expect(view.peopleOfConcern).toEqual({
+      year: 2018,
+      total: 88419,
+      trend: 'decrease',
+      totalsByYear: [
+        { year: 2016, total: 95795 },
+        { year: 2017, total: 94532 },
+        { year: 2018, total: 88419 },
+      ],
+      breakdown: [
+        ['Refugees', 588],
+        ['Asylum-seekers', 195],
+        ['Returned refugees', 4],
+        ['Stateless', 87632],
+      ],
+    });
+  });
+
+  it('budget and expenditure 2014-2019, in total and per pillar, with their nulls', () => {
+    expect(view.budget).toEqual({
+      unit: 'USD millions',
+      categories: [2014, 2015, 2016, 2017, 2018, 2019],
+      budget: [7.40638597, 6.99431923, 7.48582672, 5.56728442, 5.52037323, 5.52884917],
+      expenditure: [4.11624681, 4.35487869, 3.33722939, 2.89956785, 2.73375977, null],
+      budgetByPillar: {
+        p1: [4.99603601, 4.7424001, 5.38362755, 4.25892057, 4.40666094, 4.328075],
+        p2: [2.31999996, 2.25191913, 2.10219917, 1.30836385, 1.11371229, 1.20077417],
+        p3: [null, null, null, null, null, null],
+        p4: [0.09035, null, null, null, null, null],
+      },
+      expenditureByPillar: {
+        p1: [2.51744847, 2.58809393, 2.03202186, 1.96719507, 2.02644007, null],
+        p2: [1.53616117, 1.76678476, 1.30520753, 0.93237278, 0.7073197, null],
+        p3: [null, null, null, null, null, null],
+        p4: [0.06263717, null, null, null, null, null],
+      },
+    });
+  });
+
+  it('key figures: 2018 results and 2019 planning', () => {
+    expect(view.keyFigures.results.year).toBe(2018);
+    expect(view.keyFigures.results.items.map((i) => [i.value, i.unit])).toEqual([
+      [100, 'percent'],
+      [742, 'persons'],
+      [197, 'people'],
+      [134, 'households'],
+    ]);
+    expect(view.keyFigures.planning.year).toBe(2019);
+    expect(view.keyFigures.planning.items.map((i) => i.value)).toEqual([100, 85, 650]);
+  });
+
+  it('the six narrative sections in the page order, with their titles', () => {
+    expect(view.narratives.sections.map((s) => s.title)).toEqual([
+      'Operational environment',
+      'Population trends',
+      'Key achievements',
+      'Unmet needs',
+      'Working environment',
+      'Key priorities',
+    ]);
+    expect(view.narratives.sections[0].body).toMatch(/^In 2018, the political and operational environment in Kazakhstan remained stable\./);
+  });
+
+  it('falls back to English section by section in French, and labels the breakdown in French', () => {
+    const fr = buildView(seedState(), { code: 'KAZ-RO', year: 2018, lang: 'fr', version: 1, updatedAt: new Date(0) });
+    expect(fr.narratives.sections.map((s) => [s.title, s.lang])[0]).toEqual(['Operational environment', 'en']);
+    expect(fr.peopleOfConcern.breakdown[0]).toEqual(['Réfugiés', 588]);
+  });
+
+  it('money from cents never drifts', () => {
+    expect(centsToMillions(740638597)).toBe(7.40638597);
+    expect(centsToMillions(9035000)).toBe(0.09035);
+    expect(centsToMillions(0)).toBe(0);
+    expect(String(centsToMillions(499603601 + 231999996 + 9035000))).toBe('7.40638597');
+  });
+});
