@@ -4,6 +4,7 @@ import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, sleep } from '../backoff'
 import { describeError } from '../errors';
 import { MessagingMetrics } from '../metrics';
 import { bulkWriteInChunks } from '../mongo-bulk';
+import { withWriteLock } from '../write-lock';
 import { OutboxEntry } from './outbox-entry';
 
 export interface OutboxRelayOptions {
@@ -159,7 +160,7 @@ export class OutboxRelay {
       await this.publish(entries);
     }
 
-    await this.clearPublished(collection, documents);
+    await withWriteLock(collection.collectionName, () => this.clearPublished(collection, documents));
     return { published: entries.length, firstId: entries[0]?.id };
   }
 

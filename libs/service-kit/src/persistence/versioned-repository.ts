@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { createEvent, EventDefinition, EventEnvelope } from '@focus/contracts';
-import { bulkWriteInChunks, toOutboxEntry, withOutbox } from '@focus/messaging';
+import { bulkWriteInChunks, toOutboxEntry, withOutbox, withWriteLock } from '@focus/messaging';
 import { ProblemException, PROBLEM_TYPES, notFound, preconditionFailed } from '../http/problem';
 import { canonicalJson } from './canonical-json';
 import { VersionedDocument } from './versioned-document';
@@ -71,11 +71,16 @@ export class VersionedRepository<S extends object> {
   }
 
   async put(change: Change<S>, options: WriteOptions = {}): Promise<WriteResult<S>> {
-    return this.write(change.id, change.subjectCode, change.state, options);
+    return this.locked(() => this.write(change.id, change.subjectCode, change.state, options));
   }
 
   async remove(id: string, subjectCode: string, options: WriteOptions = {}): Promise<WriteResult<S>> {
-    return this.write(id, subjectCode, null, options);
+    return this.locked(() => this.write(id, subjectCode, null, options));
+  }
+
+  /** See withWriteLock: on FerretDB, overlapping updates of one document lose one. */
+  private locked<T>(work: () => Promise<T>): Promise<T> {
+    return withWriteLock(this.model.collection.collectionName, work);
   }
 
   /**
@@ -83,6 +88,12 @@ export class VersionedRepository<S extends object> {
    * skipped. A change that lost a race with another writer is retried one by one.
    */
   async putMany(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'> = {}): Promise<Record<'created' | 'updated' | 'unchanged', number>> {
+    const result = await this.locked(() => this.putManyUnlocked(changes, options));
+    this.onEventsWritten();
+    return result;
+  }
+
+  private async putManyUnlocked(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<Record<'created' | 'updated' | 'unchanged', number>> {
     const counts = { created: 0, updated: 0, unchanged: 0 };
     const currents = new Map(
       (await this.model.find({ _id: { $in: changes.map((c) => c.id) } }, WITHOUT_OUTBOX).lean<VersionedDocument<S>[]>()).map((d) => [d._id, d]),
@@ -108,13 +119,12 @@ export class VersionedRepository<S extends object> {
       if (!isDuplicateKey(error)) throw error;
       await this.retryOneByOne(planned, options);
     }
-    this.onEventsWritten();
     return counts;
   }
 
   private async retryOneByOne(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<void> {
     // put() compares with the stored state, so the changes that did land are no-ops here.
-    for (const change of changes) await this.put(change, options);
+    for (const change of changes) await this.write(change.id, change.subjectCode, change.state, options);
   }
 
   private async write(id: string, subjectCode: string, state: S | null, options: WriteOptions): Promise<WriteResult<S>> {
