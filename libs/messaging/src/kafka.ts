@@ -1,5 +1,6 @@
 import { Admin, ITopicConfig, Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
 import { dlqTopicOf } from '@focus/contracts';
+import { backoffDelay, sleep } from './backoff';
 
 export interface KafkaConnection {
   clientId: string;
@@ -68,14 +69,24 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<vo
       ? [main]
       : [main, { topic: dlqTopicOf(spec.topic), numPartitions: 1, configEntries }];
   });
-  const existing = new Set(await admin.listTopics());
-  const missing = wanted.filter((t) => !existing.has(t.topic));
-  if (missing.length === 0) return;
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (error) {
-    // Another instance may have created them between our list and create: fine.
-    const now = new Set(await admin.listTopics());
-    if (missing.some((t) => !now.has(t.topic))) throw error;
+  // A broker that has just started (or just created a topic) answers "does not host this
+  // topic-partition" for a moment: retriable errors are retried, not passed to start-up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((t) => !existing.has(t.topic));
+      if (missing.length === 0) return;
+      try {
+        await admin.createTopics({ topics: missing, waitForLeaders: true });
+      } catch (error) {
+        // Another instance may have created them between our list and create: fine.
+        const now = new Set(await admin.listTopics());
+        if (missing.some((t) => !now.has(t.topic))) throw error;
+      }
+      return;
+    } catch (error) {
+      if (attempt >= 10 || !(error as { retriable?: boolean }).retriable) throw error;
+      await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 2_000 }));
+    }
   }
 }
