@@ -1,6 +1,7 @@
 export * from './topics';
 export * from './operation-code';
 export * from './domain/limits';
+export * from './domain/money';
 export * from './domain/languages';
 export * from './domain/population-types';
 export * from './domain/pillars';

@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BudgetLineState, Pillar, PILLAR_NUMBERS } from '@focus/contracts';
+import { BudgetLineState, Pillar, PILLAR_NUMBERS, centsToUsd } from '@focus/contracts';
 import { OneOfPipe, OperationCodePipe, parseIfMatch, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
 import { PutBudgetLineDto } from './budget-line.dto';
 import { BudgetLinesService } from './budget-lines.service';
-import { centsToUsd } from './money';
 
 const pillarPipe = new OneOfPipe<Pillar>('pillar', PILLAR_NUMBERS);
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { BudgetLineState, entityIds, EVENTS, Pillar } from '@focus/contracts';
+import { BudgetLineState, entityIds, EVENTS, Pillar, usdToCents } from '@focus/contracts';
 import { OutboxRelay } from '@focus/messaging';
 import { Entity, versionedSchema, VersionedDocument, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
-import { usdToCents } from './money';
 
 export const BUDGET_LINES = 'budget_lines';
 export const budgetLineSchema = versionedSchema(BUDGET_LINES);

@@ -1,11 +1,10 @@
 import { Body, Controller, Get, Headers, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ContributionState } from '@focus/contracts';
+import { ContributionState, centsToUsd } from '@focus/contracts';
 import { badRequest, Entity, etagOf, parseIfMatch, RequestId, validationProblem, WriteResult, writeResponse } from '@focus/service-kit';
 import { ContributionBodyDto, ListContributionsQueryDto } from './contribution.dto';
 import { ContributionsService } from './contributions.service';
 import { isContributionId } from './list-cursor';
-import { centsToUsd } from './money';
 
 const DEFAULT_PAGE_SIZE = 50;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?$/;

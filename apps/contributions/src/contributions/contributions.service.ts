@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import { v7 as uuidv7 } from 'uuid';
-import { ContributionState, entityIds, EVENTS, UNEARMARKED_OPERATION_CODE } from '@focus/contracts';
+import { ContributionState, entityIds, EVENTS, UNEARMARKED_OPERATION_CODE, usdToCents } from '@focus/contracts';
 import { OutboxRelay } from '@focus/messaging';
 import {
   canonicalJson,
@@ -20,7 +20,6 @@ import {
 import { ContributionBodyDto } from './contribution.dto';
 import { CONTRIBUTIONS, ContributionDocument, IDEMPOTENCY_KEYS, IdempotencyKeyDocument } from './contribution.models';
 import { decodeCursor, encodeCursor } from './list-cursor';
-import { usdToCents } from './money';
 
 export interface ListFilter {
   operation?: string;

@@ -1,4 +1,4 @@
-import { BudgetLineState, entityIds, KeyFigureSetState, NarrativeSectionState, PopulationFigureState, PopulationTotalState } from '@focus/contracts';
+import { BudgetLineState, entityIds, KeyFigureSetState, NarrativeSectionState, PopulationFigureState, PopulationTotalState, usdToCents } from '@focus/contracts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { emptyState, OperationState } from '../projection/operation-state';
@@ -19,7 +19,7 @@ export function seedState(): OperationState {
   for (const l of seed.budget) {
     state.budget[entityIds.budgetLine(code, l.year, l.pillar as 1)] = {
       v: 1,
-      s: { operationCode: code, year: l.year, pillar: l.pillar, budgetCents: Math.round(l.budgetUsd * 100), expenditureCents: l.expenditureUsd === null ? null : Math.round(l.expenditureUsd * 100) } as BudgetLineState,
+      s: { operationCode: code, year: l.year, pillar: l.pillar, budgetCents: usdToCents(l.budgetUsd), expenditureCents: l.expenditureUsd === null ? null : usdToCents(l.expenditureUsd) } as BudgetLineState,
     };
   }
   for (const k of seed.keyFigures) state.keyFigures[entityIds.keyFigureSet(code, k.year, k.kind as 'result')] = { v: 1, s: { operationCode: code, ...k } as KeyFigureSetState };

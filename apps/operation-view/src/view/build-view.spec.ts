@@ -1,6 +1,6 @@
+import { centsToMillions } from '@focus/contracts';
 import { seedState } from '../testing/seed-state';
 import { buildView } from './build-view';
-import { centsToMillions } from './money';
 
 // The seed page, figure by figure: what GET /operations/KAZ-RO?year=2018 must show.
 describe('the combined view of the seed operation', () => {

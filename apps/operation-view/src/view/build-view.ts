@@ -1,5 +1,6 @@
 import {
   BudgetLineState,
+  centsToMillions,
   KeyFigureSetState,
   Lang,
   NARRATIVE_SECTIONS,
@@ -8,7 +9,6 @@ import {
   PopulationFigureState,
 } from '@focus/contracts';
 import { OperationState, Projected } from '../projection/operation-state';
-import { centsToMillions } from './money';
 
 /** How many contributions the view lists. */
 export const LATEST_CONTRIBUTIONS = 20;

@@ -1,0 +1,23 @@
+/**
+ * Money crosses the HTTP API as US dollars with at most two decimals, and is stored and
+ * published as integer cents, so sums and comparisons never drift. Validation has already
+ * refused more than two decimals; rounding here only absorbs binary representation
+ * (4.35 * 100 = 434.99…).
+ */
+export function usdToCents(usd: number): number {
+  return Math.round(usd * 100);
+}
+
+export function centsToUsd(cents: number): number {
+  return Number((cents / 100).toFixed(2));
+}
+
+/**
+ * Integer cents as USD millions with 8 decimals, by integer arithmetic: 740638597 cents is
+ * exactly 7.40638597, never 7.406385970000001. Sums are taken in cents before this.
+ */
+export function centsToMillions(cents: number): number {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return Number(`${sign}${Math.floor(abs / 1e8)}.${String(abs % 1e8).padStart(8, '0')}`);
+}
