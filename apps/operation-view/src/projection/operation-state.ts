@@ -34,11 +34,31 @@ export type Bucket = Exclude<keyof OperationState, 'profile'> | 'profile';
 
 export interface OperationViewDocument extends OperationState, OutboxFields {
   _id: string;
-  /** Bumped by every applied event: the view's ETag and the version in operation-view.updated. */
+  /** See viewVersion: the ETag's basis and the version in operation-view.updated. */
   version: number;
   updatedAt: Date;
 }
 
 export function emptyState(): OperationState {
   return { figures: {}, totals: {}, budget: {}, keyFigures: {}, sections: {}, contributions: {} };
+}
+
+const ENTITY_BUCKETS = ['figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const;
+
+/**
+ * The view's version: the sum of the versions of every entity state it holds (tombstones
+ * included). Each applied event raises it, so it only grows; and it depends on which states
+ * are held, not on how or in what batches they arrived, so a rebuild reproduces it and every
+ * replica derives the same ETag from it.
+ */
+export function viewVersion(state: OperationState): number {
+  let sum = state.profile?.v ?? 0;
+  for (const bucket of ENTITY_BUCKETS) for (const held of Object.values(state[bucket])) sum += held.v;
+  return sum;
+}
+
+/** The projected part of a stored view document. */
+export function stateOf(document: OperationState): OperationState {
+  const { profile, figures, totals, budget, keyFigures, sections, contributions } = document;
+  return { ...(profile ? { profile } : {}), figures, totals, budget, keyFigures, sections, contributions };
 }

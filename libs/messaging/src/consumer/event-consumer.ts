@@ -17,6 +17,12 @@ export interface MessageContext {
 
 export interface EventHandler {
   handle(event: EventEnvelope, context: MessageContext): Promise<HandleOutcome>;
+  /**
+   * Optional: applies many events with one write (a projection's bulk write), returning one
+   * outcome per event in order. If it fails for any reason but an outage, the consumer falls
+   * back to `handle` one event at a time, so one poison event cannot hold its neighbours back.
+   */
+  handleBatch?(items: ReadonlyArray<{ event: EventEnvelope; context: MessageContext }>): Promise<HandleOutcome[]>;
 }
 
 export interface EventConsumerOptions {
@@ -31,6 +37,8 @@ export interface EventConsumerOptions {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   fromBeginning?: boolean;
+  /** Most events handed to `handleBatch` at once (default 500). */
+  maxBatchSize?: number;
   /** A consumer that has not fetched or heartbeated for this long is reported stalled. */
   stallAfterMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -115,15 +123,66 @@ export class EventConsumer {
     const lag = Number(batch.offsetLag());
     this.options.metrics?.lag.set({ topic, partition: String(partition), group: this.options.groupId }, lag);
     let lastDone: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      await this.process(topic, partition, message, heartbeat);
-      resolveOffset(message.offset);
-      lastDone = message.offset;
-      await heartbeat();
+    if (this.options.handler.handleBatch) {
+      const size = this.options.maxBatchSize ?? 500;
+      for (let start = 0; start < batch.messages.length; start += size) {
+        if (!isRunning() || isStale()) break;
+        const chunk = batch.messages.slice(start, start + size);
+        await this.processChunk(topic, partition, chunk, heartbeat);
+        lastDone = chunk[chunk.length - 1].offset;
+        resolveOffset(lastDone);
+        await heartbeat();
+      }
+    } else {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) break;
+        await this.process(topic, partition, message, heartbeat);
+        resolveOffset(message.offset);
+        lastDone = message.offset;
+        await heartbeat();
+      }
     }
     if (lastDone !== undefined && this.consumer) {
       await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(lastDone) + 1n).toString() }]);
+    }
+  }
+
+  /**
+   * The batch path: poison is dead-lettered first (at-least-once, like every letter), the
+   * valid events go to `handleBatch` together. An outage is waited out; any other failure
+   * sends the chunk down the one-by-one path, which isolates and dead-letters the culprit.
+   */
+  private async processChunk(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>) {
+    const { metrics, groupId, handler } = this.options;
+    const items: Array<{ event: EventEnvelope; context: MessageContext }> = [];
+    for (const message of messages) {
+      const decoded = decodeEvent(message.value);
+      if (decoded.ok) items.push({ event: decoded.event, context: { topic, partition, offset: message.offset, headers: stringHeaders(message) } });
+      else await this.deadLetter(topic, partition, message, decoded.reason, decoded.errors.join('; '), 0);
+    }
+    if (items.length === 0 || !handler.handleBatch) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcomes = await handler.handleBatch(items);
+        const applied = outcomes.filter((outcome) => outcome === 'applied').length;
+        metrics?.consumed.inc({ topic, group: groupId }, applied);
+        if (applied < outcomes.length) metrics?.skipped.inc({ topic, group: groupId, reason: 'not-newer' }, outcomes.length - applied);
+        if (this.state === 'retrying') this.state = 'running';
+        return;
+      } catch (error) {
+        if (!isInfrastructureError(error)) {
+          this.options.log?.('warn', `${topic}[${partition}]: batch of ${items.length} failed, handling one by one: ${describeError(error)}`);
+          const valid = new Set(items.map((item) => item.context.offset));
+          for (const message of messages) if (valid.has(message.offset)) await this.process(topic, partition, message, heartbeat);
+          return;
+        }
+        this.state = 'retrying';
+        this.detail = describeError(error);
+        this.options.log?.('warn', `${topic}[${partition}]: batch attempt ${attempt} failed (outage, waiting): ${this.detail}`);
+        await sleep(backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF), this.stopping.signal);
+        if (this.stopping.signal.aborted) throw new Error('consumer stopping: batch left uncommitted for redelivery');
+        await heartbeat();
+      }
     }
   }
 

@@ -9,8 +9,11 @@ import { OutboxEntry } from './outbox-entry';
 
 export interface OutboxRelayOptions {
   db: Db;
-  /** Collections whose documents carry an outbox. */
-  collections: string[];
+  /**
+   * Collections whose documents carry an outbox; a function when the set changes at run time
+   * (the read model swaps in a rebuilt collection), asked again every round.
+   */
+  collections: string[] | (() => string[]);
   /** Connected (or connectable) producer; the relay never owns its lifecycle. */
   producer: Producer;
   /** Prepended to every entry's topic: lets test suites and environments share a broker. */
@@ -87,7 +90,7 @@ export class OutboxRelay {
   /** Documents with unpublished events, per collection. */
   async backlog(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const name of this.options.collections) {
+    for (const name of this.collectionNames()) {
       counts[name] = await this.collection(name).countDocuments({ outboxPending: true });
       this.options.metrics?.outboxBacklog.set({ collection: name }, counts[name]);
     }
@@ -97,7 +100,7 @@ export class OutboxRelay {
   /** Publishes everything pending now; returns how many events went out. */
   async drain(): Promise<number> {
     let total = 0;
-    for (const name of this.options.collections) {
+    for (const name of this.collectionNames()) {
       let previous: string | undefined;
       for (;;) {
         const { published, firstId } = await this.drainRound(this.collection(name));
@@ -111,6 +114,11 @@ export class OutboxRelay {
       }
     }
     return total;
+  }
+
+  private collectionNames(): string[] {
+    const { collections } = this.options;
+    return typeof collections === 'function' ? collections() : collections;
   }
 
   private async run(): Promise<void> {

@@ -12,8 +12,8 @@ export const PRODUCER = Symbol('PRODUCER');
 const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
 export interface OutboxModuleOptions {
-  /** Collections whose documents carry an outbox (VersionedDocument). */
-  collections: string[];
+  /** Collections whose documents carry an outbox (VersionedDocument); see OutboxRelayOptions. */
+  collections: string[] | (() => string[]);
   /** The topics this service publishes to; created at start-up with their DLQs. */
   topics: Topic[];
 }

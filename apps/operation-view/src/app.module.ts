@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { TOPICS } from '@focus/contracts';
+import { createServiceApp, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
+import { OperationViewConfig } from './config';
+import { ProjectionConsumer } from './projection/projection.consumer';
+import { ProjectionStore } from './projection/projection.store';
+import { SOURCE_TOPICS } from './projection/source-topics';
+import { ViewCollectionNames, ViewGenerations } from './projection/view-generations';
+import { RebuildController } from './rebuild/rebuild.controller';
+import { RebuildService } from './rebuild/rebuild.service';
+import { ViewsController } from './view/views.controller';
+
+@Module({})
+export class OperationViewModule {
+  static forRoot(config: OperationViewConfig): DynamicModule {
+    const viewCollections = new ViewCollectionNames();
+    return {
+      module: OperationViewModule,
+      imports: [
+        ServiceCoreModule.forRoot(config, 'operation-view'),
+        // The view's own topic, and the domain topics too (ensureTopics is idempotent), so
+        // the aggregator can start before their owners.
+        OutboxModule.forRoot({ collections: () => viewCollections.all(), topics: [TOPICS.operationView, ...SOURCE_TOPICS] }),
+      ],
+      controllers: [ViewsController, RebuildController],
+      providers: [
+        { provide: OperationViewConfig, useValue: config },
+        { provide: ViewCollectionNames, useValue: viewCollections },
+        ViewGenerations,
+        ProjectionStore,
+        ProjectionConsumer,
+        RebuildService,
+      ],
+    };
+  }
+}
+
+/** The aggregator: HTTP for reads, and a consumer projecting the four domain topics. */
+export function createOperationViewApp(config: OperationViewConfig): Promise<NestFastifyApplication> {
+  return createServiceApp(OperationViewModule.forRoot(config), config);
+}
+
+/** Starts HTTP and the consumer; the consumer needs the topics the outbox module creates. */
+export async function startOperationView(app: NestFastifyApplication): Promise<void> {
+  await app.init();
+  await app.get(ProjectionConsumer).start();
+}

@@ -1,0 +1,104 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Collection, Db } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { OperationViewDocument } from './operation-state';
+
+/** The first generation's name; a rebuild makes `operation_views_<timestamp>`. */
+export const INITIAL_VIEWS = 'operation_views';
+const POINTERS = 'view_pointers';
+const POINTER_ID = 'operation-views';
+/** How long another instance may keep serving the generation it last saw. */
+const POINTER_TTL_MS = 1_000;
+
+interface Pointer {
+  _id: string;
+  collection: string;
+  swappedAt: Date;
+}
+
+/**
+ * The names of the view collections this process has served: the relay drains all of them,
+ * so an announcement queued just before a swap still goes out. Created before the database
+ * connection exists, because the outbox module needs it at definition time.
+ */
+export class ViewCollectionNames {
+  private readonly names = new Set([INITIAL_VIEWS]);
+
+  add(name: string): void {
+    this.names.add(name);
+  }
+
+  all(): string[] {
+    return [...this.names];
+  }
+}
+
+/**
+ * Which collection holds the live views. A rebuild fills a fresh collection while the live one
+ * keeps serving, then swaps a single pointer document: MongoDB and FerretDB both update one
+ * document atomically, and FerretDB cannot rename over an existing collection.
+ */
+@Injectable()
+export class ViewGenerations implements OnModuleInit {
+  private active = INITIAL_VIEWS;
+  private checkedAt = 0;
+  private readonly db: Db;
+
+  constructor(
+    @InjectConnection() connection: Connection,
+    private readonly names: ViewCollectionNames,
+  ) {
+    if (!connection.db) throw new Error('MongoDB connection has no database yet');
+    this.db = connection.db;
+  }
+
+  /** The first generation is created by its first write: give it the relay's index now. */
+  async onModuleInit(): Promise<void> {
+    await this.collection(INITIAL_VIEWS).createIndex({ outboxPending: 1 });
+  }
+
+  async current(): Promise<Collection<OperationViewDocument>> {
+    if (Date.now() - this.checkedAt > POINTER_TTL_MS) {
+      const pointer = await this.pointers().findOne({ _id: POINTER_ID });
+      this.use(pointer?.collection ?? INITIAL_VIEWS);
+    }
+    return this.collection(this.active);
+  }
+
+  /** A fresh, empty generation with the index its relay needs. */
+  async create(): Promise<Collection<OperationViewDocument>> {
+    const collection = this.collection(`${INITIAL_VIEWS}_${Date.now()}`);
+    await collection.createIndex({ outboxPending: 1 });
+    return collection;
+  }
+
+  async swapTo(collection: Collection<OperationViewDocument>): Promise<void> {
+    await this.pointers().updateOne({ _id: POINTER_ID }, { $set: { collection: collection.collectionName, swappedAt: new Date() } }, { upsert: true });
+    this.use(collection.collectionName);
+  }
+
+  /** Drops every generation but the live one and the one it replaced. */
+  async dropAllBut(keep: string[]): Promise<string[]> {
+    const stale = (await this.db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .filter((name) => name.startsWith(INITIAL_VIEWS) && !keep.includes(name));
+    for (const name of stale) await this.db.dropCollection(name);
+    return stale;
+  }
+
+  private use(name: string): void {
+    this.active = name;
+    this.checkedAt = Date.now();
+    this.names.add(name);
+  }
+
+  private collection(name: string): Collection<OperationViewDocument> {
+    return this.db.collection<OperationViewDocument>(name);
+  }
+
+  private pointers(): Collection<Pointer> {
+    return this.db.collection<Pointer>(POINTERS);
+  }
+}
+

@@ -1,0 +1,121 @@
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
+import { createEvent, EventEnvelope, EVENTS, entityIds } from '@focus/contracts';
+import { bulkWriteInChunks, HandleOutcome, toOutboxEntry, withOutbox } from '@focus/messaging';
+import { applyEvent } from './apply-event';
+import { emptyState, OperationState, OperationViewDocument, stateOf, viewVersion } from './operation-state';
+
+const MAX_ATTEMPTS = 5;
+
+/** `operation-view.updated` for a view at a version: what caches listen for. */
+export function viewUpdatedEvent(code: string, version: number, correlationId?: string): EventEnvelope {
+  return createEvent(EVENTS.operationViewUpdated, {
+    subject: { operationCode: code, entityId: entityIds.operationView(code), version },
+    data: { operationCode: code, version },
+    correlationId,
+  });
+}
+
+/**
+ * Applies events to the view documents of one collection: every operation a batch touches is
+ * read once and written once, all in one bulk write. A view and its announcement are one
+ * single-document write, as for any owner. Each write is conditional on the version read,
+ * so two writers of one view (a rebalance overlap) cannot lose each other's update: the loser
+ * reads again and re-applies. Callers serialise writers in one process (withWriteLock).
+ */
+export class ViewWriter {
+  /** Off while a rebuild catches up: nobody reads the collection yet, so nobody is told. */
+  announce = true;
+
+  constructor(readonly collection: Collection<OperationViewDocument>) {}
+
+  async applyBatch(events: readonly EventEnvelope[]): Promise<HandleOutcome[]> {
+    const outcomes: HandleOutcome[] = events.map(() => 'skipped');
+    let pending = indexesByOperation(events);
+    for (let attempt = 1; pending.size > 0; attempt++) {
+      if (attempt > MAX_ATTEMPTS) throw new Error(`operation views ${[...pending.keys()].join(', ')}: concurrent writers kept winning`);
+      const held = await this.load([...pending.keys()]);
+      const writes: AnyBulkWriteOperation<OperationViewDocument>[] = [];
+      const intended = new Map<string, number>();
+      for (const [code, indexes] of pending) {
+        const current = held.get(code);
+        const state = current ? stateOf(current) : emptyState();
+        let changed = false;
+        for (const index of indexes) {
+          const applied = applyEvent(state, events[index]);
+          outcomes[index] = applied ? 'applied' : 'skipped';
+          changed ||= applied;
+        }
+        if (!changed) continue;
+        const version = viewVersion(state);
+        intended.set(code, version);
+        writes.push(this.writeOf(code, state, version, current, events[indexes[indexes.length - 1]].correlationId));
+      }
+      if (writes.length === 0) break;
+      const landed = await this.write(writes);
+      if (landed === writes.length) break;
+      // Someone else wrote one of these views meanwhile: re-apply on what they wrote.
+      const after = await this.load([...intended.keys()]);
+      pending = new Map([...pending].filter(([code]) => intended.has(code) && after.get(code)?.version !== intended.get(code)));
+    }
+    return outcomes;
+  }
+
+  /** Queues an announcement of every view's current version (a rebuilt collection going live). */
+  async announceAll(): Promise<number> {
+    const views = await this.collection.find({}, { projection: { version: 1 } }).toArray();
+    await bulkWriteInChunks(
+      this.collection,
+      views.map((view): AnyBulkWriteOperation<OperationViewDocument> => ({
+        updateOne: { filter: { _id: view._id }, update: withOutbox({}, [viewUpdatedEvent(view._id, view.version)]) },
+      })),
+      { ordered: false },
+    );
+    return views.length;
+  }
+
+  private writeOf(code: string, state: OperationState, version: number, current: OperationViewDocument | undefined, correlationId?: string): AnyBulkWriteOperation<OperationViewDocument> {
+    const fields = { ...state, version, updatedAt: new Date() };
+    const announcements = this.announce ? [viewUpdatedEvent(code, version, correlationId)] : [];
+    if (!current) {
+      return { insertOne: { document: { _id: code, ...emptyState(), ...fields, outbox: announcements.map(toOutboxEntry), outboxPending: announcements.length > 0 } } };
+    }
+    const set = { $set: fields };
+    return { updateOne: { filter: { _id: code, version: current.version }, update: announcements.length ? withOutbox(set, announcements) : set } };
+  }
+
+  /** How many writes landed; a duplicate key (a view created meanwhile) counts as lost. */
+  private async write(writes: AnyBulkWriteOperation<OperationViewDocument>[]): Promise<number> {
+    try {
+      const result = await bulkWriteInChunks(this.collection, writes, { ordered: false });
+      return result.matchedCount + result.insertedCount;
+    } catch (error) {
+      if (isDuplicateKeyOnly(error)) return -1;
+      throw error;
+    }
+  }
+
+  private async load(codes: string[]): Promise<Map<string, OperationViewDocument>> {
+    // A lone _id is the one filter FerretDB's SQLite backend answers without a scan.
+    const documents =
+      codes.length === 1
+        ? [await this.collection.findOne({ _id: codes[0] }, { projection: { outbox: 0 } })].filter((d): d is OperationViewDocument => d !== null)
+        : await this.collection.find({ _id: { $in: codes } }, { projection: { outbox: 0 } }).toArray();
+    return new Map(documents.map((d) => [d._id, d as OperationViewDocument]));
+  }
+}
+
+function indexesByOperation(events: readonly EventEnvelope[]): Map<string, number[]> {
+  const byCode = new Map<string, number[]>();
+  events.forEach((event, index) => {
+    const code = event.subject.operationCode;
+    byCode.set(code, [...(byCode.get(code) ?? []), index]);
+  });
+  return byCode;
+}
+
+function isDuplicateKeyOnly(error: unknown): boolean {
+  const { code, writeErrors } = error as { code?: number; writeErrors?: Array<{ code?: number }> | { code?: number } };
+  if (code === 11000) return true;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  return list.length > 0 && list.every((e) => e.code === 11000);
+}

@@ -1,0 +1,159 @@
+import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { EventConsumer, MessagingMetrics, sleep, withWriteLock } from '@focus/messaging';
+import { KAFKA, PRODUCER } from '@focus/service-kit';
+import { OperationViewConfig } from '../config';
+import { GENERATION_LOCK } from '../projection/projection.store';
+import { sourceTopics } from '../projection/source-topics';
+import { ViewGenerations } from '../projection/view-generations';
+import { ViewWriter } from '../projection/view-writer';
+
+export type RebuildPhase = 'replaying' | 'swapping' | 'tailing' | 'done' | 'failed';
+
+export interface RebuildStatus {
+  phase: RebuildPhase;
+  collection: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** Events read from the topics so far, and how many there were when the rebuild began. */
+  eventsRead: number;
+  eventsAtStart: number;
+  operations?: number;
+  error?: string;
+}
+
+/** After the swap, how long instances still on the old generation may go on writing it. */
+const TAIL_GRACE_MS = 2 * 1_000;
+const POLL_MS = 200;
+
+/**
+ * Rebuilds the read model from the topics: a fresh consumer group replays every topic from
+ * offset 0 into a fresh collection while the live one keeps serving; once it has caught up,
+ * the pointer swaps to it. It then keeps consuming a little longer, so an event the live
+ * consumers wrote into the old generation around the swap is in the new one too (applying it
+ * twice is harmless: versions).
+ */
+@Injectable()
+export class RebuildService {
+  private readonly logger = new Logger('Rebuild');
+  private status?: RebuildStatus;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: Producer,
+    private readonly config: OperationViewConfig,
+    private readonly metrics: MessagingMetrics,
+    private readonly generations: ViewGenerations,
+  ) {}
+
+  current(): RebuildStatus | undefined {
+    return this.status;
+  }
+
+  /** Starts a rebuild in the background; one at a time. */
+  async start(): Promise<RebuildStatus> {
+    if (this.running) throw new ConflictException('A rebuild is already running.');
+    const target = await this.generations.create();
+    const topics = sourceTopics(this.config.KAFKA_TOPIC_PREFIX);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = await endOffsets(admin, topics);
+    const status: RebuildStatus = { phase: 'replaying', collection: target.collectionName, startedAt: new Date().toISOString(), eventsRead: 0, eventsAtStart: total(ends) };
+    this.status = status;
+    const writer = new ViewWriter(target);
+    writer.announce = false;
+    const groupId = `${this.config.KAFKA_TOPIC_PREFIX}${this.config.CONSUMER_GROUP}-rebuild-${Date.now()}`;
+    const consumer = new EventConsumer({
+      kafka: this.kafka,
+      producer: this.producer,
+      metrics: this.metrics,
+      groupId,
+      topics,
+      fromBeginning: true,
+      handler: {
+        handle: async (event) => (await this.write(writer, [event]))[0],
+        handleBatch: (items) => this.write(writer, items.map((item) => item.event)),
+      },
+      log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),
+    });
+
+    const progress = async () => (status.eventsRead = total(await committedOffsets(admin, groupId, topics)));
+    const caughtUpWith = async (targets: Map<string, number>) => {
+      for (;;) {
+        const committed = await committedOffsets(admin, groupId, topics);
+        status.eventsRead = total(committed);
+        if ([...targets].every(([partition, end]) => (committed.get(partition) ?? 0) >= end)) return;
+        await sleep(POLL_MS);
+      }
+    };
+
+    this.running = (async () => {
+      try {
+        await consumer.start();
+        await caughtUpWith(ends);
+        status.phase = 'swapping';
+        await withWriteLock(GENERATION_LOCK, async () => {
+          await withWriteLock(target.collectionName, async () => {
+            status.operations = await writer.announceAll();
+            writer.announce = true;
+          });
+          const replaced = (await this.generations.current()).collectionName;
+          await this.generations.swapTo(target);
+          status.phase = 'tailing';
+          this.logger.log(`swapped ${replaced} → ${target.collectionName}`);
+          await this.generations.dropAllBut([target.collectionName, replaced]);
+        });
+        await sleep(TAIL_GRACE_MS);
+        await caughtUpWith(await endOffsets(admin, topics));
+        await progress();
+        status.phase = 'done';
+      } catch (error) {
+        status.phase = 'failed';
+        status.error = (error as Error).message;
+        this.logger.error(`rebuild into ${target.collectionName} failed: ${status.error}`);
+      } finally {
+        status.finishedAt = new Date().toISOString();
+        await consumer.stop().catch(() => undefined);
+        await admin.deleteGroups([groupId]).catch(() => undefined);
+        await admin.disconnect();
+        this.running = undefined;
+      }
+    })();
+    return status;
+  }
+
+  /** Waits for the running rebuild, if any (tests, shutdown). */
+  async settled(): Promise<RebuildStatus | undefined> {
+    await this.running;
+    return this.status;
+  }
+
+  private write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {
+    return withWriteLock(writer.collection.collectionName, () => writer.applyBatch(events));
+  }
+}
+
+type Offsets = Map<string, number>;
+
+function total(offsets: Offsets): number {
+  let sum = 0;
+  for (const offset of offsets.values()) sum += offset;
+  return sum;
+}
+
+async function endOffsets(admin: Admin, topics: string[]): Promise<Offsets> {
+  const ends: Offsets = new Map();
+  for (const topic of topics) {
+    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${partition}`, Number(high));
+  }
+  return ends;
+}
+
+async function committedOffsets(admin: Admin, groupId: string, topics: string[]): Promise<Offsets> {
+  const committed: Offsets = new Map();
+  for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+    for (const { partition, offset } of partitions) committed.set(`${topic}/${partition}`, Math.max(0, Number(offset)));
+  }
+  return committed;
+}
