@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { EventConsumer, MessagingMetrics, sleep, withWriteLock } from '@focus/messaging';
 import { KAFKA, PRODUCER } from '@focus/service-kit';
@@ -34,7 +34,7 @@ const POLL_MS = 200;
  * twice is harmless: versions).
  */
 @Injectable()
-export class RebuildService {
+export class RebuildService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Rebuild');
   private status?: RebuildStatus;
   private running?: Promise<void>;
@@ -107,26 +107,24 @@ export class RebuildService {
         await sleep(TAIL_GRACE_MS);
         await caughtUpWith(await endOffsets(admin, topics));
         await progress();
-        status.phase = 'done';
       } catch (error) {
-        status.phase = 'failed';
         status.error = (error as Error).message;
         this.logger.error(`rebuild into ${target.collectionName} failed: ${status.error}`);
-      } finally {
-        status.finishedAt = new Date().toISOString();
-        await consumer.stop().catch(() => undefined);
-        await admin.deleteGroups([groupId]).catch(() => undefined);
-        await admin.disconnect();
-        this.running = undefined;
       }
+      // 'done' only once the replay's consumer group is gone.
+      await consumer.stop().catch(() => undefined);
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+      status.finishedAt = new Date().toISOString();
+      status.phase = status.error ? 'failed' : 'done';
+      this.running = undefined;
     })();
     return status;
   }
 
-  /** Waits for the running rebuild, if any (tests, shutdown). */
-  async settled(): Promise<RebuildStatus | undefined> {
+  /** A rebuild in progress finishes first; stopping halfway would only waste it. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.running;
-    return this.status;
   }
 
   private write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {

@@ -6,10 +6,12 @@ import { emptyState, OperationState } from '../projection/operation-state';
 // The seed page as data lives with the seed tool (tools/seed), which loads it through the APIs.
 const seed = JSON.parse(readFileSync(resolve(__dirname, '../../../../tools/seed/data/kazakhstan-regional-office.json'), 'utf8'));
 
-/** The seed page as the projection would hold it after every event, each at version 1. */
-export function seedState(): OperationState {
+/**
+ * The seed page as the projection would hold it after every event, each at version 1; under
+ * another operation code when tests need many operations.
+ */
+export function seedState(code: string = seed.code): OperationState {
   const state = emptyState();
-  const code = seed.code;
   const source = seed.population.source;
   state.profile = { v: 1, s: { code, ...seed.profile } as never };
   for (const f of seed.population.figures) {

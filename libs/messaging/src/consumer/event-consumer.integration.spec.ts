@@ -151,4 +151,37 @@ describe('event consumer on a real broker and server', () => {
     await eventually(async () => (second.seen.length >= 1 ? true : undefined));
     expect(second.seen).toEqual(['KAZ:2010:REF@1']);
   });
+
+  it('hands valid events over in batches; a failing batch falls back to one by one, and only the culprit is dead-lettered', async () => {
+    const topic = ns.topic('batches');
+    await createTopics(kafka, [topic, `${topic}.dlq`], 1);
+    const good = [2001, 2002, 2003, 2004].map((year) => figureEvent('KAZ', year, 1, 1));
+    const culprit = figureEvent('KAZ', 1999, 1, 1);
+    const store = new VersionedStore(client.db(ns.dbName).collection('batches'));
+    const batchSizes: number[] = [];
+    const handler: EventHandler = {
+      handle: async (event) => {
+        if ((event.data as { year: number }).year === 1999) throw new PermanentError('a domain rule says no');
+        return store.handle(event);
+      },
+      handleBatch: async (items) => {
+        batchSizes.push(items.length);
+        if (items.some(({ event }) => (event.data as { year: number }).year === 1999)) throw new Error('one of these is bad');
+        return Promise.all(items.map(({ event }) => store.handle(event)));
+      },
+    };
+    await publish(topic, [good[0], good[1], '{"broken', culprit, good[2]]);
+    const { metrics } = await consume('batches', topic, handler);
+    const letters = await readTopic(kafka, `${topic}.dlq`, (m) => m.length >= 2);
+    expect(letters.map((m) => m.headers[DLQ_HEADERS.reason])).toEqual(['invalid-json', 'permanent-error']);
+    await eventually(async () => ((await store.snapshot()).length === 3 ? true : undefined));
+
+    await publish(topic, [good[3], good[0]]);
+    await eventually(async () => ((await store.snapshot()).length === 4 ? true : undefined));
+    expect((await store.snapshot()).map((r) => r._id)).toEqual(['KAZ:2001:REF', 'KAZ:2002:REF', 'KAZ:2003:REF', 'KAZ:2004:REF']);
+    // The first batch held the four valid events (the broken JSON never reaches a handler).
+    expect(batchSizes[0]).toBe(4);
+    expect(await MessagingMetrics.total(metrics.consumed)).toBe(4);
+    expect(await MessagingMetrics.total(metrics.skipped)).toBe(1);
+  });
 });
