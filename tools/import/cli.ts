@@ -6,7 +6,8 @@
  * Defaults: the local gateway (http://localhost:3000/api/v1) and its documented editor key.
  */
 import { existsSync } from 'node:fs';
-import { progressBar, uploadCsv } from './upload';
+import { megabytes, progressBar } from '../cli/progress';
+import { uploadCsv } from './upload';
 
 const USAGE = 'Usage: npm run import -- population FILE [--url http://localhost:3000/api/v1] [--key local-dev-editor] [--source "UNHCR population statistics 2025.06.1"]';
 
@@ -35,10 +36,10 @@ async function main(argv: string[]): Promise<number> {
     apiKey: flags.get('--key') ?? process.env['FOCUS_API_KEY'] ?? 'local-dev-editor',
     onProgress: (sent, total) => {
       const percent = Math.floor((sent / total) * 100);
-      if (interactive) process.stderr.write(`\r${progressBar(sent, total)}`);
+      if (interactive) process.stderr.write(`\r${progressBar(sent, total, megabytes)}`);
       else if (percent >= lastPrinted + 10) {
         lastPrinted = percent - (percent % 10);
-        console.error(progressBar(sent, total));
+        console.error(progressBar(sent, total, megabytes));
       }
     },
   });

@@ -2,7 +2,8 @@ import { createServer, Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { progressBar, uploadCsv } from './upload';
+import { megabytes, progressBar } from '../cli/progress';
+import { uploadCsv } from './upload';
 
 describe('import upload', () => {
   let server: Server;
@@ -37,8 +38,8 @@ describe('import upload', () => {
   });
 
   it('draws a progress bar', () => {
-    expect(progressBar(0, 100, 10)).toMatch(/^\[\.{10}\]\s+0%/);
-    expect(progressBar(50, 100, 10)).toMatch(/^\[#{5}\.{5}\]\s+50%/);
-    expect(progressBar(100, 100, 10)).toMatch(/^\[#{10}\]\s+100%/);
+    expect(progressBar(0, 100, megabytes, 10)).toMatch(/^\[\.{10}\]\s+0%/);
+    expect(progressBar(50, 100, megabytes, 10)).toMatch(/^\[#{5}\.{5}\]\s+50%/);
+    expect(progressBar(100, 100, megabytes, 10)).toMatch(/^\[#{10}\]\s+100%/);
   });
 });

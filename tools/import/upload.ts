@@ -36,11 +36,3 @@ export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions
   }
   return { status: response.status, body };
 }
-
-/** `[##########..........]  48%  4.2 MB / 8.7 MB` */
-export function progressBar(sent: number, total: number, width = 30): string {
-  const ratio = total === 0 ? 1 : Math.min(1, sent / total);
-  const filled = Math.round(ratio * width);
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%  ${mb(sent)} / ${mb(total)}`;
-}
