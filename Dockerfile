@@ -1,17 +1,35 @@
 # One image recipe for every Focus app (they share their libs and build): pick the app with
 #   docker build --build-arg APP=population -t focus/population .
-# docker-compose.yml builds each app this way.
-FROM node:20.20-bookworm-slim AS build
+# and the one-shot seed loader with
+#   docker build --target seed -t focus/seed .
+# docker-compose.yml builds each of them this way.
+FROM node:20.20-bookworm-slim AS deps
 WORKDIR /repo
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
+
+# The seed loader needs nothing at run time but Node itself (fetch and fs).
+FROM deps AS seed-build
+COPY tools/cli ./tools/cli
+COPY tools/seed ./tools/seed
+RUN npx tsc --outDir dist/seed --rootDir tools --module commonjs --target es2022 --skipLibCheck --types node tools/seed/cli.ts
+
+FROM node:20.20-bookworm-slim AS seed
+WORKDIR /seed
+COPY --from=seed-build /repo/dist/seed ./
+COPY tools/seed/data ./seed/data
+USER node
+CMD ["node", "seed/cli.js"]
+
+FROM deps AS build
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY libs ./libs
 ARG APP
 COPY apps/${APP} ./apps/${APP}
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
 
-FROM node:20.20-bookworm-slim
+# The app image (the default target): compiled JavaScript and production dependencies only.
+FROM node:20.20-bookworm-slim AS app
 ARG APP
 ENV NODE_ENV=production APP=${APP}
 WORKDIR /app
