@@ -41,13 +41,16 @@ export function seedRequests(seed: SeedOperation): SeedRequest[] {
     ...seed.budget.map((l): SeedRequest => ({ method: 'PUT', path: `${op}/budget/${l.year}/pillars/${l.pillar}`, body: { budgetUsd: l.budgetUsd, expenditureUsd: l.expenditureUsd } })),
     ...seed.keyFigures.map((k): SeedRequest => ({ method: 'PUT', path: `${op}/key-figures/${k.year}/${k.kind}`, body: { items: k.items } })),
     ...seed.narratives.map((n): SeedRequest => ({ method: 'PUT', path: `${op}/narratives/${n.year}/${n.lang}/${n.section}`, body: { body: n.body } })),
-    ...seed.contributions.map(
-      (c, index): SeedRequest => ({
-        method: 'POST',
-        path: '/contributions',
-        body: { ...c, operationCode: seed.code, status: 'paid' },
-        headers: { 'idempotency-key': `seed:${seed.code}:contribution:${index}:${c.date}` },
-      }),
-    ),
+    // Oldest first, as they happened: the page lists them newest first.
+    ...seed.contributions
+      .map(
+        (c, index): SeedRequest => ({
+          method: 'POST',
+          path: '/contributions',
+          body: { ...c, operationCode: seed.code, status: 'paid' },
+          headers: { 'idempotency-key': `seed:${seed.code}:contribution:${index}:${c.date}` },
+        }),
+      )
+      .reverse(),
   ];
 }
