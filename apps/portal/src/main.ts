@@ -101,6 +101,9 @@ function draw(loaded: OperationView, lang: Lang): void {
 function connectStream(): void {
   if (typeof EventSource === 'undefined') return;
   const source = new EventSource(CONTRIBUTIONS_STREAM);
+  // The stream's state is on <html data-stream>, for tests and styles; EventSource reconnects by itself.
+  source.addEventListener('open', () => (document.documentElement.dataset['stream'] = 'open'));
+  source.addEventListener('error', () => (document.documentElement.dataset['stream'] = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting'));
   const onEvent = (message: MessageEvent<string>) => {
     const envelope = parseContributionEvent(message.data);
     if (!envelope || !view || !state.op) return;

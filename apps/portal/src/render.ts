@@ -312,7 +312,7 @@ export function fillContributions(list: HTMLElement, contributions: LiveContribu
     return;
   }
   for (const c of contributions) {
-    list.append(h('li', { className: c.live ? 'is-new' : null, 'data-contribution-id': c.id ?? null }, h('time', { datetime: c.date }, formatContributionDate(c.date, lang)), h('span', { className: 'donor' }, c.donor)));
+    list.append(h('li', { className: c.live ? 'is-new' : null, 'data-contribution-id': c.id ?? null }, h('time', { datetime: c.date }, formatContributionDate(c.date, lang)), ' ', h('span', { className: 'donor' }, c.donor)));
   }
 }
 
