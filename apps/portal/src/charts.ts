@@ -7,10 +7,10 @@ import { BarChart, ScatterChart } from 'echarts/charts';
 import { GeoComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries110m from 'world-atlas/countries-110m.json';
 import type { Lang, Office, OperationView } from './api';
+import { worldGeoJson } from './geo';
 import { t } from './i18n';
 import { formatMillions, formatNumber, mapViewport, pillarsWithData } from './view-model';
 
@@ -25,8 +25,7 @@ let worldRegistered = false;
 function registerWorld(): void {
   if (worldRegistered) return;
   const topology = countries110m as unknown as Topology<{ countries: GeometryCollection }>;
-  const geojson = feature(topology, topology.objects.countries);
-  echarts.registerMap('world', geojson as never);
+  echarts.registerMap('world', worldGeoJson(topology) as never);
   worldRegistered = true;
 }
 
@@ -70,7 +69,7 @@ export function budgetChart(el: HTMLElement, budget: OperationView['budget'], la
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined ? t(lang, 'noData') : formatMillions(Number(v), lang)) },
     grid: baseGrid,
     xAxis: { type: 'category', data: budget.categories.map(String) },
-    yAxis: { type: 'value', name: t(lang, 'usdMillions'), nameTextStyle: { align: 'left' }, axisLabel: { formatter: (v: number) => formatMillions(v, lang) } },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatMillions(v, lang) } },
     series: [
       { type: 'bar', name: t(lang, 'budget'), data: budget.budget, itemStyle: { color: COLORS.budget } },
       { type: 'bar', name: t(lang, 'expenditure'), data: budget.expenditure, itemStyle: { color: COLORS.expenditure } },
@@ -93,11 +92,11 @@ export function pillarChart(el: HTMLElement, budget: OperationView['budget'], la
   chart.setOption({
     animation: false,
     textStyle: { color: TEXT },
-    legend: { type: 'scroll', top: 0 },
+    // Six long names don't fit a legend on a phone: render.ts writes it as an HTML list.
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined ? t(lang, 'noData') : formatMillions(Number(v), lang)) },
-    grid: { ...baseGrid, top: 48 },
+    grid: { ...baseGrid, top: 16 },
     xAxis: { type: 'category', data: budget.categories.map(String) },
-    yAxis: { type: 'value', name: t(lang, 'usdMillions'), nameTextStyle: { align: 'left' }, axisLabel: { formatter: (v: number) => formatMillions(v, lang) } },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatMillions(v, lang) } },
     series,
   });
   return chart;
@@ -117,7 +116,8 @@ export function officesMap(el: HTMLElement, offices: Office[], lang: Lang): Char
     },
     geo: {
       map: 'world',
-      roam: true,
+      // Pan and zoom with a mouse; on a touch screen a drag must scroll the page, not the map.
+      roam: typeof matchMedia === 'function' && matchMedia('(pointer: fine)').matches,
       center,
       zoom,
       silent: true,

@@ -3,7 +3,7 @@
  * heading; every chart has a text alternative and a data table beside it.
  */
 import type { Lang, OperationSummary, OperationView } from './api';
-import { breakdownChart, budgetChart, Chart, officesMap, pillarChart } from './charts';
+import { breakdownChart, budgetChart, Chart, COLORS, officesMap, pillarChart } from './charts';
 import { h, uid } from './dom';
 import { LANGS, t } from './i18n';
 import { serializeUrlState, UrlState } from './url-state';
@@ -46,7 +46,6 @@ export function renderHeader(state: UrlState, operations: OperationSummary[], ac
     'form',
     {
       className: 'picker',
-      role: 'search',
       'aria-label': t(lang, 'operation'),
       action: './',
       method: 'get',
@@ -262,10 +261,24 @@ function budgetSection(view: OperationView, lang: Lang, mounts: Mount[]): HTMLEl
   return section(
     'budget',
     t(lang, 'budgetAndExpenditure'),
-    h('p', { className: 'unit' }, t(lang, 'usdMillions'), currentBudget !== null && currentBudget !== undefined ? h('span', { className: 'exact' }, ` · ${view.year}: ${formatUsdFromMillions(currentBudget, lang)}`) : null),
+    h('p', { className: 'unit' }, t(lang, 'usdMillions'), currentBudget !== null && currentBudget !== undefined ? h('span', { className: 'exact' }, ` · ${t(lang, 'budget')} ${view.year}: ${formatUsdFromMillions(currentBudget, lang)}`) : null),
     h('figure', {}, h('figcaption', {}, totalTitle), totalEl),
-    h('figure', {}, h('figcaption', {}, `${t(lang, 'byPillar')}: ${pillarTitle}`), pillarEl),
+    h('figure', {}, h('figcaption', {}, `${t(lang, 'byPillar')}: ${pillarTitle}`), pillarEl, pillarLegend(pillars, lang)),
     dataTable(lang, head, rows, `${t(lang, 'budgetAndExpenditure')} (${t(lang, 'usdMillions')})`),
+  );
+}
+
+/** The pillar chart's legend, as HTML so that it wraps on a phone: budget and expenditure per pillar. */
+function pillarLegend(pillars: string[], lang: Lang): HTMLElement {
+  const item = (color: string | undefined, label: string) => h('li', {}, h('span', { className: 'swatch', style: `background:${color ?? '#999'}`, 'aria-hidden': 'true' }), label);
+  return h(
+    'ul',
+    { className: 'legend' },
+    ...pillars.flatMap((p) => {
+      const index = Number(p.slice(1)) - 1;
+      const name = t(lang, `pillar${index + 1}` as 'pillar1');
+      return [item(COLORS.pillars[index], `${t(lang, 'budget')} – ${name}`), item(COLORS.expenditurePillars[index], `${t(lang, 'expenditure')} – ${name}`)];
+    }),
   );
 }
 
