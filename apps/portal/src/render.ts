@@ -131,7 +131,8 @@ function section(key: string, title: string, ...children: Array<Node | null | fa
 }
 
 function yearTabs(view: OperationView, lang: Lang, panelId: string, actions: Actions): HTMLElement {
-  const years = view.years.length ? view.years : [view.year];
+  // The year shown always has its tab, even one the operation has no data for (a shared old link).
+  const years = [...new Set([...view.years, view.year])].sort((a, b) => a - b);
   const list = h('div', { role: 'tablist', 'aria-label': t(lang, 'year'), className: 'year-tabs', id: 'year-tabs' });
   const buttons = years.map((year) =>
     h(
