@@ -95,6 +95,8 @@ function draw(loaded: OperationView, lang: Lang): void {
   main.replaceChildren(...rendered.nodes);
   contributionsList = rendered.contributionsList;
   charts = rendered.mounts.map((mount) => mount());
+  // With decades of data the year strip scrolls: keep the year shown in sight.
+  document.querySelector('[role=tab][aria-selected=true]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   document.title = `${operationName(loaded, lang)} ${loaded.year} – ${t(lang, 'siteName')}`;
 }
 

@@ -182,10 +182,13 @@ function keyFigures(view: OperationView, lang: Lang): HTMLElement {
 function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTMLElement {
   const poc = view.peopleOfConcern;
   const trend = trendWords(poc.trend, lang);
-  const totals = [...poc.totalsByYear].sort((a, b) => b.year - a.year);
+  // As the page does: the year shown and the two before it; every year is in a table below.
+  const allTotals = [...poc.totalsByYear].sort((a, b) => b.year - a.year);
+  const totals = allTotals.filter(({ year }) => year <= poc.year).slice(0, 3);
+  const totalsHeading = h('h3', { className: 'visually-hidden' }, t(lang, 'totalsByYear'));
   const totalsList = h(
     'dl',
-    { className: 'totals', 'aria-label': t(lang, 'totalsByYear') },
+    { className: 'totals' },
     ...totals.flatMap(({ year, total }) => [h('dt', { className: year === poc.year ? 'current' : null }, String(year)), h('dd', { className: year === poc.year ? 'current' : null }, formatNumber(total, lang))]),
   );
   const headline =
@@ -205,7 +208,7 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
     mounts.push(() => breakdownChart(chartEl, poc.breakdown, lang));
     breakdown = h(
       'figure',
-      {},
+      { className: 'poc-breakdown' },
       h('figcaption', {}, title),
       chartEl,
       dataTable(lang, [t(lang, 'populationType'), t(lang, 'people')], poc.breakdown.map(([label, value]) => [label, formatNumber(value, lang)])),
@@ -213,7 +216,8 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
   } else {
     breakdown = h('p', { className: 'empty' }, t(lang, 'noBreakdown', { year: poc.year }));
   }
-  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, totalsList, breakdown);
+    const everyYear = allTotals.length > totals.length ? dataTable(lang, [t(lang, 'year'), t(lang, 'people')], allTotals.map(({ year, total }) => [String(year), formatNumber(total, lang)]), t(lang, 'totalsByYear')) : null;
+  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, totals.length ? totalsHeading : null, totals.length ? totalsList : null, everyYear, breakdown);
 }
 
 function dataTable(lang: Lang, head: string[], rows: string[][], caption?: string): HTMLElement {

@@ -91,8 +91,8 @@ export async function checkSeedFigures(session: PortalSession): Promise<void> {
     expect(keyFigures).toContain('100% of refugees and asylum-seekers had access to primary health care');
     expect(keyFigures).toContain('742 persons with undetermined nationality were assisted with confirmation of nationality');
     expect(keyFigures).toContain('650 persons with undetermined nationality assisted with confirmation of nationality');
-    expect(await texts(page, '.people-of-concern tbody th')).toEqual(['Refugees', 'Asylum-seekers', 'Returned refugees', 'Stateless']);
-    expect(await texts(page, '.people-of-concern tbody td')).toEqual(['588', '195', '4', '87,632']);
+    expect(await texts(page, '.poc-breakdown tbody th')).toEqual(['Refugees', 'Asylum-seekers', 'Returned refugees', 'Stateless']);
+    expect(await texts(page, '.poc-breakdown tbody td')).toEqual(['588', '195', '4', '87,632']);
     expect(await texts(page, '.budget tbody th')).toEqual(SIX_YEARS);
     const budget2014 = await texts(page, '.budget tbody tr:first-child td');
     expect(budget2014.slice(0, 2)).toEqual(['7.41', '4.12']);
@@ -142,7 +142,7 @@ export async function checkYearAndLanguage(session: PortalSession): Promise<void
     expect(new URL(page.url()).searchParams.get('lang')).toBe('fr');
     expect((await text(page, '.poc-headline')).replace(/\s/g, ' ')).toBe('Baisse en 2018 88 419');
     expect(await text(page, '#key-figures-heading')).toBe('Chiffres clés');
-    expect(await texts(page, '.people-of-concern tbody th')).toContain('Apatrides');
+    expect(await texts(page, '.poc-breakdown tbody th')).toContain('Apatrides');
     expect(await texts(page, '#contributions-list li')).toContain('17-JUIL-2019 European Union');
     // Sections that exist only in English say so, and are marked as English for screen readers.
     expect(await page.locator('.narrative[lang=en]').count()).toBe(6);
