@@ -82,7 +82,7 @@ export function renderHeader(state: UrlState, operations: OperationSummary[], ac
     list.append(h('li', {}, link));
   }
   langNav.append(list);
-  return [h('p', { className: 'site-name' }, h('a', { href: './' }, t(lang, 'siteName'))), form, langNav];
+  return [h('p', { className: 'site-name' }, h('a', { href: serializeUrlState({ lang }) }, t(lang, 'siteName'))), form, langNav];
 }
 
 // ---- main -------------------------------------------------------------------------------
