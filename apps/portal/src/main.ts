@@ -1,0 +1,153 @@
+/**
+ * The portal: one operation page, rendered from the gateway's public API alone. The URL holds
+ * operation, year and language (`/?op=KAZ-RO&year=2018&lang=fr`), so any view can be shared;
+ * latest contributions follow the SSE stream without a reload.
+ */
+import { ApiError, CONTRIBUTIONS_STREAM, fetchOperation, fetchOperations, Lang, OperationSummary, OperationView } from './api';
+import type { Chart } from './charts';
+import { t } from './i18n';
+import { Actions, fillContributions, renderHeader, renderMessage, renderView } from './render';
+import { parseUrlState, preferredLang, serializeUrlState, UrlState } from './url-state';
+import { applyContributionEvent, CONTRIBUTION_EVENTS, formatContributionDate, LiveContribution, operationName, parseContributionEvent } from './view-model';
+
+function element(id: string): HTMLElement {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`index.html has no #${id}`);
+  return found;
+}
+
+const header = element('site-header');
+const main = element('main');
+const footer = element('site-footer');
+const liveStatus = element('live-status');
+
+let state: UrlState = parseUrlState(location.search || location.hash, preferredLang(navigator.languages ?? [navigator.language]));
+let operations: OperationSummary[] = [];
+let view: OperationView | null = null;
+let contributions: LiveContribution[] = [];
+let contributionsList: HTMLElement | null = null;
+let charts: Chart[] = [];
+let loading: AbortController | null = null;
+const seenEvents = new Set<string>();
+
+const actions: Actions = {
+  chooseOperation: (code) => navigate({ op: code, year: undefined }, 'operation-picker'),
+  chooseYear: (year) => navigate({ ...state, year }, `year-tab-${year}`),
+  chooseLang: (lang) => navigate({ ...state, lang }, `lang-${lang}`),
+};
+
+function navigate(next: Partial<UrlState>, focusId?: string): void {
+  state = { ...state, ...next } as UrlState;
+  if (next.year === undefined && 'year' in next) delete state.year;
+  history.pushState(null, '', serializeUrlState(state));
+  void load(focusId);
+}
+
+function renderChrome(): void {
+  const lang = state.lang;
+  document.documentElement.lang = lang;
+  header.replaceChildren(...renderHeader(state, operations, actions));
+  footer.replaceChildren(t(lang, 'footer'));
+  const skip = document.querySelector<HTMLAnchorElement>('.skip-link');
+  if (skip) skip.textContent = t(lang, 'skipToContent');
+}
+
+function disposeCharts(): void {
+  for (const chart of charts) chart.dispose();
+  charts = [];
+}
+
+async function load(focusId?: string): Promise<void> {
+  loading?.abort();
+  const controller = new AbortController();
+  loading = controller;
+  renderChrome();
+  if (!state.op) {
+    main.replaceChildren(renderMessage(t(state.lang, 'noOperation')));
+    return;
+  }
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const loaded = await fetchOperation(state.op, state.year, state.lang, controller.signal);
+    if (controller.signal.aborted) return;
+    view = loaded;
+    if (state.year !== loaded.year) {
+      state = { ...state, year: loaded.year };
+      history.replaceState(null, '', serializeUrlState(state));
+      renderChrome();
+    }
+    contributions = loaded.latestContributions;
+    draw(loaded, state.lang);
+    if (focusId) document.getElementById(focusId)?.focus();
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    disposeCharts();
+    const detail = error instanceof ApiError ? `${error.status} ${error.message}` : error instanceof Error ? error.message : String(error);
+    main.replaceChildren(renderMessage(t(state.lang, 'loadFailed', { detail }), 'alert'));
+  } finally {
+    if (loading === controller) main.removeAttribute('aria-busy');
+  }
+}
+
+function draw(loaded: OperationView, lang: Lang): void {
+  disposeCharts();
+  const rendered = renderView(loaded, lang, contributions, actions);
+  main.replaceChildren(...rendered.nodes);
+  contributionsList = rendered.contributionsList;
+  charts = rendered.mounts.map((mount) => mount());
+  // With decades of data the year strip scrolls: keep the year shown in sight.
+  document.querySelector('[role=tab][aria-selected=true]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  document.title = `${operationName(loaded, lang)} ${loaded.year} – ${t(lang, 'siteName')}`;
+}
+
+function connectStream(): void {
+  if (typeof EventSource === 'undefined') return;
+  const source = new EventSource(CONTRIBUTIONS_STREAM);
+  // The stream's state is on <html data-stream>, for tests and styles; EventSource reconnects by itself.
+  source.addEventListener('open', () => (document.documentElement.dataset['stream'] = 'open'));
+  source.addEventListener('error', () => (document.documentElement.dataset['stream'] = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting'));
+  const onEvent = (message: MessageEvent<string>) => {
+    const envelope = parseContributionEvent(message.data);
+    if (!envelope || !view || !state.op) return;
+    if (envelope.id && seenEvents.has(envelope.id)) return;
+    if (envelope.id) seenEvents.add(envelope.id);
+    const before = contributions;
+    contributions = applyContributionEvent(contributions, envelope, state.op);
+    if (contributions === before || !contributionsList) return;
+    fillContributions(contributionsList, contributions, state.lang);
+    if (envelope.type === CONTRIBUTION_EVENTS.recorded && envelope.data) {
+      liveStatus.textContent = t(state.lang, 'newContribution', { donor: envelope.data.donor.name, date: formatContributionDate(envelope.data.date, state.lang) });
+    }
+  };
+  // The stream may send unnamed messages or name each by its event type: both are handled.
+  source.addEventListener('message', onEvent);
+  for (const type of Object.values(CONTRIBUTION_EVENTS)) source.addEventListener(type, onEvent as EventListener);
+}
+
+async function start(): Promise<void> {
+  renderChrome();
+  try {
+    operations = await fetchOperations();
+  } catch {
+    header.append(renderMessage(t(state.lang, 'listFailed'), 'alert'));
+  }
+  if (!state.op && operations[0]) {
+    state = { ...state, op: operations[0].code };
+    history.replaceState(null, '', serializeUrlState(state));
+  }
+  await load();
+  connectStream();
+}
+
+window.addEventListener('popstate', () => {
+  state = parseUrlState(location.search || location.hash, state.lang);
+  void load();
+});
+
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => charts.forEach((chart) => chart.resize()), 100);
+});
+
+void start();

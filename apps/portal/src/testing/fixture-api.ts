@@ -1,0 +1,115 @@
+/**
+ * A stand-in for the gateway while it is being built: a Node HTTP server that serves a built
+ * portal directory at `/` and the fixture API under /api/v1 (the seed operation's views, from
+ * fixtures/kaz-ro-views.json), with an SSE stream the test pushes contribution events into.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+import type { ContributionState, EventEnvelope, OperationView } from '../api';
+import fixture from './fixtures/kaz-ro-views.json';
+
+export const FIXTURE_VIEWS = fixture.views as unknown as Record<string, OperationView>;
+export const FIXTURE_OPERATIONS = fixture.operations;
+
+/** What a portal test writes: the body of POST /api/v1/contributions. */
+export interface ContributionInput {
+  donor: { name: string; type: string };
+  date: string;
+  operationCode?: string;
+  amountUsd?: number;
+  status: 'pledged' | 'paid';
+}
+
+export interface FixtureApi {
+  baseUrl: string;
+  /** Emits a contributions.contribution.recorded event on the stream, as the gateway would. */
+  writeContribution(input: ContributionInput): Promise<void>;
+  /** Requests received, for assertions on what the page asked for. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json', '.txt': 'text/plain; charset=utf-8' };
+
+export async function startFixtureApi(staticDir: string, port = 0): Promise<FixtureApi> {
+  const streams = new Set<ServerResponse>();
+  const requests: string[] = [];
+  const root = resolve(staticDir);
+
+  const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  const notFound = (res: ServerResponse, detail: string) => json(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail }, 'application/problem+json');
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    requests.push(`${req.method} ${url.pathname}${url.search}`);
+    if (url.pathname === '/api/v1/operations') return json(res, 200, FIXTURE_OPERATIONS);
+    if (url.pathname === '/api/v1/contributions/stream') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    const operation = /^\/api\/v1\/operations\/([^/]+)$/.exec(url.pathname);
+    if (operation) {
+      const code = decodeURIComponent(operation[1]!);
+      const lang = url.searchParams.get('lang') ?? 'en';
+      const year = url.searchParams.get('year') ?? String(Math.max(...FIXTURE_OPERATIONS[0]!.years));
+      const view = code === 'KAZ-RO' ? FIXTURE_VIEWS[`${year}:${lang}`] : undefined;
+      return view ? json(res, 200, view) : notFound(res, `no view of ${code} for ${year} in ${lang}`);
+    }
+    if (url.pathname.startsWith('/api/')) return notFound(res, `${url.pathname} is not served by the fixture API`);
+    const file = resolve(root, `.${url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname)}`);
+    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return notFound(res, url.pathname);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  };
+
+  const server = createServer(handle);
+  await new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', resolveListen));
+  const { port: bound } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${bound}`,
+    requests,
+    async writeContribution(input) {
+      const id = randomUUID();
+      const data: ContributionState = {
+        id,
+        donor: input.donor,
+        date: input.date,
+        status: input.status,
+        ...(input.operationCode ? { operationCode: input.operationCode } : {}),
+        ...(input.amountUsd === undefined ? {} : { amountCents: Math.round(input.amountUsd * 100) }),
+      };
+      const envelope: EventEnvelope<ContributionState> = {
+        id: randomUUID(),
+        type: 'contributions.contribution.recorded',
+        schemaVersion: 1,
+        occurredAt: new Date().toISOString(),
+        source: 'contributions',
+        subject: { operationCode: input.operationCode ?? 'UNEARMARKED', entityId: id, version: 1 },
+        data,
+      };
+      const frame = `id: ${envelope.id}\nevent: ${envelope.type}\ndata: ${JSON.stringify(envelope)}\n\n`;
+      for (const stream of streams) stream.write(frame);
+    },
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        for (const stream of streams) stream.end();
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}
+
+if (require.main === module) {
+  // Manual look: `npx tsx apps/portal/src/testing/fixture-api.ts [port]` after building the portal.
+  startFixtureApi(resolve(__dirname, '../../../../dist/portal'), Number(process.argv[2] ?? 4310)).then((api) => console.log(`portal with the fixture API at ${api.baseUrl}/?op=KAZ-RO&year=2018&lang=en`));
+}

@@ -1,0 +1,152 @@
+import { EVENT_TYPES } from '@focus/contracts';
+import type { ContributionState, EventEnvelope } from './api';
+import fixture from './testing/fixtures/kaz-ro-views.json';
+import {
+  applyContributionEvent,
+  CONTRIBUTION_EVENTS,
+  describeSeries,
+  formatContributionDate,
+  formatKeyFigure,
+  formatMillions,
+  formatNumber,
+  formatUsdFromMillions,
+  LiveContribution,
+  mapViewport,
+  parseContributionEvent,
+  pillarsWithData,
+  trendWords,
+} from './view-model';
+
+// French groups digits with a narrow no-break space (U+202F) and puts one before % and $.
+const NNBSP = '\u202f';
+
+describe('numbers as the page shows them', () => {
+  it('whole numbers: 88,419 in English, 88 419 in French', () => {
+    expect(formatNumber(88419, 'en')).toBe('88,419');
+    expect(formatNumber(87632, 'en')).toBe('87,632');
+    expect(formatNumber(588, 'en')).toBe('588');
+    expect(formatNumber(88419, 'fr')).toBe(`88${NNBSP}419`);
+  });
+
+  it('USD millions with two decimals, a dash for a missing value', () => {
+    expect(formatMillions(7.40638597, 'en')).toBe('7.41');
+    expect(formatMillions(0.09035, 'en')).toBe('0.09');
+    expect(formatMillions(5.52037323, 'fr')).toBe('5,52');
+    expect(formatMillions(null, 'en')).toBe('–');
+    expect(formatMillions(undefined, 'fr')).toBe('–');
+  });
+
+  it('the exact amount behind 8 decimals of millions is cents: 7.40638597 = $7,406,385.97', () => {
+    expect(formatUsdFromMillions(7.40638597, 'en')).toBe('$7,406,385.97');
+    expect(formatUsdFromMillions(5.52037323, 'en')).toBe('$5,520,373.23');
+    expect(formatUsdFromMillions(7.40638597, 'fr').replace(/\s/g, ' ')).toBe('7 406 385,97 $US');
+  });
+
+  it('key figures: percentages carry their sign, counts are grouped', () => {
+    expect(formatKeyFigure({ value: 100, unit: 'percent', text: '' }, 'en')).toBe('100%');
+    expect(formatKeyFigure({ value: 85, unit: 'percent', text: '' }, 'fr').replace(/\s/g, ' ')).toBe('85 %');
+    expect(formatKeyFigure({ value: 742, unit: 'persons', text: '' }, 'en')).toBe('742');
+    expect(formatKeyFigure({ value: 1250, unit: 'people', text: '' }, 'en')).toBe('1,250');
+  });
+});
+
+describe('words', () => {
+  it('the trend before the year, in both languages', () => {
+    expect(trendWords('decrease', 'en')).toBe('Decrease in');
+    expect(trendWords('increase', 'en')).toBe('Increase in');
+    expect(trendWords('stable', 'en')).toBe('Stable in');
+    expect(trendWords('decrease', 'fr')).toBe('Baisse en');
+    expect(trendWords('increase', 'fr')).toBe('Hausse en');
+    expect(trendWords(null, 'fr')).toBeNull();
+  });
+
+  it('contribution dates as the page lists them: 17-JUL-2019', () => {
+    expect(formatContributionDate('2019-07-17', 'en')).toBe('17-JUL-2019');
+    expect(formatContributionDate('2019-06-30', 'en')).toBe('30-JUN-2019');
+    expect(formatContributionDate('2019-07-17', 'fr')).toBe('17-JUIL-2019');
+    expect(formatContributionDate('2019-02-01', 'fr')).toBe('01-FÉVR-2019');
+    expect(formatContributionDate('not a date', 'en')).toBe('not a date');
+  });
+
+  it("a chart's text alternative names every value, and says so when one is missing", () => {
+    expect(describeSeries('Expenditure', [2018, 2019], [2.73375977, null], 'en', (v) => formatMillions(v, 'en'))).toBe('Expenditure: 2018 2.73; 2019 no data.');
+    expect(describeSeries('Dépenses', [2019], [null], 'fr', String)).toBe('Dépenses : 2019 pas de données.');
+  });
+});
+
+describe('the seed view', () => {
+  const view = fixture.views['2018:en'];
+
+  it('leaves out a pillar with no figure at all (p3), keeps one with a single figure (p4)', () => {
+    expect(pillarsWithData(view.budget as never)).toEqual(['p1', 'p2', 'p4']);
+  });
+
+  it('the map looks at the offices, zoomed in but not to a single street', () => {
+    expect(mapViewport(view.operation.offices)).toEqual({ center: [76.8897, 43.2389], zoom: 4.5 });
+    expect(mapViewport([])).toEqual({ center: [20, 20], zoom: 1.2 });
+    const wide = mapViewport([
+      { lat: 0, lon: -60 },
+      { lat: 10, lon: 100 },
+    ]);
+    expect(wide.center).toEqual([20, 5]);
+    expect(wide.zoom).toBeLessThan(2);
+  });
+});
+
+describe('live contributions', () => {
+  const seedList: LiveContribution[] = [
+    { date: '2019-07-17', donor: 'European Union' },
+    { date: '2019-07-16', donor: 'Kuwait' },
+  ];
+  const envelope = (type: string, data: Partial<ContributionState> & { id: string }, operationCode = 'KAZ-RO'): EventEnvelope<ContributionState> => ({
+    id: `event-${Math.random()}`,
+    type,
+    schemaVersion: 1,
+    occurredAt: '2019-07-20T10:00:00.000Z',
+    source: 'contributions',
+    subject: { operationCode, entityId: data.id, version: 1 },
+    data: { donor: { name: 'Japan', type: 'government' }, date: '2019-07-20', status: 'pledged', operationCode, ...data },
+  });
+
+  it('names the event types libs/contracts declares', () => {
+    expect(CONTRIBUTION_EVENTS).toEqual({
+      recorded: EVENT_TYPES.contributionsContributionRecorded,
+      updated: EVENT_TYPES.contributionsContributionUpdated,
+      cancelled: EVENT_TYPES.contributionsContributionCancelled,
+    });
+  });
+
+  it('a new contribution for the operation goes on top', () => {
+    const next = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'a' }), 'KAZ-RO');
+    expect(next.map((c) => c.donor)).toEqual(['Japan', 'European Union', 'Kuwait']);
+    expect(next[0]).toMatchObject({ id: 'a', live: true, date: '2019-07-20', status: 'pledged' });
+  });
+
+  it('an older one is placed by its date, and the list keeps its limit', () => {
+    const next = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'b', date: '2019-07-16' }), 'KAZ-RO', 2);
+    expect(next.map((c) => c.donor)).toEqual(['European Union', 'Japan']);
+  });
+
+  it('another operation, or an unearmarked contribution, leaves the list as it is', () => {
+    expect(applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'c' }, 'AFG'), 'KAZ-RO')).toBe(seedList);
+    const unearmarked = envelope(CONTRIBUTION_EVENTS.recorded, { id: 'd' }, 'UNEARMARKED');
+    delete unearmarked.data!.operationCode;
+    expect(applyContributionEvent(seedList, unearmarked, 'KAZ-RO')).toBe(seedList);
+  });
+
+  it('an update replaces what the stream brought, a cancellation removes it', () => {
+    const recorded = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'e' }), 'KAZ-RO');
+    const paid = applyContributionEvent(recorded, envelope(CONTRIBUTION_EVENTS.updated, { id: 'e', status: 'paid' }), 'KAZ-RO');
+    expect(paid).toHaveLength(3);
+    expect(paid[0]).toMatchObject({ id: 'e', status: 'paid' });
+    const cancelled = applyContributionEvent(paid, envelope(CONTRIBUTION_EVENTS.cancelled, { id: 'e', status: 'cancelled' }), 'KAZ-RO');
+    expect(cancelled).toEqual(seedList);
+  });
+
+  it('reads an envelope from an SSE message, and nothing else', () => {
+    const e = envelope(CONTRIBUTION_EVENTS.recorded, { id: 'f' });
+    expect(parseContributionEvent(JSON.stringify(e))).toEqual(e);
+    expect(parseContributionEvent('{"type":"operation-view.updated"}')).toBeNull();
+    expect(parseContributionEvent('not json')).toBeNull();
+  });
+});
