@@ -26,7 +26,11 @@ COPY tsconfig.base.json tsconfig.build.json ./
 COPY libs ./libs
 ARG APP
 COPY apps/${APP} ./apps/${APP}
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
+# The gateway also serves the portal: its static build goes into the gateway's image.
+COPY apps/portal ./apps/portal
+RUN npx tsc -p tsconfig.build.json \
+  && if [ "$APP" = "api-gateway" ]; then npx tsx apps/portal/build.ts; fi \
+  && npm prune --omit=dev --ignore-scripts
 
 # The app image (the default target): compiled JavaScript and production dependencies only.
 FROM node:20.20-bookworm-slim AS app
@@ -34,7 +38,7 @@ ARG APP
 ENV NODE_ENV=production APP=${APP}
 WORKDIR /app
 COPY --from=build --chown=node:node /repo/node_modules ./node_modules
-COPY --from=build --chown=node:node /repo/dist/out-tsc ./dist/out-tsc
+COPY --from=build --chown=node:node /repo/dist ./dist
 COPY --chown=node:node tools/runtime ./tools/runtime
 USER node
 # Ready means the app's database, broker and outbox answer (GET /health/ready).
