@@ -195,7 +195,16 @@ function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options:
   const env: Record<string, string> = {
     ...inherited,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
-    ...(ns ? { KAFKA_TOPIC_PREFIX: ns.topicPrefix, KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn', MONGO_DB: `${ns.dbName}_${app.replace(/-/g, '_')}` } : {}),
+    ...(ns
+      ? {
+          KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+          KAFKA_TOPIC_PARTITIONS: '3',
+          LOG_LEVEL: 'warn',
+          MONGO_DB: `${ns.dbName}_${app.replace(/-/g, '_')}`,
+          // The aggregator's consumer group: one per stack, or stacks would split partitions.
+          ...(app === 'operation-view' ? { CONSUMER_GROUP: ns.groupId('operation-view') } : {}),
+        }
+      : {}),
     ...options.env,
     PORT: String(ports[app]),
   };

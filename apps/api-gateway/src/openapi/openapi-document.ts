@@ -133,7 +133,7 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
     OperationSummary: {
       type: 'object',
       required: ['code', 'years'],
-      properties: { code: { type: 'string' }, name: nullable(ref('OperationName')), years: { type: 'array', items: integer } },
+      properties: { code: { type: 'string' }, name: nullable(ref('OperationName')), years: { type: 'array', items: integer }, version: integer },
     },
     OperationView: {
       type: 'object',
