@@ -2,6 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Kafka } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { cleanUp } from './env';
 import { TestNamespace } from './namespace';
 import { freePort } from './ports';
 
@@ -189,6 +192,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
+/** The database an app of a namespaced stack uses. */
+export function stackDatabaseName(ns: TestNamespace, app: StackApp): string {
+  return `${ns.dbName}_${app.replace(/-/g, '_')}`;
+}
+
+/** Drops what a namespaced stack left: every app's database and the namespace's topics. */
+export async function cleanUpStack(ns: TestNamespace, mongoUrl = process.env['MONGO_URL'], kafka?: Kafka): Promise<void> {
+  if (mongoUrl) {
+    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
+    try {
+      await client.connect();
+      for (const app of STACK_APPS) await client.db(stackDatabaseName(ns, app)).dropDatabase().catch(() => undefined);
+    } finally {
+      await client.close();
+    }
+  }
+  if (kafka) await cleanUp(ns, kafka);
+}
+
 function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options: StackOptions): Record<string, string> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const ns = options.namespace;
@@ -200,7 +222,7 @@ function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options:
           KAFKA_TOPIC_PREFIX: ns.topicPrefix,
           KAFKA_TOPIC_PARTITIONS: '3',
           LOG_LEVEL: 'warn',
-          MONGO_DB: `${ns.dbName}_${app.replace(/-/g, '_')}`,
+          MONGO_DB: stackDatabaseName(ns, app),
           // The aggregator's consumer group: one per stack, or stacks would split partitions.
           ...(app === 'operation-view' ? { CONSUMER_GROUP: ns.groupId('operation-view') } : {}),
         }
