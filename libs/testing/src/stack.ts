@@ -61,6 +61,11 @@ export interface StackOptions {
   echo?: (line: string) => void;
   /** Build first if the build is missing or older than a source (default true). */
   build?: boolean;
+  /**
+   * What "started" waits for, per app: `ready` (default, /health/ready answers 200) or `live`
+   * (/health/live: for an app started while what it depends on is away on purpose).
+   */
+  waitFor?: Partial<Record<StackApp, 'ready' | 'live'>>;
   /** How long an app may take to answer /health/ready (default 90 s). */
   readyTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL (default 10 s). */
@@ -139,7 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     if (child.stdout) createInterface({ input: child.stdout }).on('line', record);
     if (child.stderr) createInterface({ input: child.stderr }).on('line', record);
-    await waitReady(app, urls[app], exited, readyTimeoutMs, () => logs[app]);
+    await waitReady(app, `${urls[app]}/health/${options.waitFor?.[app] ?? 'ready'}`, exited, readyTimeoutMs, () => logs[app]);
   };
 
   const kill = async (app: StackApp, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
@@ -250,7 +255,7 @@ async function waitReady(app: StackApp, url: string, exited: Promise<number | nu
   while (Date.now() < deadline) {
     if (gone) throw new Error(`${app} exited before it was ready:\n${logs().slice(-30).join('\n')}`);
     try {
-      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3_000) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
       if (response.status === 200) return;
       last = `${response.status} ${(await response.text()).slice(0, 300)}`;
     } catch (error) {
@@ -354,6 +359,7 @@ function newestSource(): number {
     const base = join(WORKSPACE_ROOT, group);
     if (!existsSync(base)) continue;
     for (const project of readdirSync(base)) {
+      if (group === 'libs' && project === 'testing') continue; // not part of the build (tsconfig.build.json)
       const src = join(base, project, 'src');
       if (existsSync(src)) visit(src);
     }
