@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { Controller, DynamicModule, Get, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController, SwaggerModule } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppCoreModule, createServiceApp, ProblemException, PROBLEM_TYPES, ReadinessRegistry } from '@focus/service-kit';
 import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
@@ -15,9 +15,9 @@ import { Upstreams } from './proxy/upstreams';
 import { WritesController } from './proxy/writes.controller';
 import { ContributionsStreamController } from './stream/contributions-stream.controller';
 import { GatewayEvents } from './stream/gateway-events';
+import { GatewayMetrics } from './stream/gateway-metrics';
 import { ViewsController } from './views/views.controller';
 import { ViewsService } from './views/views.service';
-import { SwaggerModule } from '@nestjs/swagger';
 
 export const DOCS_PATH = 'api/docs';
 export const OPENAPI_PATH = 'api/openapi.json';
@@ -65,6 +65,7 @@ export class GatewayModule {
         Upstreams,
         ViewsService,
         GatewayEvents,
+        GatewayMetrics,
         AggregatorReadiness,
       ],
     };
@@ -81,6 +82,12 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   fastify.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+
+  // Answered before its body was read (401 before an upload, 413 part-way through one): the
+  // rest of the body may still be on its way, so the connection is not reused for another request.
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
 
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   if (origins.length > 0) {
@@ -110,7 +117,9 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   });
 
   if (existsSync(config.PORTAL_DIR)) {
-    app.useStaticAssets({ root: config.PORTAL_DIR, prefix: '/', wildcard: false, decorateReply: false, index: ['index.html'] });
+    // Files are looked up per request (a rebuilt portal is served without a restart); a path
+    // that is no file falls through to the API's problem+json 404.
+    app.useStaticAssets({ root: config.PORTAL_DIR, prefix: '/', wildcard: true, decorateReply: false, index: ['index.html'] });
   }
 
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: OPENAPI_PATH, raw: ['json'], customSiteTitle: 'Focus API' });

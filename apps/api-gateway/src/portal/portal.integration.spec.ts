@@ -47,12 +47,21 @@ describe('api-gateway edge', () => {
     expect(index.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await index.text()).toContain('Focus portal');
     expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    writeFileSync(join(portal, 'later.css'), 'body {}'); // a portal rebuilt while the gateway runs
+    expect((await fetch(`${base}/later.css`)).status).toBe(200);
   });
 
   it('answers an unknown API route with problem+json, not a file', async () => {
     const missing = await fetch(`${base}/api/v1/nothing-here`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // The docs are still the gateway's, beside the portal's files.
+    expect((await fetch(`${base}/api/openapi.json`)).status).toBe(200);
+    const docs = await fetch(`${base}/api/docs`);
+    expect(docs.status).toBe(200);
+    const css = /href="([^"]+\.css)"/.exec(await docs.text())?.[1];
+    expect(css).toBeDefined();
+    expect((await fetch(new URL(css ?? '', `${base}/api/docs/`))).status).toBe(200);
   });
 
   it('allows the configured origins only', async () => {

@@ -67,7 +67,7 @@ export class Upstreams implements OnModuleDestroy {
    * Passes the request on to `upstream` at the same path minus /api/v1 (query included) and
    * streams the answer back: status, headers and body (problem+json included) unchanged.
    */
-  async forward(upstream: Upstream, request: FastifyRequest, reply: FastifyReply, options: { maxBodyBytes?: number } = {}): Promise<void> {
+  async forward(upstream: Upstream, request: FastifyRequest, reply: FastifyReply, options: { maxBodyBytes?: number; timeoutMs?: number } = {}): Promise<void> {
     const path = request.url.startsWith(API_PREFIX) ? request.url.slice(API_PREFIX.length) : request.url;
     const headers: Record<string, string> = { [REQUEST_ID_HEADER]: String(request.id) };
     for (const name of FORWARDED_REQUEST_HEADERS) {
@@ -89,9 +89,12 @@ export class Upstreams implements OnModuleDestroy {
     }
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.send(upstream, { method: request.method as Dispatcher.HttpMethod, path, headers, body });
+      response = await this.send(upstream, { method: request.method as Dispatcher.HttpMethod, path, headers, body, ...(options.timeoutMs ? { headersTimeout: options.timeoutMs } : {}) });
     } catch (error) {
       if (error instanceof BodyTooLargeError || (error as { cause?: unknown }).cause instanceof BodyTooLargeError) {
+        // Let the client finish sending (up to a bound) so that it reads the 413 instead of a
+        // broken pipe; past the bound the connection is closed (see the onSend hook).
+        if (request.body instanceof Readable) await drain(request.body, options.maxBodyBytes ?? 0, DRAIN_TIMEOUT_MS);
         throw new ProblemException({ type: PROBLEM_TYPES.tooLarge, title: 'Payload too large', status: 413, detail: `The body exceeds ${options.maxBodyBytes} bytes.` });
       }
       throw error;
@@ -126,6 +129,33 @@ export class Upstreams implements OnModuleDestroy {
       { 'retry-after': '5' },
     );
   }
+}
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Reads and discards what is left of a request body: at most `maxBytes`, for at most `timeoutMs`. */
+export function drain(stream: Readable, maxBytes: number, timeoutMs: number): Promise<void> {
+  stream.unpipe();
+  if (stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise<void>((resolveDrain) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', done);
+      stream.off('error', done);
+      resolveDrain();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    stream.on('data', onData);
+    stream.once('end', done);
+    stream.once('error', done);
+    stream.resume();
+  });
 }
 
 /** Passes bytes through until `max`, then fails the stream (the request is answered 413). */

@@ -7,6 +7,8 @@ import { GatewayConfig } from '../config';
 import { ApiContributionList, ApiDelete, ApiImport, ApiPut, ApiRecordContribution } from '../openapi/api-docs';
 import { Upstreams } from './upstreams';
 
+const IMPORT_TIMEOUT_MS = 10 * 60_000;
+
 /**
  * The write API, each route passed to the service that owns its entity: the body, If-Match,
  * Idempotency-Key and the request id go through; the status, ETag, Location and
@@ -147,6 +149,7 @@ export class WritesController {
     if (Number.isFinite(declared) && declared > max) {
       throw new ProblemException({ type: PROBLEM_TYPES.tooLarge, title: 'Payload too large', status: 413, detail: `An import may have at most ${max} bytes.` });
     }
-    return this.upstreams.forward('population', request, reply, { maxBodyBytes: max });
+    // The summary comes once the whole file is imported: the full UNHCR file takes a while.
+    return this.upstreams.forward('population', request, reply, { maxBodyBytes: max, timeoutMs: Math.max(this.config.UPSTREAM_TIMEOUT_MS, IMPORT_TIMEOUT_MS) });
   }
 }

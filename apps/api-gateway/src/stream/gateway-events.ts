@@ -57,6 +57,10 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
   }
 
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
