@@ -227,9 +227,8 @@ function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options:
           KAFKA_TOPIC_PREFIX: ns.topicPrefix,
           KAFKA_TOPIC_PARTITIONS: '3',
           LOG_LEVEL: 'warn',
+          // (The aggregator's consumer group takes the topic prefix too, so stacks never share it.)
           MONGO_DB: stackDatabaseName(ns, app),
-          // The aggregator's consumer group: one per stack, or stacks would split partitions.
-          ...(app === 'operation-view' ? { CONSUMER_GROUP: ns.groupId('operation-view') } : {}),
         }
       : {}),
     ...options.env,
