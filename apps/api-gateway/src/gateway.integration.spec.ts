@@ -285,6 +285,33 @@ describe('api-gateway end to end', () => {
     // Another key has its own budget.
     expect((await read('/operations')).status).toBe(200);
   });
+
+  it('single apps die and come back: the gateway resumes the stream after its own restart, and reads wait for the aggregator', async () => {
+    const post = (donor: string) => write('POST', '/contributions', { donor: { name: donor, type: 'government' }, date: '2019-07-10', operationCode: 'KAZ', status: 'paid' });
+    const donorOf = (e: SseEvent) => JSON.parse(e.data).data.donor.name as string;
+    const before = await openStream(`${api}/contributions/stream?operation=KAZ`, {});
+    expect((await post('Finland')).status).toBe(201);
+    const finland = await before.find((e) => donorOf(e) === 'Finland');
+    before.close();
+
+    await stack.restart('api-gateway'); // SIGKILL, then started again on its port
+    expect((await post('Iceland')).status).toBe(201);
+    const after = await openStream(`${api}/contributions/stream?operation=KAZ`, { 'last-event-id': finland.id });
+    await after.find((e) => donorOf(e) === 'Iceland');
+    const ids = after.received().map((e) => e.id);
+    expect(ids).not.toContain(finland.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    after.close();
+
+    await stack.kill('operation-view', 'SIGTERM'); // (SIGKILL would hold its partitions until the group's session times out)
+    expect((await fetch(`${stack.gatewayUrl}/health/ready`)).status).toBe(503);
+    const away = await read('/operations/KAZ?year=2017');
+    expect(away.status).toBe(503);
+    expect(away.headers.get('retry-after')).toBe('5');
+    await stack.start('operation-view');
+    expect((await fetch(`${stack.gatewayUrl}/health/ready`)).status).toBe(200);
+    expect((await read('/operations/KAZ?year=2017')).status).toBe(200);
+  });
 });
 
 interface SseEvent {
@@ -322,6 +349,7 @@ async function openStream(url: string, headers: Record<string, string>) {
   let taken = 0;
   return {
     headers: response.headers,
+    received: () => [...events],
     find: (match: (event: SseEvent) => boolean) =>
       eventually(async () => {
         const index = events.findIndex((e, i) => i >= taken && match(e));

@@ -5,7 +5,7 @@ import { OPERATION_CODE_PATTERN } from '@focus/contracts';
 import { badRequest, REQUEST_ID_HEADER } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
 import { ApiContributionStream } from '../openapi/api-docs';
-import { StreamEvent } from './event-ring';
+import { EventRing, StreamEvent } from './event-ring';
 import { GatewayEvents } from './gateway-events';
 
 const HEARTBEAT_MS = 15_000;
@@ -29,7 +29,8 @@ export class ContributionsStreamController {
     summary: 'Contribution events as Server-Sent Events, resumable with Last-Event-ID.',
     description:
       'Each message: `id:` the event id, `data:` the event envelope (type contributions.contribution.recorded|updated|cancelled, ' +
-      'data: the contribution). Reconnect with the Last-Event-ID header (EventSource does) or ?lastEventId= to get what was missed first. ' +
+      'data: the contribution). Reconnect with the Last-Event-ID header (EventSource does) or ?lastEventId= to get what was missed first: ' +
+      'exactly, from the gateway that sent the event; from another replica or after a restart, at least once (by event time, with a few seconds\' margin). ' +
       'Comments (`: ping`) keep the connection open. ?operation= keeps one operation\'s events (UNEARMARKED for unearmarked ones).',
   })
   @ApiContributionStream()
@@ -61,20 +62,27 @@ export class ContributionsStreamController {
     });
     raw.write(`retry: ${RETRY_MS}\n\n`);
 
-    // Live events are new to the ring, so only the catch-up needs remembering what went out.
+    // What the client missed is sent first (see EventRing for how), then the live stream. While
+    // this gateway is still replaying recent history at start-up, replayed events the client
+    // missed are sent as they come, too; until then, what went out is remembered (no doubles).
+    const mode = this.events.ring.resumeMode(lastEventId);
     let sent: Set<string> | undefined = new Set<string>();
     const send = (event: StreamEvent) => {
       if (!wanted(event) || sent?.has(event.id)) return;
       sent?.add(event.id);
       raw.write(`id: ${event.id}\ndata: ${event.data}\n\n`);
     };
-    // Subscribe first and hold live events until the missed ones are out: none falls between.
-    let held: StreamEvent[] | undefined = [];
-    const unsubscribe = this.events.subscribe((event) => (held ? held.push(event) : send(event)));
+    const deliver = (event: StreamEvent, live: boolean) => {
+      if (live || (mode.kind === 'time' && EventRing.missed(mode, event))) send(event);
+      if (this.events.caughtUp) sent = undefined;
+    };
+    // Subscribe first and hold new events until the missed ones are out: none falls between.
+    let held: Array<[StreamEvent, boolean]> | undefined = [];
+    const unsubscribe = this.events.subscribe((event, live) => (held ? held.push([event, live]) : deliver(event, live)));
     for (const event of this.events.ring.after(lastEventId)) send(event);
-    for (const event of held) send(event);
+    for (const [event, live] of held) deliver(event, live);
     held = undefined;
-    sent = undefined;
+    if (this.events.caughtUp) sent = undefined;
 
     const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
     const close = () => {

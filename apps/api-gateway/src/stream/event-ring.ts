@@ -9,15 +9,34 @@ export interface StreamEvent {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The creation time a uuid v7 carries (its first 48 bits, in ms); undefined for anything else. */
+export function uuidTime(id: string): number | undefined {
+  const value = id.toLowerCase();
+  if (!UUID.test(value) || value[14] !== '7') return undefined;
+  return parseInt(value.slice(0, 8) + value.slice(9, 13), 16);
+}
+
+/**
+ * How a client that saw `lastEventId` resumes:
+ * - `position`: this gateway sent that event live, so what it missed is exactly what arrived
+ *   here after it;
+ * - `time`: the event came before this gateway started (another replica, a restart): what it
+ *   missed is what was created after it, less RESUME_MARGIN_MS, because events reach Kafka
+ *   through outbox relays a little out of creation order. At least once: a client may see an
+ *   event twice across a restart (it has the id to tell), never lose one;
+ * - `none`: no id, or not one of ours: the live stream only.
+ */
+export type ResumeMode = { kind: 'position'; seq: number } | { kind: 'time'; since: number; lastEventId: string } | { kind: 'none' };
+
+export const RESUME_MARGIN_MS = 5_000;
+
 /**
  * The most recent events, in the order this gateway received them, each once (a redelivered
- * event is recognised by its id). `after(id)` is what a client that saw `id` missed: what came
- * after it here, or, for an id this gateway no longer (or never) held, every event whose id
- * sorts after it; uuid v7 ids sort by time, so that also works across replicas and restarts.
+ * event is recognised by its id), with whether it came live or was replayed at start-up.
  */
 export class EventRing {
-  private readonly events: Array<StreamEvent & { seq: number }> = [];
-  private readonly seqOf = new Map<string, number>();
+  private readonly events: Array<StreamEvent & { seq: number; live: boolean }> = [];
+  private readonly entries = new Map<string, { seq: number; live: boolean }>();
   private seq = 0;
 
   constructor(private readonly capacity: number) {}
@@ -27,32 +46,36 @@ export class EventRing {
   }
 
   /** False when the event is already held (a duplicate). */
-  add(event: StreamEvent): boolean {
-    if (this.seqOf.has(event.id)) return false;
-    const entry = { ...event, seq: ++this.seq };
+  add(event: StreamEvent, live = true): boolean {
+    if (this.entries.has(event.id)) return false;
+    const entry = { ...event, seq: ++this.seq, live };
     this.events.push(entry);
-    this.seqOf.set(event.id, entry.seq);
+    this.entries.set(event.id, { seq: entry.seq, live });
     while (this.events.length > this.capacity) {
       const dropped = this.events.shift();
-      if (dropped) this.seqOf.delete(dropped.id);
+      if (dropped) this.entries.delete(dropped.id);
     }
     return true;
   }
 
-  has(id: string): boolean {
-    return this.seqOf.has(id);
+  resumeMode(lastEventId: string | undefined): ResumeMode {
+    if (!lastEventId) return { kind: 'none' };
+    const entry = this.entries.get(lastEventId);
+    if (entry?.live) return { kind: 'position', seq: entry.seq };
+    const time = uuidTime(lastEventId);
+    return time === undefined ? { kind: 'none' } : { kind: 'time', since: time - RESUME_MARGIN_MS, lastEventId: lastEventId.toLowerCase() };
   }
 
+  /** Whether `event` is one a client resuming with `mode` has not seen. */
+  static missed(mode: ResumeMode, event: StreamEvent, seq?: number): boolean {
+    if (mode.kind === 'none') return false;
+    if (mode.kind === 'position') return seq !== undefined && seq > mode.seq;
+    return event.id !== mode.lastEventId && (uuidTime(event.id) ?? 0) >= mode.since;
+  }
+
+  /** What a client that saw `lastEventId` missed, of what the ring holds. */
   after(lastEventId: string | undefined): StreamEvent[] {
-    if (!lastEventId) return [];
-    const seq = this.seqOf.get(lastEventId);
-    if (seq !== undefined) return this.events.filter((e) => e.seq > seq).map(strip);
-    const id = lastEventId.toLowerCase();
-    if (!UUID.test(id)) return [];
-    return this.events.filter((e) => e.id > id).map(strip);
+    const mode = this.resumeMode(lastEventId);
+    return this.events.filter((e) => EventRing.missed(mode, e, e.seq)).map(({ id, operationCode, data }) => ({ id, operationCode, data }));
   }
-}
-
-function strip({ id, operationCode, data }: StreamEvent & { seq: number }): StreamEvent {
-  return { id, operationCode, data };
 }

@@ -9,7 +9,8 @@ import { GatewayConfig } from '../config';
 import { ViewsService } from '../views/views.service';
 import { EventRing, StreamEvent } from './event-ring';
 
-type Listener = (event: StreamEvent) => void;
+/** `live`: published after this gateway started; otherwise replayed history, new to this instance only. */
+type Listener = (event: StreamEvent, live: boolean) => void;
 
 /**
  * The gateway's two Kafka consumers, each in a consumer group of this instance's own (so every
@@ -30,6 +31,8 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
   readonly ring: EventRing;
   /** Per partition, the first offset that is live (not history) for the stream. */
   private liveFrom = new Map<number, bigint>();
+  /** Partitions whose history is not read yet. */
+  private readonly replaying = new Set<number>();
   private viewEventsState = 'starting';
   private contributionsState = 'starting';
 
@@ -55,6 +58,11 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
     this.stopping.abort();
     this.views.cache.setEnabled(false);
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
+  }
+
+  /** Whether the recent history is all in the ring (after start-up, once every partition is read). */
+  get caughtUp(): boolean {
+    return this.contributionsState === 'running' && this.replaying.size === 0;
   }
 
   get subscribers(): number {
@@ -95,6 +103,8 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
       );
       const offsets = await admin.fetchTopicOffsets(this.topic(TOPICS.contributions));
       this.liveFrom = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+      this.replaying.clear();
+      for (const o of offsets) if (BigInt(o.high) > BigInt(o.low)) this.replaying.add(o.partition);
     } finally {
       await admin.disconnect();
     }
@@ -153,13 +163,16 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
+        const offset = BigInt(message.offset);
+        const liveFrom = this.liveFrom.get(partition) ?? 0n;
+        if (offset + 1n >= liveFrom) this.replaying.delete(partition);
         const decoded = decodeEvent(message.value);
         if (!decoded.ok) return; // the owner's DLQ handling is not ours; readers skip poison
         const event = decoded.event;
         const streamEvent: StreamEvent = { id: event.id, operationCode: event.subject.operationCode, data: JSON.stringify(event) };
-        const added = this.ring.add(streamEvent);
-        const live = BigInt(message.offset) >= (this.liveFrom.get(partition) ?? 0n);
-        if (added && live) for (const listener of this.listeners) listener(streamEvent);
+        const live = offset >= liveFrom;
+        if (!this.ring.add(streamEvent, live)) return; // delivered twice: sent once
+        for (const listener of this.listeners) listener(streamEvent, live);
       },
     });
   }
