@@ -144,6 +144,7 @@ export function ApiContributionList() {
     ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } }),
     ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,400}$' } }),
     ApiResponse({ status: 200, description: 'A page of contributions.', content: { 'application/json': { schema: ref('ContributionPage') } } }),
+    problem(400, 'A malformed query parameter.'),
     problem(422, 'An invalid query parameter; `errors` names it.'),
     problem(401, 'Only when the gateway is configured to require keys for reads.'),
     RATE_LIMITED,
