@@ -294,6 +294,13 @@ describe('api-gateway end to end', () => {
     const finland = await before.find((e) => donorOf(e) === 'Finland');
     before.close();
 
+    // SIGTERM ends open streams instead of waiting for them; SIGKILL is a crash.
+    const open = await openStream(`${api}/contributions/stream`, {});
+    const stopping = Date.now();
+    await stack.kill('api-gateway', 'SIGTERM');
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    expect(await open.ended).toBe(true);
+    await stack.start('api-gateway');
     await stack.restart('api-gateway'); // SIGKILL, then started again on its port
     expect((await post('Iceland')).status).toBe(201);
     const after = await openStream(`${api}/contributions/stream?operation=KAZ`, { 'last-event-id': finland.id });
@@ -327,11 +334,11 @@ async function openStream(url: string, headers: Record<string, string>) {
   const decoder = new TextDecoder();
   const events: SseEvent[] = [];
   let buffer = '';
-  const pump = async () => {
+  const pump = async (): Promise<boolean> => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) return true;
         buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -342,14 +349,16 @@ async function openStream(url: string, headers: Record<string, string>) {
         }
       }
     } catch {
-      // aborted
+      return false; // aborted
     }
   };
-  void pump();
+  const ended = pump();
   let taken = 0;
   return {
     headers: response.headers,
     received: () => [...events],
+    /** Resolves true when the server ended the stream, false when we did. */
+    ended,
     find: (match: (event: SseEvent) => boolean) =>
       eventually(async () => {
         const index = events.findIndex((e, i) => i >= taken && match(e));

@@ -78,7 +78,10 @@ export class ContributionsStreamController {
     };
     // Subscribe first and hold new events until the missed ones are out: none falls between.
     let held: Array<[StreamEvent, boolean]> | undefined = [];
-    const unsubscribe = this.events.subscribe((event, live) => (held ? held.push([event, live]) : deliver(event, live)));
+    const unsubscribe = this.events.subscribe(
+      (event, live) => (held ? held.push([event, live]) : deliver(event, live)),
+      () => raw.end(),
+    );
     for (const event of this.events.ring.after(lastEventId)) send(event);
     for (const [event, live] of held) deliver(event, live);
     held = undefined;

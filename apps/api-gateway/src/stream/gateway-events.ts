@@ -27,6 +27,7 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
   private readonly instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly consumers: Consumer[] = [];
   private readonly listeners = new Set<Listener>();
+  private readonly closers = new Set<() => void>();
   private readonly stopping = new AbortController();
   readonly ring: EventRing;
   /** Per partition, the first offset that is live (not history) for the stream. */
@@ -56,6 +57,8 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown() {
     this.stopping.abort();
+    // Open streams would hold the server open: they end, and their clients reconnect elsewhere.
+    for (const close of this.closers) close();
     this.views.cache.setEnabled(false);
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
   }
@@ -69,9 +72,14 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
     return this.listeners.size;
   }
 
-  subscribe(listener: Listener): () => void {
+  /** `close` ends the subscriber's stream when the gateway shuts down. */
+  subscribe(listener: Listener, close: () => void = () => undefined): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.closers.add(close);
+    return () => {
+      this.listeners.delete(listener);
+      this.closers.delete(close);
+    };
   }
 
   private topic(name: string): string {
