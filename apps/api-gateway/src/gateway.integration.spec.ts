@@ -251,6 +251,12 @@ describe('api-gateway end to end', () => {
     expect(refs.filter((name) => !(name in document.components.schemas))).toEqual([]);
     expect(document.components.schemas).toHaveProperty('PutFigureDto');
     expect(document.components.schemas).toHaveProperty('OperationView');
+    // The view a portal gets has what the document promises.
+    const viewSchema = document.components.schemas['OperationView'] as { required: string[]; properties: Record<string, { required?: string[] }> };
+    const view = (await (await read('/operations/KAZ?year=2018')).json()) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(view).sort()).toEqual(Object.keys(viewSchema.properties).sort());
+    expect(viewSchema.required.filter((key) => !(key in view))).toEqual([]);
+    for (const [key, schema] of Object.entries(viewSchema.properties)) expect((schema.required ?? []).filter((k) => !(k in (view[key] ?? {})))).toEqual([]);
 
     const docs = await fetch(`${stack.gatewayUrl}/api/docs`);
     expect(docs.status).toBe(200);
