@@ -28,3 +28,4 @@ export * from './message-headers';
 export { CONTRACT_DOCUMENT_PATHS, contractDocuments } from './documents/contract-documents';
 export type { ContractDocuments } from './documents/contract-documents';
 export type { JsonSchema } from './validation/json-schema';
+export { schemaDefinitions } from './documents/class-schemas';

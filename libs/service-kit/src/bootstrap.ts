@@ -3,17 +3,22 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { ServiceConfig } from './config/service-config';
+import { AppConfig } from './config/service-config';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './http/problem-details.filter';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 
 
+export interface CreateAppOptions {
+  /** false: the app registers its own content-type parsers (the gateway forwards raw bodies). */
+  bodyParser?: boolean;
+}
+
 /**
  * Builds a Focus HTTP app the same way for every service and for tests: Fastify with the
  * configured body limit, request ids, pino logs, strict validation and problem+json errors.
  */
-export async function createServiceApp(module: unknown, config: ServiceConfig): Promise<NestFastifyApplication> {
+export async function createServiceApp(module: unknown, config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: (raw: IncomingMessage) => requestIdOf(raw),
@@ -21,7 +26,7 @@ export async function createServiceApp(module: unknown, config: ServiceConfig): 
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, bodyParser: options.bodyParser ?? true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -42,7 +47,7 @@ export async function createServiceApp(module: unknown, config: ServiceConfig): 
 }
 
 /** Starts listening; `PORT=0` takes any free port (tests). Returns the base URL. */
-export async function listen(app: NestFastifyApplication, config: ServiceConfig, host = '0.0.0.0'): Promise<string> {
+export async function listen(app: NestFastifyApplication, config: AppConfig, host = '0.0.0.0'): Promise<string> {
   await app.listen(config.PORT, host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -53,7 +58,7 @@ export async function listen(app: NestFastifyApplication, config: ServiceConfig,
  * A service's main: configuration first (a bad variable stops the app, naming it), then the
  * app. Start-up failures exit non-zero with one readable line instead of a stack dump.
  */
-export function runService<C extends ServiceConfig>(
+export function runService<C extends AppConfig>(
   name: string,
   loadConfiguration: () => C,
   start: (config: C) => Promise<{ app: NestFastifyApplication; url: string }>,

@@ -1,3 +1,4 @@
+export * from './api';
 export * from './bootstrap';
 export * from './config/service-config';
 export * from './health/readiness';

@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Connection } from 'mongoose';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { MessagingMetrics } from '@focus/messaging';
-import { ServiceConfig } from './config/service-config';
+import { AppConfig, ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness';
 import { requestIdOf } from './http/request-id';
@@ -32,15 +32,16 @@ class DatabaseReadiness implements OnModuleInit {
 }
 
 /**
- * What every Focus service has, configured once: validated config, structured logs with
- * request ids, its own MongoDB database, health and readiness, Prometheus metrics.
+ * What every Focus app has, configured once: validated config, structured logs with request
+ * ids, health and readiness, Prometheus metrics. Domain services add their database
+ * (ServiceCoreModule); the gateway uses this alone.
  */
 @Global()
 @Module({})
-export class ServiceCoreModule {
-  static forRoot(config: ServiceConfig, serviceName: string): DynamicModule {
+export class AppCoreModule {
+  static forRoot(config: AppConfig, serviceName: string): DynamicModule {
     return {
-      module: ServiceCoreModule,
+      module: AppCoreModule,
       imports: [
         LoggerModule.forRoot({
           pinoHttp: {
@@ -51,17 +52,11 @@ export class ServiceCoreModule {
             redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
           },
         }),
-        MongooseModule.forRoot(config.MONGO_URL, {
-          dbName: config.MONGO_DB,
-          serverSelectionTimeoutMS: 5_000,
-          // Fail requests fast with 503 while the server is away instead of queueing them.
-          bufferCommands: false,
-        }),
       ],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
-        { provide: ServiceConfig, useValue: config },
+        { provide: AppConfig, useValue: config },
         {
           provide: Registry,
           useFactory: () => {
@@ -73,9 +68,30 @@ export class ServiceCoreModule {
         },
         { provide: MessagingMetrics, useFactory: (registry: Registry) => new MessagingMetrics(registry), inject: [Registry] },
         ReadinessRegistry,
-        DatabaseReadiness,
       ],
-      exports: [SERVICE_CONFIG, ServiceConfig, Registry, MessagingMetrics, ReadinessRegistry],
+      exports: [SERVICE_CONFIG, AppConfig, Registry, MessagingMetrics, ReadinessRegistry],
+    };
+  }
+}
+
+/** An app that owns a MongoDB database: AppCoreModule, the database, and its readiness. */
+@Global()
+@Module({})
+export class ServiceCoreModule {
+  static forRoot(config: ServiceConfig, serviceName: string): DynamicModule {
+    return {
+      module: ServiceCoreModule,
+      imports: [
+        AppCoreModule.forRoot(config, serviceName),
+        MongooseModule.forRoot(config.MONGO_URL, {
+          dbName: config.MONGO_DB,
+          serverSelectionTimeoutMS: 5_000,
+          // Fail requests fast with 503 while the server is away instead of queueing them.
+          bufferCommands: false,
+        }),
+      ],
+      providers: [{ provide: ServiceConfig, useValue: config }, DatabaseReadiness],
+      exports: [ServiceConfig, AppCoreModule],
     };
   }
 }

@@ -4,3 +4,5 @@ export * from './kafka';
 export * from './namespace';
 export * from './probe';
 export * from './private-kafka';
+export * from './ports';
+export * from './stack';

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { BudgetLineState, Pillar, PILLAR_NUMBERS, centsToUsd } from '@focus/contracts';
-import { OneOfPipe, OperationCodePipe, parseIfMatch, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
-import { PutBudgetLineDto } from './budget-line.dto';
+import { OneOfPipe, OperationCodePipe, parseIfMatch, PutBudgetLineDto, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
 import { BudgetLinesService } from './budget-lines.service';
 
 const pillarPipe = new OneOfPipe<Pillar>('pillar', PILLAR_NUMBERS);

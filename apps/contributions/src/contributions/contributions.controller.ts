@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Headers, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ContributionState, centsToUsd } from '@focus/contracts';
-import { badRequest, Entity, etagOf, parseIfMatch, RequestId, validationProblem, WriteResult, writeResponse } from '@focus/service-kit';
-import { ContributionBodyDto, ListContributionsQueryDto } from './contribution.dto';
+import { badRequest, ContributionBodyDto, Entity, etagOf, ListContributionsQueryDto, parseIfMatch, RequestId, validationProblem, writeResponse, WriteResult } from '@focus/service-kit';
 import { ContributionsService } from './contributions.service';
 import { isContributionId } from './list-cursor';
 

@@ -17,7 +17,7 @@ import {
   WriteOptions,
   WriteResult,
 } from '@focus/service-kit';
-import { ContributionBodyDto } from './contribution.dto';
+import { ContributionBodyDto } from '@focus/service-kit';
 import { CONTRIBUTIONS, ContributionDocument, IDEMPOTENCY_KEYS, IdempotencyKeyDocument } from './contribution.models';
 import { decodeCursor, encodeCursor } from './list-cursor';
 

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { KEY_FIGURE_KINDS, KeyFigureKind, Lang, LANGS, NARRATIVE_SECTION_KEYS, NarrativeSectionKey } from '@focus/contracts';
-import { Entity, etagOf, OneOfPipe, OperationCodePipe, parseIfMatch, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
-import { PutKeyFiguresDto, PutProfileDto, PutSectionDto } from './narrative.dto';
+import { Entity, etagOf, OneOfPipe, OperationCodePipe, parseIfMatch, PutKeyFiguresDto, PutProfileDto, PutSectionDto, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
 import { NarrativesService } from './narratives.service';
 
 const kindPipe = new OneOfPipe<KeyFigureKind>('kind', KEY_FIGURE_KINDS);

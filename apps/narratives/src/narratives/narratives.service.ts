@@ -15,8 +15,7 @@ import {
   OperationProfileState,
 } from '@focus/contracts';
 import { OutboxRelay } from '@focus/messaging';
-import { Entity, notFound, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
-import { PutProfileDto } from './narrative.dto';
+import { Entity, notFound, PutProfileDto, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
 import { KEY_FIGURE_SETS, KeyFigureSetDocument, PROFILES, ProfileDocument, SECTIONS, SectionDocument } from './narrative.models';
 
 export interface OperationNarratives {

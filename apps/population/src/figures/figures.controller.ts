@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { FigureSource, POPULATION_TYPE_CODES } from '@focus/contracts';
-import { OneOfPipe, OperationCodePipe, parseIfMatch, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
-import { PutFigureDto } from './figure.dto';
+import { OneOfPipe, OperationCodePipe, parseIfMatch, PutFigureDto, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
 import { editorSource, FigureKey, FiguresService } from './figures.service';
 
 const FIGURE_KEYS: readonly FigureKey[] = [...POPULATION_TYPE_CODES, 'total'];

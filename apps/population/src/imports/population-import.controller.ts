@@ -1,16 +1,9 @@
 import { Controller, Headers, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { IsOptional, Length } from 'class-validator';
-import { InjectConfig, ProblemException, PROBLEM_TYPES, RequestId } from '@focus/service-kit';
+import { ImportQuery, InjectConfig, ProblemException, PROBLEM_TYPES, RequestId } from '@focus/service-kit';
 import { PopulationConfig } from '../config';
 import { PopulationImportService } from './population-import.service';
-
-export class ImportQuery {
-  /** The release being imported; it becomes each figure's source. */
-  @IsOptional() @Length(1, 200)
-  source?: string;
-}
 
 export const DEFAULT_IMPORT_SOURCE = 'UNHCR Refugee Population Statistics Database';
 

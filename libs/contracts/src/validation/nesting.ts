@@ -1,6 +1,10 @@
 // class-transformer's @Type reads design-time types through the Reflect metadata API.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
+import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
+
+// class-transformer keeps its @Type records here; the module ships no declaration of its own.
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage };
 import { ValidateNested } from 'class-validator';
 import { defineRule } from './define-rule';
 import { isObjectNotArray } from './is-object';
@@ -25,7 +29,12 @@ const nestedTypes = new WeakMap<object, Map<string | symbol, ClassRef>>();
 
 /** The class a property holds (one object or a list of them), for the JSON Schema. */
 export function nestedTypeOf(target: object, property: string | symbol): (new () => object) | undefined {
-  return nestedTypes.get(target)?.get(property)?.();
+  const recorded = nestedTypes.get(target)?.get(property)?.();
+  if (recorded || typeof property !== 'string') return recorded;
+  // A class derived with PickType/OmitType (an HTTP body made from a payload class) or one
+  // using @Type directly: class-transformer's record of the nested class is copied to it.
+  const typed = defaultMetadataStorage.findTypeMetadata(target as new () => object, property)?.typeFunction();
+  return typeof typed === 'function' ? (typed as new () => object) : undefined;
 }
 
 /** Every class that `target`'s properties hold, in declaration order. */

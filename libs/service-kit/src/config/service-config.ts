@@ -1,22 +1,17 @@
 import { getMetadataStorage, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 /**
- * Settings every service reads from its environment. Apps extend it with their own; each
- * field is documented in README's configuration reference.
+ * Settings every Focus app reads from its environment, with or without a database of its own
+ * (the gateway has none). Apps extend it with their own; each field is documented in
+ * README's configuration reference.
  */
-export class ServiceConfig {
+export class AppConfig {
   @IsOptional() @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
   /** 0 takes any free port (tests). */
   @IsInt() @Min(0) @Max(65535)
   PORT!: number;
-
-  @IsString() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
-  MONGO_URL!: string;
-
-  @IsString() @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be a plain database name' })
-  MONGO_DB!: string;
 
   @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS!: string;
@@ -38,6 +33,15 @@ export class ServiceConfig {
   SERVICE_NAME?: string;
 }
 
+/** A domain service: an app that owns a MongoDB database. */
+export class ServiceConfig extends AppConfig {
+  @IsString() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
+  MONGO_URL!: string;
+
+  @IsString() @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be a plain database name' })
+  MONGO_DB!: string;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -49,7 +53,7 @@ const INTEGER = /^-?\d+$/;
  * app with a message naming each offending variable, instead of failing later on first use.
  * Only the variables the class declares are read; numbers must be written as integers.
  */
-export function loadConfig<T extends ServiceConfig>(
+export function loadConfig<T extends AppConfig>(
   configClass: new () => T,
   defaults: Partial<Record<keyof T, string | number>>,
   env: NodeJS.ProcessEnv = process.env,

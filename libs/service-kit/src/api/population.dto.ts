@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
 import { COUNT_MAX, FigureSource } from '@focus/contracts';
 
 /** `PUT /operations/{code}/population/{year}/{type|total}`. */
@@ -10,4 +10,11 @@ export class PutFigureDto {
   /** Where the figure comes from; an edit without one is credited to the editor, today. */
   @IsOptional() @ValidateNested() @Type(() => FigureSource)
   source?: FigureSource;
+}
+
+/** `POST /imports/population?source=`. */
+export class ImportQuery {
+  /** The release being imported; it becomes each figure's source. */
+  @IsOptional() @Length(1, 200)
+  source?: string;
 }

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { Controller, DynamicModule, Get, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiExcludeController, SwaggerModule } from '@nestjs/swagger';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppCoreModule, createServiceApp, ProblemException, PROBLEM_TYPES, ReadinessRegistry } from '@focus/service-kit';
+import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
+import { ApiKeyRing } from './auth/api-keys';
+import { GatewayConfig } from './config';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { Upstreams } from './proxy/upstreams';
+import { WritesController } from './proxy/writes.controller';
+import { ContributionsStreamController } from './stream/contributions-stream.controller';
+import { GatewayEvents } from './stream/gateway-events';
+import { GatewayMetrics } from './stream/gateway-metrics';
+import { ViewsController } from './views/views.controller';
+import { ViewsService } from './views/views.service';
+
+export const DOCS_PATH = 'api/docs';
+export const OPENAPI_PATH = 'api/openapi.json';
+
+/** Ready when the aggregator answers its own readiness: reads depend on it. */
+@Injectable()
+class AggregatorReadiness implements OnModuleInit {
+  constructor(
+    private readonly upstreams: Upstreams,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit() {
+    this.readiness.register({
+      name: 'operation-view',
+      check: async () => {
+        const response = await this.upstreams.get('operationView', '/health/ready');
+        return { ok: response.statusCode === 200, detail: response.statusCode === 200 ? undefined : `answered ${response.statusCode}` };
+      },
+    });
+  }
+}
+
+/** `/` when no portal build is there: where to look instead. */
+@ApiExcludeController()
+@Controller()
+class RootController {
+  @Get()
+  root() {
+    return { name: 'Focus API gateway', api: '/api/v1', docs: `/${DOCS_PATH}`, openapi: `/${OPENAPI_PATH}`, health: '/health/ready' };
+  }
+}
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    const portal = existsSync(config.PORTAL_DIR);
+    return {
+      module: GatewayModule,
+      imports: [AppCoreModule.forRoot(config, 'api-gateway')],
+      controllers: [ViewsController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
+      providers: [
+        { provide: ApiKeyRing, useValue: new ApiKeyRing(config.apiKeys) },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        Upstreams,
+        ViewsService,
+        GatewayEvents,
+        GatewayMetrics,
+        AggregatorReadiness,
+      ],
+    };
+  }
+}
+
+/** The gateway, ready to listen; main.ts and the tests build it the same way. */
+export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
+  const app = await createServiceApp(GatewayModule.forRoot(config), config, { bodyParser: false });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  // Bodies are passed on as received: bytes (up to BODY_LIMIT_BYTES, else 413) for every
+  // type, and a CSV import as a stream, never held whole. The owner service parses them.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+
+  // Answered before its body was read (401 before an upload, 413 part-way through one): the
+  // rest of the body may still be on its way, so the connection is not reused for another request.
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
+
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length > 0) {
+    await app.register(fastifyCors as never, {
+      origin: origins.includes('*') ? '*' : origins,
+      methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['content-type', API_KEY_HEADER, 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id', 'last-event-id'],
+      exposedHeaders: ['etag', 'location', 'x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'idempotent-replayed'],
+      maxAge: 600,
+    });
+  }
+
+  const ring = app.get(ApiKeyRing);
+  await app.register(fastifyRateLimit as never, {
+    global: true,
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    enableDraftSpec: true,
+    // Per key when a valid one is presented; otherwise per address (so made-up keys share one bucket).
+    keyGenerator: (request: FastifyRequest) => {
+      const { apiKey } = identifyRequest(ring, request);
+      return apiKey ? `key:${apiKey.name}` : `ip:${request.ip}`;
+    },
+    allowList: (request: FastifyRequest) => /^\/(health\/|metrics$)/.test(request.url),
+    errorResponseBuilder: (_request: FastifyRequest, context: { after: string; max: number }) =>
+      new ProblemException({ type: PROBLEM_TYPES.rateLimited, title: 'Too many requests', status: 429, detail: `More than ${context.max} requests in the window; retry in ${context.after}.` }),
+  });
+
+  if (existsSync(config.PORTAL_DIR)) {
+    // Files are looked up per request (a rebuilt portal is served without a restart); a path
+    // that is no file falls through to the API's problem+json 404.
+    app.useStaticAssets({ root: config.PORTAL_DIR, prefix: '/', wildcard: true, decorateReply: false, index: ['index.html'] });
+  }
+
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: OPENAPI_PATH, raw: ['json'], customSiteTitle: 'Focus API' });
+  return app;
+}

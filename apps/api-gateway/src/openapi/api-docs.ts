@@ -1,0 +1,182 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiParam, ApiQuery, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { KEY_FIGURE_KINDS, LANGS, NARRATIVE_SECTION_KEYS, OPERATION_CODE_PATTERN, PILLAR_NUMBERS, POPULATION_TYPE_CODES, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
+import { PROBLEM_CONTENT_TYPE } from '@focus/service-kit';
+import { EXAMPLES } from './examples';
+
+/*
+ * The OpenAPI description of each route, next to the route. Schemas are referenced by name
+ * from components (see openapi-document.ts, which fills them from the contract classes).
+ */
+
+export const API_KEY_SECURITY = 'apiKey';
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const PARAMS = {
+  code: { name: 'code', description: 'Operation code (a country operation: its ISO 3166 alpha-3 code).', schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source }, example: 'KAZ' },
+  year: { name: 'year', schema: { type: 'integer', minimum: YEAR_MIN, maximum: YEAR_MAX }, example: 2018 },
+  populationType: { name: 'type', description: 'A UNHCR population type, or `total` for the total reported for the year.', schema: { type: 'string', enum: [...POPULATION_TYPE_CODES, 'total'] }, example: 'REF' },
+  pillar: { name: 'pillar', description: '1 refugee programme, 2 stateless programme, 3 reintegration projects, 4 IDP projects.', schema: { type: 'integer', enum: [...PILLAR_NUMBERS] }, example: 1 },
+  kind: { name: 'kind', description: '`result`: year-end results; `plan`: planning figures.', schema: { type: 'string', enum: [...KEY_FIGURE_KINDS] }, example: 'result' },
+  lang: { name: 'lang', schema: { type: 'string', enum: [...LANGS] }, example: 'en' },
+  section: { name: 'section', schema: { type: 'string', enum: [...NARRATIVE_SECTION_KEYS] }, example: NARRATIVE_SECTION_KEYS[0] },
+} as const;
+export type ParamName = keyof typeof PARAMS;
+
+const problem = (status: number, description: string) =>
+  ApiResponse({
+    status,
+    description,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem'), example: EXAMPLES.problem(status) } },
+    ...(status === 429 || status === 503
+      ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } }
+      : {}),
+  });
+
+const RATE_LIMITED = problem(429, 'Too many requests from this API key (or address): see Retry-After and the RateLimit headers.');
+const UNAVAILABLE = problem(503, 'A service behind the gateway is unavailable; retry after Retry-After.');
+const TIMEOUT = problem(504, 'A service behind the gateway did not answer in time.');
+const ETAG_HEADER = { ETag: { description: 'The version: send it back in If-Match (writes) or If-None-Match (reads).', schema: { type: 'string' } } };
+
+function writeCommon() {
+  return applyDecorators(
+    ApiSecurity(API_KEY_SECURITY),
+    ApiHeader({ name: 'x-request-id', required: false, description: 'Your request id (letters, digits, `._:-`, up to 128); one is made when absent. Returned, logged, and carried into the events the write publishes (correlationId).' }),
+    problem(400, 'A malformed body or path parameter.'),
+    problem(401, 'No API key, or an unknown one, in x-api-key.'),
+    problem(403, 'The API key is not an editor key.'),
+    problem(413, 'The body is too large.'),
+    problem(415, 'The body is not application/json.'),
+    problem(422, 'The body has invalid fields; `errors` names each one.'),
+    RATE_LIMITED,
+    UNAVAILABLE,
+    TIMEOUT,
+  );
+}
+
+function params(names: ParamName[]) {
+  return applyDecorators(...names.map((name) => ApiParam({ ...PARAMS[name], required: true } as never)));
+}
+
+const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the version you edited: the write is refused with 412 if it changed since; `*`: it must exist.' });
+
+/** PUT by natural key: 201 created, 200 updated or unchanged; 412 on a stale If-Match. */
+export function ApiPut(body: string, names: ParamName[], state: string) {
+  const result = { content: { 'application/json': { schema: writeResult(state), example: EXAMPLES.writeResult(state) } }, headers: ETAG_HEADER };
+  return applyDecorators(
+    params(names),
+    IF_MATCH,
+    ApiBody({ required: true, schema: ref(body), examples: { example: { value: EXAMPLES.body(body) } } }),
+    ApiResponse({ status: 201, description: 'Created.', ...result }),
+    ApiResponse({ status: 200, description: 'Updated, or unchanged (a retried PUT).', ...result }),
+    problem(412, 'If-Match names a version that is no longer current; currentVersion says which is.'),
+    writeCommon(),
+  );
+}
+
+export function ApiDelete(names: ParamName[]) {
+  return applyDecorators(
+    params(names),
+    IF_MATCH,
+    ApiResponse({ status: 204, description: 'Deleted.', headers: ETAG_HEADER }),
+    problem(404, 'Nothing to delete.'),
+    problem(412, 'If-Match names a version that is no longer current.'),
+    writeCommon(),
+  );
+}
+
+export function ApiRecordContribution() {
+  const result = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: writeResult('ContributionResponse'), example: EXAMPLES.writeResult('ContributionResponse') } },
+    headers: { ...ETAG_HEADER, Location: { description: 'Where the contribution is.', schema: { type: 'string' } } },
+  });
+  return applyDecorators(
+    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any 1 to 200 visible ASCII characters; a retry with the same key and body records nothing.' }),
+    ApiBody({ required: true, schema: ref('ContributionBodyDto'), examples: { example: { value: EXAMPLES.body('ContributionBodyDto') } } }),
+    ApiResponse({ status: 201, ...result('Recorded.') }),
+    ApiResponse({ status: 200, ...result('A replay of an earlier request with the same Idempotency-Key (header Idempotent-Replayed: true).') }),
+    writeCommon(),
+  );
+}
+
+export function ApiImport() {
+  return applyDecorators(
+    ApiQuery({ name: 'source', required: false, description: 'The release being imported; it becomes each figure\'s source.', schema: { type: 'string', minLength: 1, maxLength: 200 } }),
+    ApiConsumes('text/csv'),
+    ApiBody({ required: true, schema: { type: 'string', description: "UNHCR population statistics CSV, with a header row.", example: EXAMPLES.csv } }),
+    ApiResponse({ status: 201, description: 'Imported; what was read, created, updated and refused.', content: { 'application/json': { schema: ref('ImportSummary') } } }),
+    writeCommon(),
+  );
+}
+
+export function ApiRead(what: 'list' | 'view') {
+  const ok =
+    what === 'list'
+      ? { schema: { type: 'array', items: ref('OperationSummary') }, example: EXAMPLES.operations }
+      : { schema: ref('OperationView'), example: EXAMPLES.view };
+  return applyDecorators(
+    ...(what === 'view'
+      ? [
+          params(['code']),
+          ApiQuery({ name: 'year', required: false, description: 'Defaults to the latest year with data.', schema: PARAMS.year.schema }),
+          ApiQuery({ name: 'lang', required: false, description: 'Defaults to en; French falls back to English section by section.', schema: { type: 'string', enum: [...LANGS] } }),
+          problem(400, 'A malformed operation code, year or language.'),
+          problem(404, 'No such operation.'),
+        ]
+      : []),
+    ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag you hold: 304 if it is still current.' }),
+    ApiResponse({ status: 200, description: 'OK.', content: { 'application/json': ok }, headers: { ...ETAG_HEADER, 'Cache-Control': { schema: { type: 'string' } } } }),
+    ApiResponse({ status: 304, description: 'Not modified: the ETag in If-None-Match is current.', headers: ETAG_HEADER }),
+    problem(401, 'Only when the gateway is configured to require keys for reads.'),
+    RATE_LIMITED,
+    UNAVAILABLE,
+    TIMEOUT,
+  );
+}
+
+export function ApiContributionList() {
+  return applyDecorators(
+    ApiQuery({ name: 'operation', required: false, description: 'An operation code, or UNEARMARKED.', schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source } }),
+    ApiQuery({ name: 'donor', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } }),
+    ApiQuery({ name: 'since', required: false, description: 'On or after this day.', schema: { type: 'string', format: 'date' } }),
+    ApiQuery({ name: 'until', required: false, description: 'On or before this day.', schema: { type: 'string', format: 'date' } }),
+    ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } }),
+    ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,400}$' } }),
+    ApiResponse({ status: 200, description: 'A page of contributions.', content: { 'application/json': { schema: ref('ContributionPage') } } }),
+    problem(400, 'A malformed query parameter.'),
+    problem(422, 'An invalid query parameter; `errors` names it.'),
+    problem(401, 'Only when the gateway is configured to require keys for reads.'),
+    RATE_LIMITED,
+    UNAVAILABLE,
+    TIMEOUT,
+  );
+}
+
+export function ApiContributionStream() {
+  return applyDecorators(
+    ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received: what came after it is sent first.' }),
+    ApiQuery({ name: 'operation', required: false, description: 'Only this operation\'s events (UNEARMARKED: unearmarked ones).', schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source } }),
+    ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set headers.', schema: { type: 'string' } }),
+    ApiResponse({
+      status: 200,
+      description: 'An endless text/event-stream; each `data:` line is a ContributionEvent.',
+      content: { 'text/event-stream': { schema: { type: 'string' }, example: EXAMPLES.sse } },
+    }),
+    problem(400, 'A malformed operation code.'),
+    problem(401, 'Only when the gateway is configured to require keys for reads.'),
+    RATE_LIMITED,
+  );
+}
+
+function writeResult(state: string) {
+  return {
+    type: 'object',
+    required: ['status', 'version', 'state'],
+    properties: {
+      status: { type: 'string', enum: ['created', 'updated', 'unchanged'] },
+      version: { type: 'integer', minimum: 1 },
+      state: state === 'PopulationFigureState' ? { oneOf: [ref('PopulationFigureState'), ref('PopulationTotalState')] } : ref(state),
+    },
+  };
+}

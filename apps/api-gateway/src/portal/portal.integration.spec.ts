@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanUpStack, Stack, startStack, testKafka, testNamespace } from '@focus/testing';
+
+// The gateway on its own, from its build, with nothing behind it: the portal's files at `/`,
+// CORS for portals on other origins, problem+json for the rest, and readiness that says the
+// aggregator is missing.
+describe('api-gateway edge', () => {
+  const ns = testNamespace('gateway-edge');
+  const portal = mkdtempSync(join(tmpdir(), 'focus-portal-'));
+  const nowhere = 'http://127.0.0.1:1';
+  let stack: Stack;
+  let base: string;
+
+  beforeAll(async () => {
+    writeFileSync(join(portal, 'index.html'), '<!doctype html><title>Focus portal</title>');
+    writeFileSync(join(portal, 'app.js'), 'console.log("portal")');
+    stack = await startStack({
+      namespace: ns,
+      apps: ['api-gateway'],
+      waitFor: { 'api-gateway': 'live' },
+      appEnv: {
+        'api-gateway': {
+          PORTAL_DIR: portal,
+          CORS_ORIGINS: 'https://portal.example',
+          OPERATION_VIEW_URL: nowhere,
+          POPULATION_URL: nowhere,
+          BUDGET_URL: nowhere,
+          NARRATIVES_URL: nowhere,
+          CONTRIBUTIONS_URL: nowhere,
+        },
+      },
+    });
+    base = stack.gatewayUrl;
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(portal, { recursive: true, force: true });
+    await cleanUpStack(ns, undefined, testKafka(ns));
+  });
+
+  it('serves the portal at / when its build is there', async () => {
+    const index = await fetch(`${base}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await index.text()).toContain('Focus portal');
+    expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    writeFileSync(join(portal, 'later.css'), 'body {}'); // a portal rebuilt while the gateway runs
+    expect((await fetch(`${base}/later.css`)).status).toBe(200);
+  });
+
+  it('answers an unknown API route with problem+json, not a file', async () => {
+    const missing = await fetch(`${base}/api/v1/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // The docs are still the gateway's, beside the portal's files.
+    expect((await fetch(`${base}/api/openapi.json`)).status).toBe(200);
+    const docs = await fetch(`${base}/api/docs`);
+    expect(docs.status).toBe(200);
+    const css = /href="([^"]+\.css)"/.exec(await docs.text())?.[1];
+    expect(css).toBeDefined();
+    expect((await fetch(new URL(css ?? '', `${base}/api/docs/`))).status).toBe(200);
+  });
+
+  it('allows the configured origins only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${base}/api/v1/operations/KAZ`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-api-key, if-match, content-type' } });
+    const allowed = await preflight('https://portal.example');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://portal.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/x-api-key/);
+    expect((await preflight('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('is live but not ready while the aggregator does not answer; reads and writes say 503', async () => {
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    expect((await fetch(`${base}/health/ready`)).status).toBe(503);
+    const read = await fetch(`${base}/api/v1/operations/KAZ`);
+    expect(read.status).toBe(503);
+    expect(read.headers.get('retry-after')).toBe('5');
+    expect(read.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const written = await fetch(`${base}/api/v1/operations/KAZ/population/2018/REF`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'local-dev-editor' },
+      body: '{"value":1}',
+    });
+    expect(written.status).toBe(503);
+  });
+});

@@ -1,0 +1,171 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Readable, Transform } from 'node:stream';
+import { Dispatcher, Pool } from 'undici';
+import { InjectConfig, ProblemException, PROBLEM_TYPES, REQUEST_ID_HEADER } from '@focus/service-kit';
+import { GatewayConfig } from '../config';
+
+export const UPSTREAMS = ['population', 'budget', 'narratives', 'contributions', 'operationView'] as const;
+export type Upstream = (typeof UPSTREAMS)[number];
+
+/** The public API's prefix; an owner service's path is the public path without it. */
+export const API_PREFIX = '/api/v1';
+
+/** Request headers a service may act on; nothing else (cookies, keys) leaves the gateway. */
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'if-match', 'if-none-match', 'idempotency-key'];
+
+/** Response headers that describe one hop, not the resource: never copied. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'trailer', 'te', REQUEST_ID_HEADER]);
+
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+}
+
+/**
+ * Keep-alive connection pools to the aggregator and the four owner services (undici), and
+ * the one way a request is passed on: a whitelist of headers, the request id, the body as
+ * received (bytes, or a stream never buffered whole), and the answer back unchanged.
+ */
+@Injectable()
+export class Upstreams implements OnModuleDestroy {
+  private readonly logger = new Logger('Upstreams');
+  private readonly pools: Record<Upstream, Pool>;
+  private readonly origins: Record<Upstream, string>;
+
+  constructor(@InjectConfig() config: GatewayConfig) {
+    this.origins = {
+      population: config.POPULATION_URL,
+      budget: config.BUDGET_URL,
+      narratives: config.NARRATIVES_URL,
+      contributions: config.CONTRIBUTIONS_URL,
+      operationView: config.OPERATION_VIEW_URL,
+    };
+    const pool = (origin: string) =>
+      new Pool(origin, { connections: 64, keepAliveTimeout: 30_000, headersTimeout: config.UPSTREAM_TIMEOUT_MS, bodyTimeout: config.UPSTREAM_TIMEOUT_MS });
+    this.pools = Object.fromEntries(UPSTREAMS.map((name) => [name, pool(this.origins[name])])) as Record<Upstream, Pool>;
+  }
+
+  async onModuleDestroy() {
+    await Promise.all(Object.values(this.pools).map((p) => p.close().catch(() => undefined)));
+  }
+
+  /** A GET whose answer is read whole (views, health): small JSON documents. */
+  async get(upstream: Upstream, path: string, headers: Record<string, string> = {}): Promise<UpstreamResponse> {
+    const response = await this.send(upstream, { method: 'GET', path, headers });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    return { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body };
+  }
+
+  /**
+   * Passes the request on to `upstream` at the same path minus /api/v1 (query included) and
+   * streams the answer back: status, headers and body (problem+json included) unchanged.
+   */
+  async forward(upstream: Upstream, request: FastifyRequest, reply: FastifyReply, options: { maxBodyBytes?: number; timeoutMs?: number } = {}): Promise<void> {
+    const path = request.url.startsWith(API_PREFIX) ? request.url.slice(API_PREFIX.length) : request.url;
+    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: String(request.id) };
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    let body: Buffer | Readable | undefined;
+    if (Buffer.isBuffer(request.body)) {
+      body = request.body;
+      headers['content-length'] = String(request.body.length);
+    } else if (request.body instanceof Readable) {
+      const source = request.body;
+      if (options.maxBodyBytes === undefined) body = source;
+      else {
+        const limited = byteLimit(options.maxBodyBytes);
+        source.on('error', (error) => limited.destroy(error));
+        body = source.pipe(limited);
+      }
+    }
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.send(upstream, { method: request.method as Dispatcher.HttpMethod, path, headers, body, ...(options.timeoutMs ? { headersTimeout: options.timeoutMs } : {}) });
+    } catch (error) {
+      if (error instanceof BodyTooLargeError || (error as { cause?: unknown }).cause instanceof BodyTooLargeError) {
+        // Let the client finish sending (up to a bound) so that it reads the 413 instead of a
+        // broken pipe; past the bound the connection is closed (see the onSend hook).
+        if (request.body instanceof Readable) await drain(request.body, options.maxBodyBytes ?? 0, DRAIN_TIMEOUT_MS);
+        throw new ProblemException({ type: PROBLEM_TYPES.tooLarge, title: 'Payload too large', status: 413, detail: `The body exceeds ${options.maxBodyBytes} bytes.` });
+      }
+      throw error;
+    }
+    reply.status(response.statusCode);
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value);
+    }
+    await reply.send(response.body);
+  }
+
+  private async send(upstream: Upstream, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
+    try {
+      return await this.pools[upstream].request(options);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError || (error as { cause?: unknown }).cause instanceof BodyTooLargeError) throw error;
+      throw this.unavailable(upstream, error);
+    }
+  }
+
+  private unavailable(upstream: Upstream, error: unknown): ProblemException {
+    const code = (error as { code?: string }).code ?? '';
+    const timedOut = /TIMEOUT/.test(code);
+    this.logger.warn(`${upstream} at ${this.origins[upstream]}: ${code || (error instanceof Error ? error.message : String(error))}`);
+    return new ProblemException(
+      {
+        type: PROBLEM_TYPES.unavailable,
+        title: timedOut ? 'Gateway timeout' : 'Service unavailable',
+        status: timedOut ? 504 : 503,
+        detail: `The ${upstream === 'operationView' ? 'operation-view' : upstream} service ${timedOut ? 'did not answer in time' : 'is unavailable'}; retry shortly.`,
+      },
+      { 'retry-after': '5' },
+    );
+  }
+}
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Reads and discards what is left of a request body: at most `maxBytes`, for at most `timeoutMs`. */
+export function drain(stream: Readable, maxBytes: number, timeoutMs: number): Promise<void> {
+  stream.unpipe();
+  if (stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise<void>((resolveDrain) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', done);
+      stream.off('error', done);
+      resolveDrain();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    stream.on('data', onData);
+    stream.once('end', done);
+    stream.once('error', done);
+    stream.resume();
+  });
+}
+
+/** Passes bytes through until `max`, then fails the stream (the request is answered 413). */
+export function byteLimit(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > max) callback(new BodyTooLargeError(`more than ${max} bytes`));
+      else callback(null, chunk);
+    },
+  });
+}

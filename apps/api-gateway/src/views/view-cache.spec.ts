@@ -1,0 +1,97 @@
+import { CachedView, matchesIfNoneMatch, ViewCache } from './view-cache';
+
+const view = (version: number, year = 2018): CachedView => ({ etag: `"${version}-${year}-en"`, body: Buffer.from(`{"v":${version}}`), contentType: 'application/json', version });
+
+describe('ViewCache', () => {
+  let now = 0;
+  let cache: ViewCache;
+  beforeEach(() => {
+    now = 0;
+    cache = new ViewCache(3, 1_000, () => now);
+    cache.setEnabled(true);
+  });
+
+  const loader = (value: CachedView, calls: { n: number }, cacheable = true) => async () => {
+    calls.n++;
+    return { value, cacheable };
+  };
+
+  it('serves a second read from memory, and reads again after the operation changed', async () => {
+    const calls = { n: 0 };
+    const key = ViewCache.key('KAZ', '2018', 'en');
+    expect(await cache.get(key, 'KAZ', loader(view(1), calls))).toEqual(view(1));
+    expect(await cache.get(key, 'KAZ', loader(view(1), calls))).toEqual(view(1));
+    expect(calls.n).toBe(1);
+    cache.invalidate('KAZ', 2);
+    expect(await cache.get(key, 'KAZ', loader(view(2), calls))).toEqual(view(2));
+    expect(calls.n).toBe(2);
+  });
+
+  it('drops only the changed operation, and the list', async () => {
+    const calls = { n: 0 };
+    await cache.get(ViewCache.key('KAZ', '', ''), 'KAZ', loader(view(1), calls));
+    await cache.get(ViewCache.key('AFG', '', ''), 'AFG', loader(view(1), calls));
+    await cache.get(ViewCache.key('*', '', ''), '*', loader(view(1), calls));
+    cache.invalidate('KAZ');
+    expect(cache.size).toBe(1);
+    await cache.get(ViewCache.key('AFG', '', ''), 'AFG', loader(view(1), calls));
+    expect(calls.n).toBe(3);
+  });
+
+  it('never stores what was in flight when the operation changed, nor a view older than announced', async () => {
+    const key = ViewCache.key('KAZ', '2018', 'en');
+    let release: (v: { value: CachedView; cacheable: boolean }) => void = () => undefined;
+    const slow = cache.get(key, 'KAZ', () => new Promise((r) => (release = r)));
+    cache.invalidate('KAZ', 5);
+    release({ value: view(4), cacheable: true });
+    expect(await slow).toEqual(view(4)); // answered, but not kept
+    expect(cache.size).toBe(0);
+    const calls = { n: 0 };
+    await cache.get(key, 'KAZ', loader(view(4), calls)); // an aggregator replica lagging behind
+    expect(cache.size).toBe(0);
+    await cache.get(key, 'KAZ', loader(view(5), calls));
+    expect(cache.size).toBe(1);
+  });
+
+  it('shares one fetch between concurrent misses', async () => {
+    const calls = { n: 0 };
+    const key = ViewCache.key('KAZ', '', '');
+    const results = await Promise.all([1, 2, 3].map(() => cache.get(key, 'KAZ', loader(view(1), calls))));
+    expect(results).toEqual([view(1), view(1), view(1)]);
+    expect(calls.n).toBe(1);
+  });
+
+  it('keeps errors out, bounds its size, and expires entries', async () => {
+    const calls = { n: 0 };
+    await cache.get('a', 'A', loader(view(1), calls, false));
+    expect(cache.size).toBe(0);
+    for (const code of ['A', 'B', 'C', 'D']) await cache.get(code, code, loader(view(1), calls));
+    expect(cache.size).toBe(3);
+    now = 2_000;
+    await cache.get('D', 'D', loader(view(1), calls));
+    expect(calls.n).toBe(6);
+  });
+
+  it('while disabled (its invalidations not flowing) every read goes through, and nothing is kept', async () => {
+    const calls = { n: 0 };
+    await cache.get('K', 'KAZ', loader(view(1), calls));
+    cache.setEnabled(false);
+    expect(cache.size).toBe(0);
+    await cache.get('K', 'KAZ', loader(view(1), calls));
+    await cache.get('K', 'KAZ', loader(view(1), calls));
+    expect(calls.n).toBe(3);
+  });
+});
+
+describe('If-None-Match', () => {
+  it.each([
+    ['"3-2018-en"', true],
+    ['W/"3-2018-en"', true],
+    ['"1-2018-en", "3-2018-en"', true],
+    ['*', true],
+    ['"3-2018-fr"', false],
+    [undefined, false],
+  ])('%s → %s', (header, expected) => {
+    expect(matchesIfNoneMatch(header, '"3-2018-en"')).toBe(expected);
+  });
+});

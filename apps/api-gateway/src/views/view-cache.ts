@@ -1,0 +1,132 @@
+/** One cached answer of the aggregator: what the gateway sends for a (code, year, lang). */
+export interface CachedView {
+  etag: string;
+  body: Buffer;
+  contentType: string;
+  /** The view's version (meta.version); undefined for the operations list. */
+  version?: number;
+}
+
+interface Entry {
+  code: string;
+  value: CachedView;
+  storedAt: number;
+}
+
+export const LIST_CODE = '*';
+
+/**
+ * Views by (code, year, lang), bounded (least recently used leaves first) and dropped when
+ * the aggregator says an operation changed. Concurrent misses for one key share one fetch.
+ * A fetch that was in flight when its operation changed is not stored, and neither is a view
+ * older than the newest version an event announced, so a late answer never re-caches the
+ * past. Disabled (every read goes through) while the events that invalidate are not flowing.
+ */
+export class ViewCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, { code: string; promise: Promise<CachedView | undefined> }>();
+  private readonly generations = new Map<string, number>();
+  private readonly announced = new Map<string, number>();
+  private epoch = 0;
+  private enabled = false;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  static key(code: string, year: string, lang: string): string {
+    return `${code}|${year}|${lang}`;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  isEnabled(): boolean {
+    return this.enabled && this.maxEntries > 0;
+  }
+
+  /** Enabling or disabling always empties it: while disabled, changes may have been missed. */
+  setEnabled(enabled: boolean): void {
+    if (enabled !== this.enabled) this.clear();
+    this.enabled = enabled;
+  }
+
+  /**
+   * The cached answer for `key`, or `load()`'s, stored when `load` says it may be (a 200) and
+   * nothing invalidated the operation meanwhile. Undefined values pass through uncached.
+   */
+  async get(key: string, code: string, load: () => Promise<{ value: CachedView; cacheable: boolean }>): Promise<CachedView> {
+    if (!this.isEnabled()) return (await load()).value;
+    const entry = this.entries.get(key);
+    if (entry && (this.ttlMs === 0 || this.now() - entry.storedAt < this.ttlMs)) {
+      this.entries.delete(key);
+      this.entries.set(key, entry); // most recently used last
+      this.hits++;
+      return entry.value;
+    }
+    if (entry) this.entries.delete(key);
+    this.misses++;
+    const shared = this.inflight.get(key);
+    if (shared) {
+      const value = await shared.promise;
+      if (value) return value;
+    }
+    const epoch = this.epoch;
+    const generation = this.generations.get(code) ?? 0;
+    let result: { value: CachedView; cacheable: boolean } | undefined;
+    const promise = load().then((r) => {
+      result = r;
+      return r.cacheable ? r.value : undefined;
+    });
+    this.inflight.set(key, { code, promise });
+    try {
+      await promise;
+    } finally {
+      if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
+    }
+    const { value, cacheable } = result as { value: CachedView; cacheable: boolean };
+    const unchanged = epoch === this.epoch && generation === (this.generations.get(code) ?? 0);
+    const current = value.version === undefined || value.version >= (this.announced.get(code) ?? 0);
+    if (cacheable && unchanged && current && this.isEnabled()) this.store(key, code, value);
+    return value;
+  }
+
+  /** operation-view.updated: drops the operation's views (and the list, whose years changed). */
+  invalidate(code: string, version?: number): void {
+    for (const c of [code, LIST_CODE]) {
+      this.generations.set(c, (this.generations.get(c) ?? 0) + 1);
+      for (const [key, entry] of this.entries) if (entry.code === c) this.entries.delete(key);
+      for (const [key, flight] of this.inflight) if (flight.code === c) this.inflight.delete(key);
+    }
+    if (version !== undefined && version > (this.announced.get(code) ?? 0)) this.announced.set(code, version);
+  }
+
+  clear(): void {
+    this.epoch++;
+    this.entries.clear();
+    this.inflight.clear();
+  }
+
+  private store(key: string, code: string, value: CachedView): void {
+    this.entries.set(key, { code, value, storedAt: this.now() });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+/** Whether an If-None-Match header names `etag` (weak comparison, lists and `*` included). */
+export function matchesIfNoneMatch(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (value.trim() === '*') return true;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return value.split(',').some((tag) => bare(tag) === bare(etag));
+}

@@ -1,0 +1,81 @@
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { LANGS } from '@focus/contracts';
+import { badRequest, InjectConfig, OperationCodePipe, YearPipe } from '@focus/service-kit';
+import { RequiresAccess } from '../auth/access.guard';
+import { GatewayConfig } from '../config';
+import { ApiRead } from '../openapi/api-docs';
+import { ReadResult, ViewsService } from './views.service';
+import { matchesIfNoneMatch } from './view-cache';
+
+@ApiTags('operations')
+@Controller('api/v1/operations')
+export class ViewsController {
+  private readonly cacheControl: string;
+
+  constructor(
+    private readonly views: ViewsService,
+    @InjectConfig() config: GatewayConfig,
+  ) {
+    this.cacheControl = config.VIEW_MAX_AGE_SECONDS > 0 ? `public, max-age=${config.VIEW_MAX_AGE_SECONDS}` : 'public, no-cache';
+  }
+
+  @Get()
+  @RequiresAccess('read')
+  @ApiOperation({ operationId: 'listOperations', summary: 'Every operation with its name and the years it has data for.' })
+  @ApiRead('list')
+  async list(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply) {
+    this.send(reply, await this.views.operations(), ifNoneMatch);
+  }
+
+  @Get(':code')
+  @RequiresAccess('read')
+  @ApiOperation({
+    operationId: 'getOperationView',
+    summary: "An operation's combined view, as a portal renders it.",
+    description:
+      'Served from the gateway\'s cache, dropped whenever the aggregator publishes operation-view.updated. ' +
+      'The ETag is "<version>-<year>-<lang>" of the view, equal on every replica; send it back in If-None-Match for a 304.',
+  })
+  @ApiRead('view')
+  async view(
+    @Param('code', OperationCodePipe) code: string,
+    @Query('year') year: string | string[] | undefined,
+    @Query('lang') lang: string | string[] | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    const yearValue = year === undefined ? '' : String(new YearPipe().transform(single(year, 'year')));
+    const langValue = lang === undefined ? '' : single(lang, 'lang');
+    if (langValue && !(LANGS as readonly string[]).includes(langValue)) {
+      throw badRequest(`"${langValue.slice(0, 10)}" is not a language.`, [{ field: 'lang', message: `must be one of ${LANGS.join(', ')}` }]);
+    }
+    this.send(reply, await this.views.view(code, yearValue, langValue), ifNoneMatch);
+  }
+
+  private send(reply: FastifyReply, result: ReadResult, ifNoneMatch: string | undefined): void {
+    if (!result.ok) {
+      // The aggregator's own answer (404 problem+json for an unknown operation), unchanged.
+      const { statusCode, headers, body } = result.response;
+      for (const name of ['content-type', 'retry-after']) {
+        const value = headers[name];
+        if (typeof value === 'string') reply.header(name, value);
+      }
+      reply.status(statusCode).send(body);
+      return;
+    }
+    const { view } = result;
+    reply.header('etag', view.etag).header('cache-control', this.cacheControl);
+    if (matchesIfNoneMatch(ifNoneMatch, view.etag)) {
+      reply.status(304).send();
+      return;
+    }
+    reply.status(200).header('content-type', view.contentType).send(view.body);
+  }
+}
+
+function single(value: string | string[], name: string): string {
+  if (Array.isArray(value)) throw badRequest(`${name} is given more than once.`, [{ field: name, message: 'must be given once' }]);
+  return value;
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '@focus/service-kit';
+import { GatewayConfig } from '../config';
+import { UpstreamResponse, Upstreams } from '../proxy/upstreams';
+import { CachedView, LIST_CODE, ViewCache } from './view-cache';
+
+/** What a read answers: a view (or the list) to send, or the aggregator's error as it came. */
+export type ReadResult = { ok: true; view: CachedView } | { ok: false; response: UpstreamResponse };
+
+/** Reads from the aggregator through the cache. */
+@Injectable()
+export class ViewsService {
+  readonly cache: ViewCache;
+
+  constructor(
+    private readonly upstreams: Upstreams,
+    @InjectConfig() config: GatewayConfig,
+  ) {
+    this.cache = new ViewCache(config.VIEW_CACHE_MAX_ENTRIES, config.VIEW_CACHE_TTL_MS);
+  }
+
+  operations(): Promise<ReadResult> {
+    return this.read(LIST_CODE, ViewCache.key(LIST_CODE, '', ''), '/operations');
+  }
+
+  /** year and lang as the client gave them ('' when absent: the aggregator's defaults). */
+  view(code: string, year: string, lang: string): Promise<ReadResult> {
+    const query = new URLSearchParams();
+    if (year) query.set('year', year);
+    if (lang) query.set('lang', lang);
+    const path = `/operations/${encodeURIComponent(code)}${query.size ? `?${query}` : ''}`;
+    return this.read(code, ViewCache.key(code, year, lang), path);
+  }
+
+  private async read(code: string, key: string, path: string): Promise<ReadResult> {
+    let failure: UpstreamResponse | undefined;
+    const view = await this.cache.get(key, code, async () => {
+      const response = await this.upstreams.get('operationView', path, { accept: 'application/json' });
+      if (response.statusCode !== 200) {
+        failure = response;
+        return { value: { etag: '', body: response.body, contentType: '' }, cacheable: false };
+      }
+      return { value: toCachedView(response), cacheable: true };
+    });
+    return failure ? { ok: false, response: failure } : { ok: true, view };
+  }
+}
+
+/**
+ * The aggregator's ETag ("<version>-<year>-<lang>", equal on every replica); for an answer
+ * without one, a digest of the body, which is equal on every replica too.
+ */
+function toCachedView(response: UpstreamResponse): CachedView {
+  const header = response.headers['etag'];
+  const etag = typeof header === 'string' && header ? header : `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
+  const versionMatch = /^(?:W\/)?"(\d+)-/.exec(etag);
+  const contentType = typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'application/json; charset=utf-8';
+  return { etag, body: response.body, contentType, version: versionMatch ? Number(versionMatch[1]) : undefined };
+}

@@ -1,0 +1,384 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Kafka } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { cleanUp } from './env';
+import { TestNamespace } from './namespace';
+import { freePort } from './ports';
+
+/*
+ * Runs the whole system (or part of it) as real processes from the tsc build, the way it
+ * runs in production: for end-to-end tests, the fault suite, benchmarks, browser tests and
+ * `npm start`. Each app gets its environment, a port, its own log; single apps can be
+ * killed and started again while the rest run on.
+ */
+
+export const STACK_APPS = ['population', 'budget', 'narratives', 'contributions', 'operation-view', 'api-gateway'] as const;
+export type StackApp = (typeof STACK_APPS)[number];
+
+/** The ports of the local stack (README); tests take free ones instead. */
+export const DEFAULT_PORTS: Record<StackApp, number> = {
+  population: 3101,
+  budget: 3102,
+  narratives: 3103,
+  contributions: 3104,
+  'operation-view': 3105,
+  'api-gateway': 3000,
+};
+
+/** The variable each app's upstream URL goes in, on the gateway. */
+const GATEWAY_UPSTREAM_VARIABLES: Partial<Record<StackApp, string>> = {
+  population: 'POPULATION_URL',
+  budget: 'BUDGET_URL',
+  narratives: 'NARRATIVES_URL',
+  contributions: 'CONTRIBUTIONS_URL',
+  'operation-view': 'OPERATION_VIEW_URL',
+};
+
+export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
+const BUILD_DIR = join(WORKSPACE_ROOT, 'dist/out-tsc');
+const BUILD_STAMP = join(BUILD_DIR, '.build-stamp');
+const BUILD_LOCK = join(WORKSPACE_ROOT, 'tmp/build.lock');
+const REGISTER_ALIASES = join(WORKSPACE_ROOT, 'tools/runtime/register-aliases.js');
+
+export interface StackOptions {
+  /** Which apps to run (default: all six), started in dependency order. */
+  apps?: StackApp[];
+  /**
+   * Isolates this stack on shared infrastructure: its topic prefix, one database per app
+   * (`<dbName>_<app>`). Without one, apps use their default database names and no prefix.
+   */
+  namespace?: TestNamespace;
+  /** Given to every app, over the defaults (KAFKA_BROKERS and MONGO_URL come from process.env). */
+  env?: Record<string, string>;
+  /** Per app, over everything else (e.g. `{ 'api-gateway': { RATE_LIMIT_MAX: '50' } }`). */
+  appEnv?: Partial<Record<StackApp, Record<string, string>>>;
+  /** Fixed ports (`'default'`: DEFAULT_PORTS); otherwise each app gets a free port, kept across restarts. */
+  ports?: Partial<Record<StackApp, number>> | 'default';
+  /** Echo every app's log lines, prefixed with its name, to this sink (e.g. process.stdout). */
+  echo?: (line: string) => void;
+  /** Build first if the build is missing or older than a source (default true). */
+  build?: boolean;
+  /**
+   * What "started" waits for, per app: `ready` (default, /health/ready answers 200) or `live`
+   * (/health/live: for an app started while what it depends on is away on purpose).
+   */
+  waitFor?: Partial<Record<StackApp, 'ready' | 'live'>>;
+  /** How long an app may take to answer /health/ready (default 90 s). */
+  readyTimeoutMs?: number;
+  /** How long stop() waits after SIGTERM before SIGKILL (default 10 s). */
+  stopTimeoutMs?: number;
+}
+
+export interface Stack {
+  /** Base URL of each app that is part of this stack (`http://127.0.0.1:<port>`). */
+  urls: Record<StackApp, string>;
+  /** The gateway's base URL (empty when the gateway is not part of the stack). */
+  gatewayUrl: string;
+  /** The env each app was started with. */
+  envOf(app: StackApp): Record<string, string>;
+  /** The app's recent log lines (the last 2,000), stdout and stderr together. */
+  logs(app: StackApp): string[];
+  running(app: StackApp): boolean;
+  /** Sends `signal` (default SIGKILL: a crash) and waits for the process to end. */
+  kill(app: StackApp, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped app again, on the same port and env, and waits until it is ready. */
+  start(app: StackApp): Promise<void>;
+  /** kill(app, signal) then start(app). */
+  restart(app: StackApp, signal?: NodeJS.Signals): Promise<void>;
+  /** Ends everything this stack started: SIGTERM, then SIGKILL after stopTimeoutMs. */
+  stop(): Promise<void>;
+}
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+const LOG_LINES = 2_000;
+const everyChild = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Starts the apps, each ready before the ones that depend on it start. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const apps = STACK_APPS.filter((app) => (options.apps ?? STACK_APPS).includes(app));
+  if (options.build !== false) await ensureBuild(options.echo);
+  installExitHook();
+
+  const ports = {} as Record<StackApp, number>;
+  for (const app of apps) {
+    const fixed = options.ports === 'default' ? DEFAULT_PORTS[app] : options.ports?.[app];
+    ports[app] = fixed ?? (await freePort());
+  }
+  const urls = Object.fromEntries(apps.map((app) => [app, `http://127.0.0.1:${ports[app]}`])) as Record<StackApp, string>;
+  const envs = Object.fromEntries(apps.map((app) => [app, appEnvironment(app, ports, options)])) as Record<StackApp, Record<string, string>>;
+  const logs = Object.fromEntries(apps.map((app) => [app, [] as string[]])) as Record<StackApp, string[]>;
+  const running = new Map<StackApp, Running>();
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+
+  const launch = async (app: StackApp): Promise<void> => {
+    if (!apps.includes(app)) throw new Error(`${app} is not part of this stack (${apps.join(', ')})`);
+    if (running.has(app)) throw new Error(`${app} is already running`);
+    const child = spawn(process.execPath, ['-r', REGISTER_ALIASES, join(BUILD_DIR, 'apps', app, 'src/main.js')], {
+      cwd: WORKSPACE_ROOT,
+      env: envs[app],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    everyChild.add(child);
+    const exited = new Promise<number | null>((resolveExit) =>
+      child.on('exit', (code, signal) => {
+        everyChild.delete(child);
+        if (running.get(app)?.child === child) running.delete(app);
+        record(`[exited: ${signal ?? `code ${code}`}]`);
+        resolveExit(code);
+      }),
+    );
+    running.set(app, { child, exited });
+    const record = (line: string) => {
+      const buffer = logs[app];
+      buffer.push(line);
+      if (buffer.length > LOG_LINES) buffer.shift();
+      options.echo?.(`${app.padEnd(14)} | ${line}\n`);
+    };
+    if (child.stdout) createInterface({ input: child.stdout }).on('line', record);
+    if (child.stderr) createInterface({ input: child.stderr }).on('line', record);
+    await waitReady(app, `${urls[app]}/health/${options.waitFor?.[app] ?? 'ready'}`, exited, readyTimeoutMs, () => logs[app]);
+  };
+
+  const kill = async (app: StackApp, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+    const current = running.get(app);
+    if (!current) return;
+    current.child.kill(signal);
+    await current.exited;
+  };
+
+  const stop = async (): Promise<void> => {
+    const timeoutMs = options.stopTimeoutMs ?? 10_000;
+    // The gateway first, the services last: nothing is left calling an app that has gone.
+    const order = [...running.keys()].reverse();
+    await Promise.all(
+      order.map(async (app) => {
+        const current = running.get(app);
+        if (!current) return;
+        current.child.kill('SIGTERM');
+        const timer = setTimeout(() => current.child.kill('SIGKILL'), timeoutMs);
+        await current.exited;
+        clearTimeout(timer);
+      }),
+    );
+  };
+
+  try {
+    // Services side by side, then the aggregator, then the gateway (ready only when the aggregator is).
+    const services = apps.filter((app) => app !== 'operation-view' && app !== 'api-gateway');
+    await Promise.all(services.map(launch));
+    if (apps.includes('operation-view')) await launch('operation-view');
+    if (apps.includes('api-gateway')) await launch('api-gateway');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    urls,
+    gatewayUrl: urls['api-gateway'] ?? '',
+    envOf: (app) => ({ ...envs[app] }),
+    logs: (app) => [...(logs[app] ?? [])],
+    running: (app) => running.has(app),
+    kill,
+    start: launch,
+    restart: async (app, signal = 'SIGKILL') => {
+      await kill(app, signal);
+      await launch(app);
+    },
+    stop,
+  };
+}
+
+/** The database an app of a namespaced stack uses. */
+export function stackDatabaseName(ns: TestNamespace, app: StackApp): string {
+  return `${ns.dbName}_${app.replace(/-/g, '_')}`;
+}
+
+/** Drops what a namespaced stack left: every app's database and the namespace's topics. */
+export async function cleanUpStack(ns: TestNamespace, mongoUrl = process.env['MONGO_URL'], kafka?: Kafka): Promise<void> {
+  if (mongoUrl) {
+    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
+    try {
+      await client.connect();
+      for (const app of STACK_APPS) await client.db(stackDatabaseName(ns, app)).dropDatabase().catch(() => undefined);
+    } finally {
+      await client.close();
+    }
+  }
+  if (kafka) await cleanUp(ns, kafka);
+}
+
+function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options: StackOptions): Record<string, string> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const ns = options.namespace;
+  const env: Record<string, string> = {
+    ...inherited,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...(ns
+      ? {
+          KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+          KAFKA_TOPIC_PARTITIONS: '3',
+          LOG_LEVEL: 'warn',
+          // (The aggregator's consumer group takes the topic prefix too, so stacks never share it.)
+          MONGO_DB: stackDatabaseName(ns, app),
+        }
+      : {}),
+    ...options.env,
+    PORT: String(ports[app]),
+  };
+  if (app === 'api-gateway') {
+    for (const [upstream, variable] of Object.entries(GATEWAY_UPSTREAM_VARIABLES) as Array<[StackApp, string]>) {
+      if (ports[upstream] !== undefined) env[variable] = `http://127.0.0.1:${ports[upstream]}`;
+    }
+  }
+  Object.assign(env, options.appEnv?.[app] ?? {});
+  for (const name of ['KAFKA_BROKERS', 'MONGO_URL']) {
+    if (!env[name]) throw new Error(`startStack: ${name} is not set (run under jest's global setup, or pass it in options.env)`);
+  }
+  return env;
+}
+
+async function waitReady(app: StackApp, url: string, exited: Promise<number | null>, timeoutMs: number, logs: () => string[]): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  void exited.then(() => (gone = true));
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`${app} exited before it was ready:\n${logs().slice(-30).join('\n')}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+      if (response.status === 200) return;
+      last = `${response.status} ${(await response.text()).slice(0, 300)}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${app} was not ready within ${timeoutMs} ms (last: ${last}):\n${logs().slice(-30).join('\n')}`);
+}
+
+/** Children die with the process that started them, however it ends. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of everyChild) child.kill('SIGKILL');
+  });
+}
+
+let building: Promise<void> | undefined;
+
+/**
+ * Makes sure dist/out-tsc holds a build at least as new as every source: runs `npm run build`
+ * when it is missing or stale. A lock file makes parallel callers (jest projects side by
+ * side) wait for one build instead of racing; a lock left by a dead process is taken over.
+ */
+export function ensureBuild(echo?: (line: string) => void): Promise<void> {
+  building ??= buildIfStale(echo).finally(() => (building = undefined));
+  return building;
+}
+
+async function buildIfStale(echo?: (line: string) => void): Promise<void> {
+  mkdirSync(join(WORKSPACE_ROOT, 'tmp'), { recursive: true });
+  for (;;) {
+    if (isBuildFresh()) return;
+    const lock = tryLock();
+    if (lock === undefined) {
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      if (isBuildFresh()) return;
+      const started = Date.now();
+      await runBuild(echo);
+      mkdirSync(BUILD_DIR, { recursive: true });
+      writeFileSync(BUILD_STAMP, String(started));
+      return;
+    } finally {
+      closeSync(lock);
+      unlinkSync(BUILD_LOCK);
+    }
+  }
+}
+
+function tryLock(): number | undefined {
+  try {
+    const fd = openSync(BUILD_LOCK, 'wx');
+    writeFileSync(fd, String(process.pid));
+    return fd;
+  } catch {
+    // Held: by a live process (wait), or left by a dead one (take it over).
+    try {
+      const pid = Number(readFileSync(BUILD_LOCK, 'utf8'));
+      if (pid > 0 && !isAlive(pid)) unlinkSync(BUILD_LOCK);
+    } catch {
+      // gone meanwhile, or not written yet: try again shortly
+    }
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The build is fresh when its stamp is newer than every source file it compiles. */
+function isBuildFresh(): boolean {
+  if (!existsSync(BUILD_STAMP)) return false;
+  const stamp = Number(readFileSync(BUILD_STAMP, 'utf8'));
+  return newestSource() < stamp;
+}
+
+function newestSource(): number {
+  let newest = 0;
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') visit(path);
+      } else if (/\.(ts|json)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
+        newest = Math.max(newest, statSync(path).mtimeMs);
+      }
+    }
+  };
+  for (const group of ['apps', 'libs']) {
+    const base = join(WORKSPACE_ROOT, group);
+    if (!existsSync(base)) continue;
+    for (const project of readdirSync(base)) {
+      if (group === 'libs' && project === 'testing') continue; // not part of the build (tsconfig.build.json)
+      const src = join(base, project, 'src');
+      if (existsSync(src)) visit(src);
+    }
+  }
+  for (const file of ['tsconfig.base.json', 'tsconfig.build.json']) newest = Math.max(newest, statSync(join(WORKSPACE_ROOT, file)).mtimeMs);
+  return newest;
+}
+
+function runBuild(echo?: (line: string) => void): Promise<void> {
+  return new Promise((resolveBuild, reject) => {
+    echo?.('build | npm run build (dist/out-tsc is missing or older than the sources)\n');
+    const child = spawn('npm', ['run', 'build'], { cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    const collect = (line: string) => {
+      output.push(line);
+      echo?.(`build | ${line}\n`);
+    };
+    if (child.stdout) createInterface({ input: child.stdout }).on('line', collect);
+    if (child.stderr) createInterface({ input: child.stderr }).on('line', collect);
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolveBuild() : reject(new Error(`npm run build failed (exit ${code}):\n${output.slice(-40).join('\n')}`))));
+  });
+}
