@@ -48,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
         '(the generated server.properties is for KRaft-only Kafka 4).',
     );
   }
-  const backend = (env['FOCUS_FERRETDB_BACKEND'] || 'sqlite') as FerretdbBackend;
+  const backend = (env['FOCUS_FERRETDB_BACKEND'] || 'postgresql') as FerretdbBackend;
   if (!FERRETDB_BACKENDS.includes(backend)) {
     throw new InfraError(`FOCUS_FERRETDB_BACKEND is "${backend}": expected ${FERRETDB_BACKENDS.join(' or ')}.`);
   }
