@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
             service.name.padEnd(9),
             service.state.padEnd(8),
             (service.pid ? `pid ${service.pid}` : '-').padEnd(11),
-            service.address.padEnd(28),
+            service.address.padEnd(45),
             (service.ready ? 'ready' : 'not ready').padEnd(10),
             service.version.padEnd(7),
             service.note ?? `log ${service.logFile}`,

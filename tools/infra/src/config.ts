@@ -73,14 +73,8 @@ export function kafkaBrokers(config: InfraConfig): string {
   return `${HOST}:${config.kafka.port}`;
 }
 
-/**
- * FerretDB's connection to its PostgreSQL. pool_max_conns: FerretDB 1.x holds one pooled
- * connection per statement of a write command until the command ends, and waits for ever
- * when its pool runs dry (its default is 50): seen with a 50-update bulk write next to a
- * few reads. 100 leaves room for the parallel test processes that share one FerretDB.
- */
 export function postgresUrl(config: InfraConfig): string {
-  return `postgres://postgres@${HOST}:${config.postgres.port}/postgres?pool_max_conns=100`;
+  return `postgres://postgres@${HOST}:${config.postgres.port}/postgres`;
 }
 
 export function mongoUrl(config: InfraConfig): string {

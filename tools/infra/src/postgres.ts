@@ -97,7 +97,7 @@ function settings(port: number): string[] {
     jit: 'off',
     // Fewer checkpoints during an import.
     max_wal_size: '1GB',
-    // FerretDB's pool may open 100 (config.ts, postgresUrl), plus psql and a margin.
+    // FerretDB's pool may open 100 (ferretdb.ts), plus psql and a margin.
     max_connections: '120',
     log_line_prefix: '%m [%p] ',
     log_min_duration_statement: '-1',
