@@ -5,6 +5,7 @@ export * from './errors';
 export * from './kafka';
 export * from './metrics';
 export * from './mongo-bulk';
+export * from './server-traits';
 export * from './write-lock';
 export * from './nest/kafka-event-transport';
 export * from './outbox/outbox-entry';

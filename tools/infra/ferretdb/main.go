@@ -1,5 +1,5 @@
 // Command ferretdb runs an embedded FerretDB (MongoDB wire protocol on top of
-// SQLite) for Focus tests and local runs.
+// PostgreSQL or SQLite) for Focus tests and local runs.
 //
 // It exists because `go install github.com/FerretDB/FerretDB/cmd/ferretdb`
 // builds a binary that panics at start: that command expects a
@@ -28,7 +28,8 @@ const ferretdbModule = "github.com/FerretDB/FerretDB"
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
-	dataDir := flag.String("data-dir", "", "directory for the SQLite database files (created if missing)")
+	dataDir := flag.String("data-dir", "", "SQLite backend: directory for the database files (created if missing)")
+	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL backend: connection URL, e.g. postgres://postgres@127.0.0.1:5433/postgres")
 	debug := flag.Bool("debug", false, "log at debug level")
 	flag.Parse()
 
@@ -40,7 +41,7 @@ func main() {
 
 	stampVersion()
 
-	if err := run(logger, *listen, *dataDir); err != nil {
+	if err := run(logger, *listen, *dataDir, *postgresqlURL); err != nil {
 		logger.Error("ferretdb failed", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
@@ -64,19 +65,64 @@ func stampVersion() {
 	}
 }
 
-func run(logger *slog.Logger, listen, dataDir string) error {
-	if dataDir == "" {
-		return fmt.Errorf("-data-dir is required")
+func run(logger *slog.Logger, listen, dataDir, postgresqlURL string) error {
+	if (dataDir == "") == (postgresqlURL == "") {
+		return fmt.Errorf("exactly one of -data-dir (SQLite) and -postgresql-url (PostgreSQL) is required")
 	}
 
-	abs, err := filepath.Abs(dataDir)
+	// Cancelling ctx is how FerretDB shuts down cleanly (closing listeners and
+	// flushing SQLite), so SIGTERM from `infra down` must end up here.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	config := &ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: listen},
+		Logger:   logger,
+	}
+
+	if postgresqlURL != "" {
+		// Unlike SQLite, PostgreSQL runs filters on the simplest equalities itself (see
+		// FerretDB's pushdown docs), instead of every document being decoded in Go.
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = postgresqlURL
+		logger.Info("ferretdb starting", slog.String("listen", listen), slog.String("backend", "postgresql"))
+	} else {
+		uri, err := sqliteURL(dataDir)
+		if err != nil {
+			return err
+		}
+
+		config.Handler = "sqlite"
+		config.SQLiteURL = uri
+		logger.Info("ferretdb starting", slog.String("listen", listen), slog.String("sqlite", uri))
+	}
+
+	// The embedded constructor already disables telemetry; there is no Config
+	// field for it.
+	f, err := ferretdb.New(config)
 	if err != nil {
 		return err
 	}
 
+	if err = f.Run(ctx); err != nil {
+		return err
+	}
+
+	logger.Info("ferretdb stopped")
+
+	return nil
+}
+
+// sqliteURL creates dataDir if needed and returns the SQLite backend's URL for it.
+func sqliteURL(dataDir string) (string, error) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", err
+	}
+
 	// The SQLite backend refuses a directory that does not exist yet.
 	if err = os.MkdirAll(abs, 0o755); err != nil {
-		return err
+		return "", err
 	}
 
 	// The backend wants a file: URI whose path ends with "/"; building it with
@@ -89,32 +135,6 @@ func run(logger *slog.Logger, listen, dataDir string) error {
 	// process crash, not a power cut): one update per transaction otherwise caps a bulk write
 	// at the disk's fsync rate, ~50 documents a second on these machines.
 	query := url.Values{"_txlock": {"immediate"}, "_pragma": {"synchronous(normal)"}}
-	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/", RawQuery: query.Encode()}).String()
 
-	// Cancelling ctx is how FerretDB shuts down cleanly (closing listeners and
-	// flushing SQLite), so SIGTERM from `infra down` must end up here.
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-
-	// The embedded constructor already disables telemetry; there is no Config
-	// field for it.
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: sqliteURL,
-	})
-	if err != nil {
-		return err
-	}
-
-	logger.Info("ferretdb starting", slog.String("listen", listen), slog.String("sqlite", sqliteURL))
-
-	if err = f.Run(ctx); err != nil {
-		return err
-	}
-
-	logger.Info("ferretdb stopped")
-
-	return nil
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/", RawQuery: query.Encode()}).String(), nil
 }

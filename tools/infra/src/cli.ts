@@ -8,16 +8,18 @@
 import { connection, down, InfraError, SERVICE_NAMES, ServiceName, status, up } from './index';
 import { seconds } from './service';
 
-const USAGE = `Usage: npm run infra -- <command> [kafka|ferretdb]… [flags]
+const USAGE = `Usage: npm run infra -- <command> [kafka|ferretdb|postgres]… [flags]
 
   up [service…]             install what is missing (cached), start what is not running,
                             wait until it answers, then print KAFKA_BROKERS=… and MONGO_URL=…
+                            (postgres runs only for FOCUS_FERRETDB_BACKEND=postgresql)
   down [service…] [--wipe]  stop what \`up\` started; --wipe also deletes the data dirs
   status                    running/stopped, pid, address and readiness of each server
   env [--export]            print KAFKA_BROKERS=… and MONGO_URL=… (eval "$(npm run -s infra -- env --export)")
 
 Settings (environment): FOCUS_KAFKA_PORT, FOCUS_KAFKA_CONTROLLER_PORT, FOCUS_MONGO_PORT,
-FOCUS_KAFKA_VERSION, FOCUS_INFRA_HOME. See tools/infra/README.md.`;
+FOCUS_POSTGRES_PORT, FOCUS_FERRETDB_BACKEND (postgresql|sqlite), FOCUS_KAFKA_VERSION,
+FOCUS_INFRA_HOME. See tools/infra/README.md.`;
 
 const FLAGS: Record<string, string[]> = { up: [], down: ['--wipe'], status: [], env: ['--export'] };
 
@@ -35,14 +37,16 @@ async function main(argv: string[]): Promise<number> {
   const names = rest.filter((arg) => !arg.startsWith('-'));
   const badName = names.find((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
   if (badName) return usageError(`unknown service "${badName}" (expected ${SERVICE_NAMES.join(' or ')})`);
-  const services = names.length > 0 ? (names as ServiceName[]) : [...SERVICE_NAMES];
+  // Without names, index.ts decides (PostgreSQL only when FerretDB uses it).
+  const services = names.length > 0 ? (names as ServiceName[]) : undefined;
+  const shown = services ?? ['kafka', 'ferretdb'];
 
   switch (command) {
     case 'up': {
       const startedAt = Date.now();
       const result = await up({ services });
       console.log(`up: done in ${seconds(startedAt)} s`);
-      printConnection(services, result, '');
+      printConnection(shown, result, '');
       console.log(`STARTED=${result.started.join(',')}`);
       return 0;
     }
@@ -59,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
             service.name.padEnd(9),
             service.state.padEnd(8),
             (service.pid ? `pid ${service.pid}` : '-').padEnd(11),
-            service.address.padEnd(28),
+            service.address.padEnd(45),
             (service.ready ? 'ready' : 'not ready').padEnd(10),
             service.version.padEnd(7),
             service.note ?? `log ${service.logFile}`,
@@ -69,13 +73,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default: {
-      printConnection(services, connection(), flags.includes('--export') ? 'export ' : '');
+      printConnection(shown, connection(), flags.includes('--export') ? 'export ' : '');
       return 0;
     }
   }
 }
 
-function printConnection(services: ServiceName[], values: { kafkaBrokers: string; mongoUrl: string }, prefix: string) {
+function printConnection(services: readonly ServiceName[], values: { kafkaBrokers: string; mongoUrl: string }, prefix: string) {
   if (services.includes('kafka')) console.log(`${prefix}KAFKA_BROKERS=${values.kafkaBrokers}`);
   if (services.includes('ferretdb')) console.log(`${prefix}MONGO_URL=${values.mongoUrl}`);
 }

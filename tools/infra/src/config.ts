@@ -3,8 +3,16 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InfraError } from './errors';
 
-export const SERVICE_NAMES = ['kafka', 'ferretdb'] as const;
+/**
+ * postgres is only there for FerretDB's PostgreSQL backend. It comes last so that stopping
+ * in this order (as libs/testing does with STARTED) stops FerretDB before its database;
+ * `up` starts it before FerretDB regardless (Service.dependsOn).
+ */
+export const SERVICE_NAMES = ['kafka', 'ferretdb', 'postgres'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export const FERRETDB_BACKENDS = ['postgresql', 'sqlite'] as const;
+export type FerretdbBackend = (typeof FERRETDB_BACKENDS)[number];
 
 /** Only loopback: these servers have no authentication and are for this machine's tests. */
 export const HOST = '127.0.0.1';
@@ -15,8 +23,16 @@ export interface InfraConfig {
   /** tools/infra itself: pom.xml, log4j2.properties and the Go module live here. */
   sourceDir: string;
   kafka: { version: string; port: number; controllerPort: number };
-  ferretdb: { version: string; port: number };
+  ferretdb: { version: string; port: number; backend: FerretdbBackend };
+  /** Only started when ferretdb.backend is postgresql. */
+  postgres: { version: string; port: number; binDir: string };
 }
+
+/**
+ * PostgreSQL comes from the distribution's packages (Debian's postgresql-15), not from a
+ * download: /usr/lib/postgresql/<major>/bin has initdb and postgres.
+ */
+export const POSTGRES_MAJOR = '15';
 
 const sourceDir = resolve(__dirname, '..');
 
@@ -32,19 +48,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
         '(the generated server.properties is for KRaft-only Kafka 4).',
     );
   }
-  const ferretdb = { version: pinnedFerretdbVersion(), port: port(env, 'FOCUS_MONGO_PORT', 27017) };
-  if (new Set([kafka.port, kafka.controllerPort, ferretdb.port]).size < 3) {
+  const backend = (env['FOCUS_FERRETDB_BACKEND'] || 'postgresql') as FerretdbBackend;
+  if (!FERRETDB_BACKENDS.includes(backend)) {
+    throw new InfraError(`FOCUS_FERRETDB_BACKEND is "${backend}": expected ${FERRETDB_BACKENDS.join(' or ')}.`);
+  }
+  const ferretdb = { version: pinnedFerretdbVersion(), port: port(env, 'FOCUS_MONGO_PORT', 27017), backend };
+  const postgres = {
+    version: POSTGRES_MAJOR,
+    // 5433, not 5432: a system PostgreSQL (the package starts one) usually has 5432.
+    port: port(env, 'FOCUS_POSTGRES_PORT', 5433),
+    binDir: `/usr/lib/postgresql/${POSTGRES_MAJOR}/bin`,
+  };
+  if (new Set([kafka.port, kafka.controllerPort, ferretdb.port, postgres.port]).size < 4) {
     throw new InfraError(
-      `FOCUS_KAFKA_PORT (${kafka.port}), FOCUS_KAFKA_CONTROLLER_PORT (${kafka.controllerPort}) and ` +
-        `FOCUS_MONGO_PORT (${ferretdb.port}) must be three different ports.`,
+      `FOCUS_KAFKA_PORT (${kafka.port}), FOCUS_KAFKA_CONTROLLER_PORT (${kafka.controllerPort}), ` +
+        `FOCUS_MONGO_PORT (${ferretdb.port}) and FOCUS_POSTGRES_PORT (${postgres.port}) must be four different ports.`,
     );
   }
   const home = resolve(env['FOCUS_INFRA_HOME'] || join(homedir(), '.cache', 'focus-infra'));
-  return { home, sourceDir, kafka, ferretdb };
+  return { home, sourceDir, kafka, ferretdb, postgres };
 }
 
 export function kafkaBrokers(config: InfraConfig): string {
   return `${HOST}:${config.kafka.port}`;
+}
+
+export function postgresUrl(config: InfraConfig): string {
+  return `postgres://postgres@${HOST}:${config.postgres.port}/postgres`;
 }
 
 export function mongoUrl(config: InfraConfig): string {

@@ -1,17 +1,18 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { HOST, InfraConfig, mongoUrl } from './config';
+import { HOST, InfraConfig, mongoUrl, postgresUrl } from './config';
 import { InfraError } from './errors';
 import { capture, requireExecutable, runLogged } from './processes';
 import { mongoAnswers } from './readiness';
 import { installOnce, launch, Service } from './service';
 
 /**
- * FerretDB (MongoDB wire protocol on SQLite), built from tools/infra/ferretdb, a small main
- * package that embeds it: see the comment in main.go for why not `go install`.
+ * FerretDB (MongoDB wire protocol on PostgreSQL or SQLite: FOCUS_FERRETDB_BACKEND), built
+ * from tools/infra/ferretdb, a small main package that embeds it: see the comment in main.go
+ * for why not `go install`. On PostgreSQL, its data lives in the postgres service's cluster.
  */
 export function ferretdbService(config: InfraConfig): Service {
-  const { version, port } = config.ferretdb;
+  const { version, port, backend } = config.ferretdb;
   const moduleDir = join(config.sourceDir, 'ferretdb');
   const binary = join(config.home, `ferretdb-${version}`, 'ferretdb');
   const dataDir = join(config.home, 'data', 'ferretdb');
@@ -25,6 +26,8 @@ export function ferretdbService(config: InfraConfig): Service {
     logFile: join(config.home, 'ferretdb.log'),
     commandMarker: binary,
     readyTimeoutMs: 60_000,
+    dependsOn: backend === 'postgresql' ? 'postgres' : undefined,
+    variant: backend,
 
     install: (log) =>
       installOnce({
@@ -48,7 +51,13 @@ export function ferretdbService(config: InfraConfig): Service {
 
     async start() {
       mkdirSync(dataDir, { recursive: true });
-      return launch(service, binary, ['-listen', `${HOST}:${port}`, '-data-dir', dataDir], dataDir);
+      // pool_max_conns: FerretDB 1.x holds one pooled connection per statement of a write
+      // command until the command ends, and waits for ever when its pool runs dry (its default
+      // is 50): seen with a 50-update bulk write next to a few reads. 100 leaves room for the
+      // parallel test processes that share one FerretDB (postgres.ts allows 120 connections).
+      const storage =
+        backend === 'postgresql' ? ['-postgresql-url', `${postgresUrl(config)}?pool_max_conns=100`] : ['-data-dir', dataDir];
+      return launch(service, binary, ['-listen', `${HOST}:${port}`, ...storage], dataDir);
     },
 
     answers: () => mongoAnswers(mongoUrl(config)),

@@ -1,12 +1,14 @@
 /**
  * tools/infra's API: start, stop and inspect a real Kafka broker and a MongoDB-wire server
- * (FerretDB) without Docker. cli.ts is a thin wrapper; test tooling may call this directly.
+ * (FerretDB, on PostgreSQL or SQLite) without Docker. cli.ts is a thin wrapper; test tooling
+ * may call this directly.
  */
 import { rmSync } from 'node:fs';
 import { HOST, InfraConfig, kafkaBrokers, loadConfig, mongoUrl, SERVICE_NAMES, ServiceName } from './config';
 import { errorMessage, InfraError, Log, prefixed } from './errors';
 import { ferretdbService } from './ferretdb';
 import { kafkaService } from './kafka';
+import { postgresService } from './postgres';
 import { isOurProcess, stopProcess } from './processes';
 import { portAnswers, waitUntilReady } from './readiness';
 import { seconds, Service } from './service';
@@ -18,7 +20,11 @@ export { InfraError } from './errors';
 export type { Log } from './errors';
 
 export interface InfraOptions {
-  /** Which servers to act on; both by default. */
+  /**
+   * Which servers to act on; by default Kafka and FerretDB, and PostgreSQL when FerretDB runs
+   * on it (or, for `down` and `status`, when one was started). `up` adds what a server
+   * depends on: `up ferretdb` starts PostgreSQL first.
+   */
   services?: ServiceName[];
   /** Progress lines; console.log by default. */
   log?: Log;
@@ -70,19 +76,31 @@ export interface StatusResult extends Connection {
 export async function up(options: InfraOptions = {}): Promise<InfraResult> {
   const config = loadConfig(options.env);
   const log = options.log ?? console.log;
-  const services = servicesFor(config, options.services);
+  const services = servicesFor(config, withDependencies(config, options.services ?? defaultServices(config)));
   const started = new Set<ServiceName>();
   await withLock(config.home, log, async () => {
-    // In parallel: the Maven download and the Go build overlap on a first run.
-    const outcomes = await Promise.allSettled(
-      services.map(async (service) => {
-        if (await ensureRunning(config, service, prefixed(log, service.name))) started.add(service.name);
-      }),
-    );
+    // In parallel (the Maven download and the Go build overlap on a first run), except that
+    // a server waits for the one it depends on to be ready.
+    const running = new Map<ServiceName, Promise<void>>();
+    for (const service of startOrder(services)) {
+      const dependency = service.dependsOn && running.get(service.dependsOn);
+      running.set(
+        service.name,
+        (async () => {
+          if (dependency) {
+            await dependency.catch(() => {
+              throw new InfraError(`${service.name}: not started, since ${service.dependsOn} did not start (see above).`);
+            });
+          }
+          if (await ensureRunning(config, service, prefixed(log, service.name))) started.add(service.name);
+        })(),
+      );
+    }
+    const outcomes = await Promise.allSettled(running.values());
     const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
     if (failures.length === 0) return;
     // All or nothing: a caller that gets an error has nothing of this call's to clean up.
-    for (const name of started) await stopRecorded(config, name, prefixed(log, name));
+    for (const name of SERVICE_NAMES.filter((n) => started.has(n))) await stopRecorded(config, name, prefixed(log, name));
     started.clear();
     const bug = failures.find((failure) => !(failure instanceof InfraError));
     if (bug) throw bug;
@@ -96,19 +114,25 @@ export async function down(options: DownOptions = {}): Promise<DownResult> {
   const config = loadConfig(options.env);
   const log = options.log ?? console.log;
   const result: DownResult = { stopped: [], wiped: [] };
-  await withLock(config.home, log, () =>
-    Promise.all(
-      servicesFor(config, options.services).map(async (service) => {
-        const serviceLog = prefixed(log, service.name);
-        if (await stopRecorded(config, service.name, serviceLog)) result.stopped.push(service.name);
-        if (options.wipe) {
-          rmSync(service.dataDir, { recursive: true, force: true });
-          serviceLog(`wiped ${service.dataDir}`);
-          result.wiped.push(service.name);
-        }
-      }),
-    ),
-  );
+  let names = options.services ?? [...defaultServices(config), ...recordedServices(config)];
+  // On PostgreSQL, FerretDB's collections are PostgreSQL's data: wiping them wipes the cluster.
+  if (options.wipe && names.includes('ferretdb') && config.ferretdb.backend === 'postgresql') names = [...names, 'postgres'];
+  const services = servicesFor(config, names);
+  const stopAndWipe = async (service: Service) => {
+    const serviceLog = prefixed(log, service.name);
+    if (await stopRecorded(config, service.name, serviceLog)) result.stopped.push(service.name);
+    if (options.wipe) {
+      rmSync(service.dataDir, { recursive: true, force: true });
+      serviceLog(`wiped ${service.dataDir}`);
+      result.wiped.push(service.name);
+    }
+  };
+  await withLock(config.home, log, async () => {
+    // Dependents first: PostgreSQL outlives the FerretDB that uses it.
+    const dependencies = new Set(services.flatMap((service) => (service.dependsOn ? [service.dependsOn] : [])));
+    await Promise.all(services.filter((service) => !dependencies.has(service.name)).map(stopAndWipe));
+    await Promise.all(services.filter((service) => dependencies.has(service.name)).map(stopAndWipe));
+  });
   return result;
 }
 
@@ -116,7 +140,7 @@ export async function status(options: Omit<InfraOptions, 'log'> = {}): Promise<S
   const config = loadConfig(options.env);
   const state = readState(config.home);
   const services = await Promise.all(
-    servicesFor(config, options.services).map(async (service): Promise<ServiceStatus> => {
+    servicesFor(config, options.services ?? [...defaultServices(config), ...recordedServices(config)]).map(async (service): Promise<ServiceStatus> => {
       const record = state.services[service.name];
       const ours = record !== undefined && isOurProcess(record.pid, record.commandMarker);
       const ready = await service.answers();
@@ -145,9 +169,30 @@ export function connection(options: Pick<InfraOptions, 'env'> = {}): Connection 
   return { kafkaBrokers: kafkaBrokers(config), mongoUrl: mongoUrl(config) };
 }
 
-function servicesFor(config: InfraConfig, names: readonly ServiceName[] = SERVICE_NAMES): Service[] {
-  const factories = { kafka: kafkaService, ferretdb: ferretdbService };
+function servicesFor(config: InfraConfig, names: readonly ServiceName[]): Service[] {
+  const factories = { kafka: kafkaService, ferretdb: ferretdbService, postgres: postgresService };
   return SERVICE_NAMES.filter((name) => names.includes(name)).map((name) => factories[name](config));
+}
+
+/** What a plain `up` starts: PostgreSQL only for FerretDB's PostgreSQL backend. */
+function defaultServices(config: InfraConfig): ServiceName[] {
+  return SERVICE_NAMES.filter((name) => name !== 'postgres' || config.ferretdb.backend === 'postgresql');
+}
+
+/** What `up` recorded, so that `down` still stops a PostgreSQL after a switch to SQLite. */
+function recordedServices(config: InfraConfig): ServiceName[] {
+  return Object.keys(readState(config.home).services) as ServiceName[];
+}
+
+function withDependencies(config: InfraConfig, names: readonly ServiceName[]): ServiceName[] {
+  const all = new Set(names);
+  for (const service of servicesFor(config, names)) if (service.dependsOn) all.add(service.dependsOn);
+  return [...all];
+}
+
+/** Dependencies before their dependents, for `up`. */
+function startOrder(services: Service[]): Service[] {
+  return [...services].sort((a, b) => (a.dependsOn === b.name ? 1 : b.dependsOn === a.name ? -1 : 0));
 }
 
 /** Returns true when it started the server, false when one of ours was already running. */
@@ -167,7 +212,7 @@ async function ensureRunning(config: InfraConfig, service: Service, log: Log): P
     await service.install(log);
     await refuseTakenPorts(service);
 
-    log(`starting ${service.version} at ${service.url}…`);
+    log(`starting ${service.version}${service.variant ? ` (${service.variant})` : ''} at ${service.url}…`);
     const startedAt = Date.now();
     const pid = await service.start(log);
     updateState(config.home, (state) => {
@@ -180,10 +225,13 @@ async function ensureRunning(config: InfraConfig, service: Service, log: Log): P
         logFile: service.logFile,
         dataDir: service.dataDir,
         startedAt: new Date(startedAt).toISOString(),
+        variant: service.variant,
+        stopSignal: service.stopSignal,
       };
     });
     try {
       await waitUntilReady({ pid, logFile: service.logFile, timeoutMs: service.readyTimeoutMs, answers: service.answers });
+      await service.afterReady?.(log);
     } catch (error) {
       await stopRecorded(config, service.name, log);
       throw error instanceof InfraError
@@ -206,6 +254,14 @@ async function adoptRunning(service: Service, record: ServiceRecord, log: Log): 
         `${service.ports.join(', ')}: run \`npm run infra -- down ${service.name}\` first.`,
     );
   }
+  // Records from before variants existed are FerretDB on SQLite, the only backend then.
+  const recordedVariant = record.variant ?? (service.name === 'ferretdb' ? 'sqlite' : undefined);
+  if (recordedVariant !== service.variant) {
+    throw new InfraError(
+      `already running (pid ${record.pid}) as ${recordedVariant ?? 'default'}, but the environment asks for ` +
+        `${service.variant ?? 'default'} (FOCUS_FERRETDB_BACKEND): run \`npm run infra -- down ${service.name}\` first.`,
+    );
+  }
   if (!(await service.answers())) {
     // Most likely another `up` started it moments ago and it is still booting.
     log(`pid ${record.pid} is running but not answering yet; waiting…`);
@@ -220,7 +276,7 @@ async function refuseTakenPorts(service: Service): Promise<void> {
       throw new InfraError(
         `port ${HOST}:${port} is taken by a process that focus-infra did not start. Stop it ` +
           `(\`ss -ltnp 'sport = :${port}'\` shows which) or choose other ports with ` +
-          'FOCUS_KAFKA_PORT, FOCUS_KAFKA_CONTROLLER_PORT or FOCUS_MONGO_PORT.',
+          'FOCUS_KAFKA_PORT, FOCUS_KAFKA_CONTROLLER_PORT, FOCUS_MONGO_PORT or FOCUS_POSTGRES_PORT.',
       );
     }
   }
@@ -240,7 +296,7 @@ async function stopRecorded(config: InfraConfig, name: ServiceName, log: Log): P
   }
   log(`stopping pid ${record.pid}…`);
   const stoppingAt = Date.now();
-  const outcome = await stopProcess(record.pid);
+  const outcome = await stopProcess(record.pid, record.stopSignal);
   forget(config, name);
   log(outcome === 'killed' ? `did not stop within 20 s; killed pid ${record.pid}` : `stopped in ${seconds(stoppingAt)} s`);
   return true;

@@ -1,7 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { InfraError } from './errors';
+import { createInterface } from 'node:readline';
+import { InfraError, Log } from './errors';
+
+/** A system user to run a server as (PostgreSQL refuses to run as root). */
+export interface RunAs {
+  name: string;
+  uid: number;
+  gid: number;
+}
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
@@ -41,19 +49,50 @@ export function capture(command: string, args: string[], cwd?: string): Promise<
  * terminal, where two of them at once would be unreadable. On failure the error carries the
  * log's tail and the exact command to retry by hand.
  */
-export function runLogged(command: string, args: string[], options: { cwd: string; logFile: string }): Promise<void> {
+export function runLogged(
+  command: string,
+  args: string[],
+  options: {
+    cwd: string;
+    logFile: string;
+    runAs?: RunAs;
+    env?: NodeJS.ProcessEnv;
+    /** Also shows each output line as progress (apt-get), besides writing it to the log. */
+    echo?: Log;
+    /** What to fix when it fails; network, disk space and proxy settings by default. */
+    hint?: string;
+  },
+): Promise<void> {
   const out = openSync(options.logFile, 'w');
   return new Promise<void>((done, fail) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', out, out] });
+    const output = options.echo ? 'pipe' : out;
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', output, output],
+      ...userOptions(options.runAs),
+    });
+    if (options.echo) {
+      const echo = options.echo;
+      for (const stream of [child.stdout, child.stderr]) {
+        if (!stream) continue;
+        createInterface({ input: stream }).on('line', (line) => {
+          writeSync(out, `${line}\n`);
+          if (line.trim()) echo(line);
+        });
+      }
+    }
     child.once('error', (error) => fail(new InfraError(`could not run ${command}: ${error.message}`)));
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': echoed output is written to the log until the pipes are drained.
+    child.once('close', (code, signal) => {
       if (code === 0) return done();
+      const asUser = options.runAs ? `runuser -u ${options.runAs.name} -- ` : '';
       fail(
         new InfraError(
           `\`${command}\` failed (${signal ?? `exit ${code}`}). Last lines of ${options.logFile}:\n` +
             `${indent(tailFile(options.logFile, 30))}\n` +
-            `Fix the cause (network, disk space, proxy settings), then retry by hand with:\n` +
-            `  cd ${quote(options.cwd)} && ${displayCommand(command, args)}\n` +
+            `${options.hint ?? 'Fix the cause (network, disk space, proxy settings)'}, then retry by hand with:\n` +
+            `  cd ${quote(options.cwd)} && ${asUser}${displayCommand(command, args)}\n` +
             'or simply run `npm run infra -- up` again.',
         ),
       );
@@ -69,11 +108,17 @@ export function runLogged(command: string, args: string[], options: { cwd: strin
 export function spawnDetached(
   command: string,
   args: string[],
-  options: { cwd: string; logFile: string },
+  options: { cwd: string; logFile: string; runAs?: RunAs; env?: NodeJS.ProcessEnv },
 ): Promise<number> {
   const out = openSync(options.logFile, 'a');
   try {
-    const child = spawn(command, args, { cwd: options.cwd, detached: true, stdio: ['ignore', out, out] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', out, out],
+      ...userOptions(options.runAs),
+    });
     return new Promise((done, fail) => {
       child.once('error', (error) => fail(new InfraError(`could not start ${command}: ${error.message}`)));
       child.once('spawn', () => {
@@ -85,6 +130,15 @@ export function spawnDetached(
     // The child has its own copy of the descriptor by now.
     closeSync(out);
   }
+}
+
+/**
+ * Node switches user itself (setgid, setgroups, setuid) before exec, so the pid we record
+ * is the server's own, as with any other service; runuser/su would put a process of
+ * theirs in between that `down` would have to signal instead.
+ */
+function userOptions(runAs: RunAs | undefined): { uid?: number; gid?: number } {
+  return runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
 }
 
 export function isAlive(pid: number): boolean {
@@ -119,9 +173,12 @@ function readProc(pid: number, file: string): string | undefined {
   }
 }
 
-/** SIGTERM lets Kafka and FerretDB shut down cleanly; SIGKILL only when they won't. */
-export async function stopProcess(pid: number, graceMs = 20_000): Promise<'terminated' | 'killed' | 'gone'> {
-  if (!signal(pid, 'SIGTERM')) return 'gone';
+/**
+ * SIGTERM (or the server's own clean-shutdown signal: PostgreSQL's fast shutdown is SIGINT)
+ * lets it shut down cleanly; SIGKILL only when it won't.
+ */
+export async function stopProcess(pid: number, stopSignal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000): Promise<'terminated' | 'killed' | 'gone'> {
+  if (!signal(pid, stopSignal)) return 'gone';
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return 'terminated';

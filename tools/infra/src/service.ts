@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import type { ServiceName } from './config';
 import type { Log } from './errors';
-import { spawnDetached } from './processes';
+import { RunAs, spawnDetached } from './processes';
 
 /** What index.ts needs from each server it manages; kafka.ts and ferretdb.ts provide it. */
 export interface Service {
@@ -18,12 +18,23 @@ export interface Service {
   /** An argument unique to this server's command line; see isOurProcess. */
   readonly commandMarker: string;
   readonly readyTimeoutMs: number;
+  /** A server that must be ready before this one starts (FerretDB's PostgreSQL). */
+  readonly dependsOn?: ServiceName;
+  /**
+   * How this server was configured beyond its ports, e.g. FerretDB's backend: a running one
+   * recorded with another variant is not adopted.
+   */
+  readonly variant?: string;
+  /** SIGTERM unless said otherwise (PostgreSQL's SIGTERM waits for every client to leave). */
+  readonly stopSignal?: NodeJS.Signals;
   /** Downloads or builds what is missing; cheap once cached. */
   install(log: Log): Promise<void>;
   /** Writes config, prepares the data dir and starts the server detached; returns its pid. */
   start(log: Log): Promise<number>;
   /** One readiness probe. */
   answers(): Promise<boolean>;
+  /** Set-up that needs the server answering (PostgreSQL's setup.sql); run after every start. */
+  afterReady?(log: Log): Promise<void>;
 }
 
 /**
@@ -66,11 +77,12 @@ export function launch(
   command: string,
   args: string[],
   cwd: string,
+  options: { runAs?: RunAs; env?: NodeJS.ProcessEnv } = {},
 ): Promise<number> {
   mkdirSync(dirname(service.logFile), { recursive: true });
   if (existsSync(service.logFile)) renameSync(service.logFile, `${service.logFile}.1`);
   writeFileSync(service.logFile, `# focus-infra: ${service.name} ${service.version} started ${new Date().toISOString()}\n`);
-  return spawnDetached(command, args, { cwd, logFile: service.logFile });
+  return spawnDetached(command, args, { cwd, logFile: service.logFile, ...options });
 }
 
 export function seconds(since: number): string {

@@ -16,6 +16,10 @@ export interface ServiceRecord {
   logFile: string;
   dataDir: string;
   startedAt: string;
+  /** Service.variant (FerretDB's backend); absent in records from before it existed. */
+  variant?: string;
+  /** Service.stopSignal, so that `down` needs no more than this record. */
+  stopSignal?: NodeJS.Signals;
 }
 
 export interface InfraState {

@@ -1,9 +1,10 @@
-import type { AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Document, Filter } from 'mongodb';
 import type { Producer } from 'kafkajs';
 import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, sleep } from '../backoff';
 import { describeError } from '../errors';
 import { MessagingMetrics } from '../metrics';
-import { bulkWriteInChunks } from '../mongo-bulk';
+import { bulkWriteInChunks, MAX_UPDATES_PER_COMMAND } from '../mongo-bulk';
+import { serverTraits } from '../server-traits';
 import { withWriteLock } from '../write-lock';
 import { OutboxEntry } from './outbox-entry';
 
@@ -181,6 +182,12 @@ export class OutboxRelay {
    * without a statement per document (FerretDB's updates are slow one by one).
    */
   private async clearPublished(collection: Collection<PendingDocument>, documents: PendingDocument[]): Promise<void> {
+    // On FerretDB, `_id: {$in}` is evaluated by decoding every document of the collection:
+    // a round would cost a scan of the whole collection. Where the server runs `{_id, …}`
+    // itself (FerretDB on PostgreSQL, MongoDB needs no help), one conditional update per
+    // document is an index lookup each instead.
+    const traits = await serverTraits(collection as unknown as Collection<Document>);
+    if (traits.ferretdb && traits.compoundEqualityPushdown) return this.clearOneByOne(collection, documents);
     const bySize = new Map<number, PendingDocument[]>();
     for (const doc of documents) {
       const size = doc.outbox?.length ?? 0;
@@ -197,6 +204,23 @@ export class OutboxRelay {
     }
   }
 
+  /** clearPublished with the same condition per document, in bulk writes of a few dozen. */
+  private async clearOneByOne(collection: Collection<PendingDocument>, documents: PendingDocument[]): Promise<void> {
+    const operations = documents.map((doc) => {
+      const size = doc.outbox?.length ?? 0;
+      const filter: Record<string, unknown> = { _id: doc._id, outbox: { $size: size } };
+      if (size > 0) filter['outbox.0.id'] = doc.outbox?.[0]?.id;
+      return { updateOne: { filter, update: { $set: { outbox: [], outboxPending: false } } } };
+    });
+    const cleared = await bulkWriteInChunks(
+      collection,
+      operations as AnyBulkWriteOperation<PendingDocument>[],
+      { ordered: false },
+      MAX_UPDATES_PER_COMMAND,
+    );
+    if (cleared.modifiedCount < documents.length) await this.pullPublished(collection, documents);
+  }
+
   /**
    * The slow path, for outboxes a write appended to while they were being published: remove
    * exactly the published entries (by equality: FerretDB ignores a $pull by condition) and
@@ -209,6 +233,8 @@ export class OutboxRelay {
         ...(doc.outbox ?? []).map((entry) => ({ updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: entry } } } })),
         { updateOne: { filter: { _id: doc._id, outbox: { $size: 0 } }, update: { $set: { outboxPending: false } } } },
       ]) as AnyBulkWriteOperation<PendingDocument>[],
+      { ordered: true },
+      MAX_UPDATES_PER_COMMAND,
     );
   }
 

@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { createEvent, EventDefinition, EventEnvelope } from '@focus/contracts';
-import { bulkWriteInChunks, toOutboxEntry, withOutbox, withWriteLock } from '@focus/messaging';
+import { bulkWriteInChunks, findByIds, MAX_UPDATES_PER_COMMAND, toOutboxEntry, withOutbox, withWriteLock } from '@focus/messaging';
 import { ProblemException, PROBLEM_TYPES, notFound, preconditionFailed } from '../http/problem';
 import { canonicalJson } from './canonical-json';
 import { VersionedDocument } from './versioned-document';
@@ -95,9 +95,7 @@ export class VersionedRepository<S extends object> {
 
   private async putManyUnlocked(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<Record<'created' | 'updated' | 'unchanged', number>> {
     const counts = { created: 0, updated: 0, unchanged: 0 };
-    const currents = new Map(
-      (await this.model.find({ _id: { $in: changes.map((c) => c.id) } }, WITHOUT_OUTBOX).lean<VersionedDocument<S>[]>()).map((d) => [d._id, d]),
-    );
+    const currents = new Map((await this.findMany(changes.map((c) => c.id))).map((d) => [d._id, d]));
     const operations: AnyBulkWriteOperation<VersionedDocument<S>>[] = [];
     const planned: Change<S>[] = [];
     for (const change of changes) {
@@ -113,13 +111,33 @@ export class VersionedRepository<S extends object> {
     }
     if (operations.length === 0) return counts;
     try {
-      const result = await bulkWriteInChunks(this.model.collection, operations as AnyBulkWriteOperation[], { ordered: false });
-      if (result.matchedCount + result.insertedCount < operations.length) await this.retryOneByOne(planned, options);
+      // Updates go in smaller commands than inserts: on FerretDB each update of a command
+      // holds a pooled connection until the command ends (see MAX_UPDATES_PER_COMMAND).
+      // Unordered, and one operation per id, so running the inserts first changes nothing.
+      const all = operations as AnyBulkWriteOperation[];
+      const inserts = all.filter((operation) => 'insertOne' in operation);
+      const updates = all.filter((operation) => !('insertOne' in operation));
+      const inserted = await bulkWriteInChunks(this.model.collection, inserts, { ordered: false });
+      const updated = await bulkWriteInChunks(this.model.collection, updates, { ordered: false }, MAX_UPDATES_PER_COMMAND);
+      if (updated.matchedCount + inserted.insertedCount < operations.length) await this.retryOneByOne(planned, options);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       await this.retryOneByOne(planned, options);
     }
     return counts;
+  }
+
+  /**
+   * The stored documents for a batch of ids, without their outboxes. Not `find({_id: {$in}})`
+   * through mongoose: on FerretDB that decodes the whole collection for every batch, which
+   * made imports quadratic; findByIds reads by `_id` there instead (one indexed query per id,
+   * a few at a time) and keeps the single `$in` query on MongoDB.
+   */
+  private async findMany(ids: string[]): Promise<VersionedDocument<S>[]> {
+    const db = this.model.db.db;
+    if (!db) return this.model.find({ _id: { $in: ids } }, WITHOUT_OUTBOX).lean<VersionedDocument<S>[]>();
+    const collection = db.collection<VersionedDocument<S>>(this.model.collection.collectionName);
+    return (await findByIds(collection, ids, { projection: { outbox: 0 } })) as VersionedDocument<S>[];
   }
 
   private async retryOneByOne(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<void> {
