@@ -6,3 +6,4 @@ export * from './probe';
 export * from './private-kafka';
 export * from './ports';
 export * from './stack';
+export { startLocalInfrastructure } from './local-infra';

@@ -59,6 +59,8 @@ export interface StackOptions {
   ports?: Partial<Record<StackApp, number>> | 'default';
   /** Echo every app's log lines, prefixed with its name, to this sink (e.g. process.stdout). */
   echo?: (line: string) => void;
+  /** How an echoed line reads (e.g. pino JSON made readable); logs() keeps the raw lines. */
+  format?: (line: string) => string;
   /** Build first if the build is missing or older than a source (default true). */
   build?: boolean;
   /**
@@ -140,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const buffer = logs[app];
       buffer.push(line);
       if (buffer.length > LOG_LINES) buffer.shift();
-      options.echo?.(`${app.padEnd(14)} | ${line}\n`);
+      options.echo?.(`${app.padEnd(14)} | ${options.format ? options.format(line) : line}\n`);
     };
     if (child.stdout) createInterface({ input: child.stdout }).on('line', record);
     if (child.stderr) createInterface({ input: child.stderr }).on('line', record);

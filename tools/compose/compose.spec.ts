@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+// These machines have no Docker engine: the compose file and the Dockerfile are checked as
+// structure. Whatever `docker compose up` would trip on first (an app missing, a wrong port,
+// an address no container answers on, a start order without health) is caught here.
+const root = resolve(__dirname, '../..');
+
+interface Service {
+  build?: { context: string; args?: Record<string, string>; target?: string };
+  image?: string;
+  ports?: string[];
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  restart?: string;
+}
+
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+/** Every deployable: an app with a serve target (the portal is static files the gateway serves). */
+const apps = readdirSync(join(root, 'apps')).filter((app) => {
+  const project = join(root, 'apps', app, 'project.json');
+  return existsSync(project) && Boolean((JSON.parse(readFileSync(project, 'utf8')) as { targets?: Record<string, unknown> }).targets?.['serve']);
+});
+const domainApps = apps.filter((app) => app !== 'api-gateway');
+const internalKafka = 'kafka:29092';
+
+describe('docker-compose.yml', () => {
+  it('has Kafka, MongoDB, every app and the one-shot seed', () => {
+    expect(apps).toEqual(expect.arrayContaining(['population', 'budget', 'narratives', 'contributions', 'operation-view', 'api-gateway']));
+    expect(Object.keys(services).sort()).toEqual(['kafka', 'mongo', 'seed', ...apps].sort());
+  });
+
+  it.each(apps)('%s is built from the Dockerfile with its APP, publishes its PORT and has a readiness healthcheck', (app) => {
+    const service = services[app];
+    expect(service.build).toEqual({ context: '.', args: { APP: app } });
+    const port = String(service.environment?.['PORT']);
+    expect(port).toMatch(/^\d+$/);
+    expect(service.ports).toEqual([`${port}:${port}`]);
+    expect(service.healthcheck?.test.join(' ')).toContain('/health/ready');
+  });
+
+  it.each(domainApps)('%s reaches MongoDB and Kafka on their container addresses, with a database of its own, after both are healthy', (app) => {
+    const env = services[app].environment ?? {};
+    expect(env['MONGO_URL']).toBe('mongodb://mongo:27017/');
+    expect(env['KAFKA_BROKERS']).toBe(internalKafka);
+    expect(services[app].depends_on).toEqual({ kafka: { condition: 'service_healthy' }, mongo: { condition: 'service_healthy' } });
+    const databases = domainApps.map((a) => services[a].environment?.['MONGO_DB']);
+    expect(new Set(databases).size).toBe(domainApps.length);
+  });
+
+  it('Kafka advertises the internal listener the apps use, and both servers have healthchecks', () => {
+    expect(String(services['kafka'].environment?.['KAFKA_ADVERTISED_LISTENERS'])).toContain(`INTERNAL://${internalKafka}`);
+    expect(services['kafka'].healthcheck).toBeDefined();
+    expect(services['mongo'].healthcheck).toBeDefined();
+  });
+
+  it('the gateway finds every upstream at its container address and port, and starts after they are healthy', () => {
+    const gateway = services['api-gateway'];
+    const env = gateway.environment ?? {};
+    const upstream: Record<string, string> = {
+      OPERATION_VIEW_URL: 'operation-view',
+      POPULATION_URL: 'population',
+      BUDGET_URL: 'budget',
+      NARRATIVES_URL: 'narratives',
+      CONTRIBUTIONS_URL: 'contributions',
+    };
+    for (const [variable, app] of Object.entries(upstream)) expect(env[variable]).toBe(`http://${app}:${services[app].environment?.['PORT']}`);
+    expect(env['PORT']).toBe(3000);
+    expect(env['KAFKA_BROKERS']).toBe(internalKafka);
+    expect(String(env['GATEWAY_API_KEYS'])).toContain(':editor:local-dev-editor');
+    expect(gateway.depends_on).toEqual(Object.fromEntries(domainApps.map((app) => [app, { condition: 'service_healthy' }])));
+  });
+
+  it('the seed runs once against the gateway, when the gateway is healthy', () => {
+    const seed = services['seed'];
+    expect(seed.build).toEqual({ context: '.', target: 'seed' });
+    expect(seed.restart).toBe('no');
+    expect(seed.environment?.['FOCUS_API_URL']).toBe('http://api-gateway:3000/api/v1');
+    expect(seed.depends_on).toEqual({ 'api-gateway': { condition: 'service_healthy' } });
+  });
+});
+
+describe('Dockerfile', () => {
+  const stages = [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gm)].map((m) => m[1]);
+
+  it('is multi-stage, with the app image last (the default target) and a seed target', () => {
+    expect(stages).toEqual(expect.arrayContaining(['deps', 'build', 'seed', 'app']));
+    expect(stages.at(-1)).toBe('app');
+  });
+
+  it('runs as the unprivileged node user, with production dependencies only, and checks readiness', () => {
+    const appStage = dockerfile.slice(dockerfile.lastIndexOf('FROM'));
+    expect(appStage).toMatch(/^USER node$/m);
+    expect(appStage).toContain('HEALTHCHECK');
+    expect(appStage).toContain('/health/ready');
+    expect(dockerfile).toContain('npm prune --omit=dev');
+    const seedStage = dockerfile.slice(dockerfile.indexOf('AS seed\n'), dockerfile.indexOf('AS build'));
+    expect(seedStage).toMatch(/^USER node$/m);
+  });
+});
