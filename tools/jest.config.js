@@ -4,6 +4,8 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
-  // These tests read code, they don't run infrastructure.
-  globalSetup: null,
+  // Most tools tests read code; the seed's acceptance test runs the whole stack.
+  globalSetup: `${__dirname}/../libs/testing/src/jest/global-setup.ts`,
+  testTimeout: 60_000,
+  maxWorkers: 1,
 };
