@@ -11,6 +11,7 @@ import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guar
 import { ApiKeyRing } from './auth/api-keys';
 import { GatewayConfig } from './config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { MissingProfiles } from './proxy/missing-profiles';
 import { Upstreams } from './proxy/upstreams';
 import { WritesController } from './proxy/writes.controller';
 import { ContributionsStreamController } from './stream/contributions-stream.controller';
@@ -63,6 +64,7 @@ export class GatewayModule {
         { provide: ApiKeyRing, useValue: new ApiKeyRing(config.apiKeys) },
         { provide: APP_GUARD, useClass: AccessGuard },
         Upstreams,
+        MissingProfiles,
         ViewsService,
         GatewayEvents,
         GatewayMetrics,

@@ -158,7 +158,15 @@ describe('api-gateway end to end', () => {
 
     const imported = await importCsv(header + row.repeat(1_000)); // ~60 kB: over the JSON limit, under the import one
     expect(imported.status).toBe(201);
-    expect(await imported.json()).toMatchObject({ rowsRead: 1_000, operations: expect.arrayContaining([{ code: 'TST', name: 'Testland' }]) });
+    // Operations without a profile get one from the file's country name (profiles belong to narratives).
+    expect(await imported.json()).toMatchObject({ rowsRead: 1_000, operations: expect.arrayContaining([{ code: 'TST', name: 'Testland' }]), profiles: { created: expect.arrayContaining(['TST']), failed: [] } });
+    const profile = await eventually(async () => {
+      const view = (await (await read('/operations/TST?year=2018')).json()) as { operation?: { name?: unknown } };
+      return view.operation?.name ? view : undefined;
+    }, 30_000, 'the imported operation has a view with its profile');
+    expect(profile).toMatchObject({ operation: { code: 'TST', name: { en: 'Testland' } }, peopleOfConcern: { total: 12_000 } }); // 1,000 rows of 10 + 2, summed
+    const again = await importCsv(header + row.repeat(1_000));
+    expect(await again.json()).toMatchObject({ figures: { created: 0, updated: 0 }, profiles: { created: [], existing: 2 } });
 
     expect((await importCsv(header + row.repeat(4_000))).status).toBe(413); // Content-Length says so at once
     const chunks = [header, ...Array.from({ length: 4_000 }, () => row)];

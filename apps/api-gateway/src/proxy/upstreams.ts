@@ -28,6 +28,13 @@ export class BodyTooLargeError extends Error {
   override name = 'BodyTooLargeError';
 }
 
+export interface ForwardOptions {
+  maxBodyBytes?: number;
+  timeoutMs?: number;
+  /** Rewrites a successful answer (read whole: only for small ones) before it goes back. */
+  completeAnswer?: (body: Buffer) => Promise<Buffer>;
+}
+
 /**
  * Keep-alive connection pools to the aggregator and the four owner services (undici), and
  * the one way a request is passed on: a whitelist of headers, the request id, the body as
@@ -57,17 +64,22 @@ export class Upstreams implements OnModuleDestroy {
   }
 
   /** A GET whose answer is read whole (views, health): small JSON documents. */
-  async get(upstream: Upstream, path: string, headers: Record<string, string> = {}): Promise<UpstreamResponse> {
-    const response = await this.send(upstream, { method: 'GET', path, headers });
-    const body = Buffer.from(await response.body.arrayBuffer());
-    return { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body };
+  get(upstream: Upstream, path: string, headers: Record<string, string> = {}): Promise<UpstreamResponse> {
+    return this.call(upstream, 'GET', path, headers);
+  }
+
+  /** A request of the gateway's own, answer read whole; a JSON body is serialised. */
+  async call(upstream: Upstream, method: Dispatcher.HttpMethod, path: string, headers: Record<string, string> = {}, json?: unknown): Promise<UpstreamResponse> {
+    const body = json === undefined ? undefined : JSON.stringify(json);
+    const response = await this.send(upstream, { method, path, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, body });
+    return { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: Buffer.from(await response.body.arrayBuffer()) };
   }
 
   /**
    * Passes the request on to `upstream` at the same path minus /api/v1 (query included) and
    * streams the answer back: status, headers and body (problem+json included) unchanged.
    */
-  async forward(upstream: Upstream, request: FastifyRequest, reply: FastifyReply, options: { maxBodyBytes?: number; timeoutMs?: number } = {}): Promise<void> {
+  async forward(upstream: Upstream, request: FastifyRequest, reply: FastifyReply, options: ForwardOptions = {}): Promise<void> {
     const path = request.url.startsWith(API_PREFIX) ? request.url.slice(API_PREFIX.length) : request.url;
     const headers: Record<string, string> = { [REQUEST_ID_HEADER]: String(request.id) };
     for (const name of FORWARDED_REQUEST_HEADERS) {
@@ -102,6 +114,12 @@ export class Upstreams implements OnModuleDestroy {
     reply.status(response.statusCode);
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value);
+    }
+    if (options.completeAnswer && response.statusCode < 300) {
+      const completed = await options.completeAnswer(Buffer.from(await response.body.arrayBuffer()));
+      reply.removeHeader('content-length');
+      await reply.send(completed);
+      return;
     }
     await reply.send(response.body);
   }

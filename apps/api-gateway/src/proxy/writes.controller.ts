@@ -5,6 +5,7 @@ import { InjectConfig, ProblemException, PROBLEM_TYPES } from '@focus/service-ki
 import { RequiresAccess } from '../auth/access.guard';
 import { GatewayConfig } from '../config';
 import { ApiContributionList, ApiDelete, ApiImport, ApiPut, ApiRecordContribution } from '../openapi/api-docs';
+import { MissingProfiles } from './missing-profiles';
 import { Upstreams } from './upstreams';
 
 const IMPORT_TIMEOUT_MS = 10 * 60_000;
@@ -18,6 +19,7 @@ const IMPORT_TIMEOUT_MS = 10 * 60_000;
 export class WritesController {
   constructor(
     private readonly upstreams: Upstreams,
+    private readonly missingProfiles: MissingProfiles,
     @InjectConfig() private readonly config: GatewayConfig,
   ) {}
 
@@ -150,6 +152,14 @@ export class WritesController {
       throw new ProblemException({ type: PROBLEM_TYPES.tooLarge, title: 'Payload too large', status: 413, detail: `An import may have at most ${max} bytes.` });
     }
     // The summary comes once the whole file is imported: the full UNHCR file takes a while.
-    return this.upstreams.forward('population', request, reply, { maxBodyBytes: max, timeoutMs: Math.max(this.config.UPSTREAM_TIMEOUT_MS, IMPORT_TIMEOUT_MS) });
+    return this.upstreams.forward('population', request, reply, {
+      maxBodyBytes: max,
+      timeoutMs: Math.max(this.config.UPSTREAM_TIMEOUT_MS, IMPORT_TIMEOUT_MS),
+      completeAnswer: async (body) => {
+        const summary = JSON.parse(body.toString('utf8')) as { operations?: Array<{ code: string; name: string }> };
+        const profiles = await this.missingProfiles.create(summary.operations ?? [], String(request.id));
+        return Buffer.from(JSON.stringify({ ...summary, profiles }));
+      },
+    });
   }
 }
