@@ -1,5 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { Agent, fetch } from 'undici';
+
+/**
+ * The summary comes when the whole file has been imported: minutes for the full UNHCR file,
+ * past fetch's default 300 s wait for response headers. Waiting is right here.
+ */
+const patient = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 export interface UploadOptions {
   file: string;
@@ -26,7 +33,8 @@ export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions
     headers: { 'content-type': 'text/csv', 'content-length': String(total), ...(apiKey ? { 'x-api-key': apiKey } : {}) },
     body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
     duplex: 'half',
-  } as RequestInit);
+    dispatcher: patient,
+  });
   const text = await response.text();
   let body: unknown = text;
   try {
