@@ -2,6 +2,6 @@ module.exports = {
   displayName: 'portal',
   preset: '../../jest.preset.js',
   rootDir: __dirname,
-  // Pure view-model tests and a browser spec against an in-test fixture API: no Kafka, no MongoDB.
-  globalSetup: null,
+  // View-model tests, a browser spec against an in-test fixture API, and one against the real
+  // system (portal.stack.spec.ts), which needs the shared infrastructure.
 };
