@@ -82,6 +82,8 @@ describe('population service', () => {
     ['a fraction', { value: 1.5 }, 422, 'value'],
     ['an operator object', { value: { $gt: 0 } }, 422, 'value'],
     ['a malformed source date', { value: 1, source: { name: 'x', asOf: '2018-02-30' } }, 422, 'source.asOf'],
+    // Found by the fault suite's fuzzing: an empty list passed ValidateNested and failed later, as a 500.
+    ['a list for the source', { value: 1, source: [] }, 422, 'source'],
     ['an array body', [1, 2], 422, ''],
   ])('refuses %s with problem+json naming the field, and publishes nothing', async (_what, body, status, field) => {
     const before = (await published()).length;

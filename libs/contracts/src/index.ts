@@ -28,4 +28,6 @@ export * from './message-headers';
 export { CONTRACT_DOCUMENT_PATHS, contractDocuments } from './documents/contract-documents';
 export type { ContractDocuments } from './documents/contract-documents';
 export type { JsonSchema } from './validation/json-schema';
+// For HTTP bodies that hold a contract class: the same strict nesting the events have.
+export { NestedList, NestedObject } from './validation/nesting';
 export { schemaDefinitions } from './documents/class-schemas';

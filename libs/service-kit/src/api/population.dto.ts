@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
-import { COUNT_MAX, FigureSource } from '@focus/contracts';
+import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
+import { COUNT_MAX, FigureSource, NestedObject } from '@focus/contracts';
 
 /** `PUT /operations/{code}/population/{year}/{type|total}`. */
 export class PutFigureDto {
@@ -8,7 +7,7 @@ export class PutFigureDto {
   value!: number;
 
   /** Where the figure comes from; an edit without one is credited to the editor, today. */
-  @IsOptional() @ValidateNested() @Type(() => FigureSource)
+  @IsOptional() @NestedObject(() => FigureSource)
   source?: FigureSource;
 }
 
