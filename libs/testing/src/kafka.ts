@@ -13,7 +13,13 @@ export async function createTopics(kafka: Kafka, topics: string[], numPartitions
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })) });
+    // kafkajs' own waitForLeaders gives up on the first "does not host this topic-partition",
+    // which a KRaft broker answers for a moment after creating a topic (seen in CI): wait it out.
+    await eventually(async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      return metadata.topics.every((t) => t.partitions.length === numPartitions && t.partitions.every((p) => p.leader >= 0)) || undefined;
+    }, 30_000, `leaders for ${topics.join(', ')}`);
   } finally {
     await admin.disconnect();
   }
