@@ -1,0 +1,18 @@
+import { TOPICS } from '@focus/contracts';
+import { FaultStack, PROFILE, SOURCE } from './fault-stack';
+
+/** One valid write per domain topic, through the gateway: each must be acknowledged. */
+export async function writeOnEveryTopic(f: FaultStack, variant = 0): Promise<void> {
+  const writes: Array<[string, string, unknown]> = [
+    ['PUT', '/operations/KAZ', { ...PROFILE, subregion: `Central Asia ${variant}` }],
+    ['PUT', '/operations/KAZ/population/2018/REF', { value: 588 + variant, source: SOURCE }],
+    ['PUT', '/operations/KAZ/budget/2018/pillars/1', { budgetUsd: 4328075 + variant }],
+    ['POST', '/contributions', { donor: { name: `Donor ${variant}`, type: 'government' }, date: '2018-07-09', operationCode: 'KAZ', status: 'paid' }],
+  ];
+  for (const [method, path, body] of writes) {
+    const response = await f.write(method, path, body);
+    if (response.status < 200 || response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  }
+}
+
+export const DOMAIN_TOPICS = [TOPICS.population, TOPICS.budget, TOPICS.narratives, TOPICS.contributions];
