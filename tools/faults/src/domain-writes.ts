@@ -16,3 +16,20 @@ export async function writeOnEveryTopic(f: FaultStack, variant = 0): Promise<voi
 }
 
 export const DOMAIN_TOPICS = [TOPICS.population, TOPICS.budget, TOPICS.narratives, TOPICS.contributions];
+
+/** How many messages each domain topic of the namespace holds right now. */
+export async function topicCounts(f: FaultStack): Promise<Record<string, number>> {
+  const admin = f.kafka.admin();
+  await admin.connect();
+  try {
+    const counts: Record<string, number> = {};
+    const existing = new Set(await admin.listTopics());
+    for (const name of DOMAIN_TOPICS) {
+      const topic = f.ns.topic(name);
+      counts[name] = existing.has(topic) ? (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) : 0;
+    }
+    return counts;
+  } finally {
+    await admin.disconnect();
+  }
+}
