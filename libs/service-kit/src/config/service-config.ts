@@ -23,6 +23,14 @@ export class AppConfig {
   @IsInt() @Min(1) @Max(100)
   KAFKA_TOPIC_PARTITIONS = 6;
 
+  /**
+   * Fault injection, off by default (0): the outbox relay starts this many ms after start-up,
+   * so a test can kill the service after a write is stored but certainly before it is
+   * published (tools/faults). Never set in production.
+   */
+  @IsInt() @Min(0) @Max(600_000)
+  OUTBOX_RELAY_START_DELAY_MS = 0;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

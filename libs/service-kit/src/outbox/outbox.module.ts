@@ -21,6 +21,8 @@ export interface OutboxModuleOptions {
 /** Starts the relay once the app is up, stops it before the database closes. */
 @Injectable()
 class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private delayTimer?: NodeJS.Timeout;
+
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(PRODUCER) private readonly producer: Producer,
@@ -47,18 +49,28 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     }
     // Writes never wait for Kafka: they land in the outbox, and the relay (which connects
     // its producer itself) catches up when the broker is back.
-    this.relay.start();
+    // (OUTBOX_RELAY_START_DELAY_MS, a fault-injection knob, holds the relay back a while; the
+    // service is ready meanwhile, with its writes waiting in the outbox.)
+    const delayMs = this.config.OUTBOX_RELAY_START_DELAY_MS;
+    let delayed = delayMs > 0;
+    if (delayed) {
+      this.delayTimer = setTimeout(() => {
+        delayed = false;
+        this.relay.start();
+      }, delayMs);
+    } else this.relay.start();
     this.readiness.register({
       name: 'outbox',
       check: async () => {
         const health = this.relay.health();
         const backlog = await this.relay.backlog();
-        return { ok: health.running && !health.lastError, detail: { backlog, lastError: health.lastError } };
+        return { ok: (delayed || health.running) && !health.lastError, detail: { backlog, lastError: health.lastError, ...(delayed ? { startDelayedMs: delayMs } : {}) } };
       },
     });
   }
 
   async beforeApplicationShutdown() {
+    clearTimeout(this.delayTimer);
     await this.relay.stop();
     await this.producer.disconnect();
   }
