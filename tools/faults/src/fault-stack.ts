@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { cleanUpStack, Stack, StackOptions, startStack, testKafka, TestNamespace, testNamespace } from '@focus/testing';
 
 /*
@@ -23,7 +23,9 @@ export interface FaultStack {
 
 export async function startFaultStack(suite: string, options: StackOptions = {}): Promise<FaultStack> {
   const ns = testNamespace(suite);
-  const kafka = testKafka(ns);
+  // A stack on a broker of its own (PrivateKafka) is read and cleaned up through that broker.
+  const brokers = options.env?.['KAFKA_BROKERS'];
+  const kafka = brokers ? new Kafka({ clientId: `${ns.topicPrefix}faults`, brokers: brokers.split(','), logLevel: logLevel.WARN, retry: { retries: 5, initialRetryTime: 100 } }) : testKafka(ns);
   const stack = await startStack({
     namespace: ns,
     ...options,
