@@ -23,7 +23,7 @@ export interface FaultStack {
 
 export async function startFaultStack(suite: string, options: StackOptions = {}): Promise<FaultStack> {
   const ns = testNamespace(suite);
-  // A stack on a broker of its own (PrivateKafka) is read and cleaned up through that broker.
+  // A stack on a broker or server of its own (PrivateKafka, PrivateFerretDB) is read and cleaned up through it.
   const brokers = options.env?.['KAFKA_BROKERS'];
   const kafka = brokers ? new Kafka({ clientId: `${ns.topicPrefix}faults`, brokers: brokers.split(','), logLevel: logLevel.WARN, retry: { retries: 5, initialRetryTime: 100 } }) : testKafka(ns);
   const stack = await startStack({
@@ -50,7 +50,7 @@ export async function startFaultStack(suite: string, options: StackOptions = {})
     read: (path, headers = {}) => fetch(`${api}${path}`, { headers: { 'x-api-key': READER, ...headers } }),
     close: async () => {
       await stack.stop();
-      await cleanUpStack(ns, process.env['MONGO_URL'], kafka);
+      await cleanUpStack(ns, options.env?.['MONGO_URL'] ?? process.env['MONGO_URL'], kafka);
     },
   };
 }

@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runInfra } from './local-infra';
+import { freePort } from './ports';
+
+type Log = (line: string) => void;
+const quiet: Log = () => undefined;
+
+/**
+ * One server of a test's own, for tests that stop and restart it: stopping the shared one
+ * would break every suite running beside it. Started by tools/infra on free ports in a
+ * throwaway home; `pause` stops it as an operator would (SIGTERM), its data kept for `resume`.
+ */
+abstract class PrivateServer {
+  protected constructor(
+    private readonly service: 'kafka' | 'ferretdb',
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly home: string,
+  ) {}
+
+  async pause(log: Log = quiet): Promise<void> {
+    await runInfra(['down', this.service], log, this.env);
+  }
+
+  async resume(log: Log = quiet): Promise<void> {
+    await runInfra(['up', this.service], log, this.env);
+  }
+
+  async destroy(): Promise<void> {
+    await runInfra(['down', this.service, '--wipe'], quiet, this.env).catch(() => undefined);
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** A Kafka broker of its own (its jars resolve from the local Maven repository). */
+export class PrivateKafka extends PrivateServer {
+  private constructor(env: NodeJS.ProcessEnv, home: string, readonly brokers: string[]) {
+    super('kafka', env, home);
+  }
+
+  static async start(log: Log = quiet): Promise<PrivateKafka> {
+    const home = mkdtempSync(join(tmpdir(), 'focus-private-kafka-'));
+    const [port, controllerPort] = [await freePort(), await freePort()];
+    const env = { FOCUS_INFRA_HOME: home, FOCUS_KAFKA_PORT: String(port), FOCUS_KAFKA_CONTROLLER_PORT: String(controllerPort) };
+    const kafka = new PrivateKafka(env, home, [`127.0.0.1:${port}`]);
+    await kafka.resume(log);
+    return kafka;
+  }
+}
+
+/**
+ * A FerretDB of its own, on SQLite: nothing else to start, and nothing shared with the
+ * PostgreSQL cluster other suites use. Its binary is the shared home's build, linked in, so
+ * that it is not compiled again (minutes) for every test that needs one.
+ */
+export class PrivateFerretDB extends PrivateServer {
+  private constructor(env: NodeJS.ProcessEnv, home: string, readonly url: string) {
+    super('ferretdb', env, home);
+  }
+
+  static async start(log: Log = quiet): Promise<PrivateFerretDB> {
+    const home = mkdtempSync(join(tmpdir(), 'focus-private-ferretdb-'));
+    linkFerretdbBuilds(home);
+    const [port, kafkaPort, controllerPort, postgresPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    // Only FerretDB starts; the other ports are set so that the config's "four different ports" holds.
+    const env = {
+      FOCUS_INFRA_HOME: home,
+      FOCUS_FERRETDB_BACKEND: 'sqlite',
+      FOCUS_MONGO_PORT: String(port),
+      FOCUS_KAFKA_PORT: String(kafkaPort),
+      FOCUS_KAFKA_CONTROLLER_PORT: String(controllerPort),
+      FOCUS_POSTGRES_PORT: String(postgresPort),
+    };
+    const ferretdb = new PrivateFerretDB(env, home, `mongodb://127.0.0.1:${port}/`);
+    await ferretdb.resume(log);
+    return ferretdb;
+  }
+}
+
+/** tools/infra keeps each FerretDB build in `<home>/ferretdb-<version>/`. */
+function linkFerretdbBuilds(home: string): void {
+  const shared = resolve(process.env['FOCUS_INFRA_HOME'] || join(homedir(), '.cache', 'focus-infra'));
+  if (!existsSync(shared)) return;
+  for (const entry of readdirSync(shared, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name.startsWith('ferretdb-')) symlinkSync(join(shared, entry.name), join(home, entry.name));
+  }
+}

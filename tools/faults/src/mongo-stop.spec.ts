@@ -1,0 +1,76 @@
+import { eventually, PrivateFerretDB, StackApp } from '@focus/testing';
+import { FaultStack, PROFILE, SOURCE, startFaultStack, viewJson } from './fault-stack';
+
+// Issue 10, item 4: the MongoDB-wire server (a private FerretDB: the shared one is never
+// stopped) down for a while during a stream of writes. Meanwhile writes are refused with 503
+// problem+json and Retry-After, readiness goes down; afterwards it comes back by itself, the
+// outboxes drain, and every acknowledged write is in the view.
+const OUTAGE_MS = 12_000;
+const WATCHED: StackApp[] = ['population', 'narratives', 'operation-view'];
+
+describe('faults: the MongoDB-wire server stopped and restarted', () => {
+  let server: PrivateFerretDB;
+  let f: FaultStack;
+
+  beforeAll(async () => {
+    server = await PrivateFerretDB.start();
+    f = await startFaultStack('faults-mongo', { env: { MONGO_URL: server.url } });
+  }, 300_000);
+  afterAll(async () => {
+    await f?.close();
+    await server?.destroy();
+  }, 120_000);
+
+  const readiness = async (app: StackApp) => (await fetch(`${f.stack.urls[app]}/health/ready`)).status;
+
+  it('refuses writes with 503 while it is away, recovers by itself, and loses nothing acknowledged', async () => {
+    expect((await f.write('PUT', '/operations/KAZ', PROFILE)).status).toBe(201);
+    const acknowledged = new Map<number, number>();
+    const refusals: Response[] = [];
+    let writing = true;
+    const stream = (async () => {
+      for (let i = 0; writing && i < 200; i++) {
+        const year = 1951 + i;
+        const response = await f.write('PUT', `/operations/KAZ/population/${year}/REF`, { value: 500 + i, source: SOURCE });
+        if (response.status >= 200 && response.status < 300) acknowledged.set(year, 500 + i);
+        else refusals.push(response);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 2_000));
+
+    await server.pause();
+    const stoppedAt = Date.now();
+    for (const app of WATCHED) {
+      await eventually(async () => ((await readiness(app)) === 503 ? true : undefined), OUTAGE_MS, `${app} not ready while the server is away`);
+    }
+    const whileAway = await fetch(`${f.stack.urls.population}/operations/KAZ/population`);
+    expect(whileAway.status).toBe(503);
+    expect(whileAway.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(whileAway.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt))));
+
+    await server.resume();
+    for (const app of WATCHED) {
+      await eventually(async () => ((await readiness(app)) === 200 ? true : undefined), 90_000, `${app} ready again by itself`);
+    }
+    await new Promise((r) => setTimeout(r, 2_000));
+    writing = false;
+    await stream;
+
+    // Every refusal was the clear, retryable kind; the stream saw the outage.
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const response of refusals) {
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    expect(acknowledged.size).toBeGreaterThan(10);
+    for (const [year, value] of acknowledged) {
+      await eventually(async () => {
+        const json = await viewJson(f.stack, 'KAZ', year);
+        return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === value ? true : undefined;
+      }, 120_000, `the view of ${year} shows ${value}`);
+    }
+  });
+});
