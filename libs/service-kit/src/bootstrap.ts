@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from './config/service-config';
-import { ProblemDetailsFilter, sendProblem, toProblem } from './http/problem-details.filter';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 
@@ -35,13 +35,9 @@ export async function createServiceApp(module: unknown, config: AppConfig, optio
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
-  // Errors raised by Fastify itself, before a Nest handler runs (body too large, bad JSON,
-  // unsupported content type), leave in the same problem+json shape as everything else.
-  fastify.setErrorHandler((error: Error, request: FastifyRequest, reply: FastifyReply) => {
-    const { problem, headers } = toProblem(error);
-    problem.instance ??= request.url;
-    sendProblem(reply, problem, headers);
-  });
+  // Errors Fastify raises itself (body too large, bad JSON, unsupported content type) reach
+  // ProblemDetailsFilter too: Nest installs Fastify's error handler at init and routes every
+  // error to the global filters. A handler of our own here was replaced by it (FSTWRN004).
   app.enableShutdownHooks();
   return app;
 }
