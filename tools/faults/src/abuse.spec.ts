@@ -1,4 +1,4 @@
-import { topicCounts, writeOnEveryTopic } from './domain-writes';
+import { countsOncePublished, topicCounts, writeOnEveryTopic } from './domain-writes';
 import { EDITOR, expectProblem, FaultStack, READER, SOURCE, startFaultStack, viewJson } from './fault-stack';
 import { eventually } from '@focus/testing';
 
@@ -17,7 +17,7 @@ describe('faults: abuse', () => {
       appEnv: { 'api-gateway': { GATEWAY_API_KEYS: `editor:editor:${EDITOR},reader:reader:${READER},burst:reader:${BURST}`, RATE_LIMIT_MAX: String(RATE_LIMIT_MAX), BODY_LIMIT_BYTES: String(64 * 1024) } },
     });
     await writeOnEveryTopic(f, 0);
-    countsBefore = await topicCounts(f);
+    countsBefore = await countsOncePublished(f, 4);
     viewBefore = await eventually(async () => viewJson(f.stack, 'KAZ', 2018), 60_000, 'the view');
   }, 240_000);
   afterAll(async () => f?.close());

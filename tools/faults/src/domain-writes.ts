@@ -1,4 +1,5 @@
 import { TOPICS } from '@focus/contracts';
+import { eventually } from '@focus/testing';
 import { FaultStack, PROFILE, SOURCE } from './fault-stack';
 
 /** One valid write per domain topic, through the gateway: each must be acknowledged. */
@@ -32,4 +33,12 @@ export async function topicCounts(f: FaultStack): Promise<Record<string, number>
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The counts once the domain topics hold at least `total` messages: a write is acknowledged when stored, published a moment later. */
+export async function countsOncePublished(f: FaultStack, total: number): Promise<Record<string, number>> {
+  return eventually(async () => {
+    const counts = await topicCounts(f);
+    return Object.values(counts).reduce((a, b) => a + b, 0) >= total ? counts : undefined;
+  }, 30_000, `${total} events published`);
 }

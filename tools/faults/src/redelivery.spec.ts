@@ -1,5 +1,5 @@
 import { eventually, readAllNow } from '@focus/testing';
-import { DOMAIN_TOPICS, topicCounts, writeOnEveryTopic } from './domain-writes';
+import { countsOncePublished, DOMAIN_TOPICS, writeOnEveryTopic } from './domain-writes';
 import { FaultStack, metricTotal, SOURCE, startFaultStack, viewJson } from './fault-stack';
 
 // Issue 10, item 6: events delivered again, twice and in reverse order, leave the view as it was.
@@ -22,13 +22,8 @@ describe('faults: redelivery', () => {
     await writeOnEveryTopic(f, 1);
     for (const [i, type] of ['ASY', 'IDP', 'REF'].entries()) expect((await f.write('PUT', `/operations/KAZ/population/2018/${type}`, { value: 700 + i, source: SOURCE })).status).toBeLessThan(300);
 
-    // The writes are acknowledged once stored; their outboxes publish a moment later.
-    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-    const counts = await eventually(async () => {
-      const now = await topicCounts(f);
-      return sum(now) >= 11 ? now : undefined;
-    }, 30_000, 'every write published');
-    const total = sum(counts);
+    const counts = await countsOncePublished(f, 11);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
     await eventually(async () => ((await handled()) >= total ? true : undefined), 60_000, 'the aggregator has handled every event');
     const before = await viewJson(f.stack, 'KAZ', 2018);
     expect(before).toBeDefined();
