@@ -308,11 +308,11 @@ describe('api-gateway end to end', () => {
     const finland = await before.find((e) => donorOf(e) === 'Finland');
     before.close();
 
-    // SIGTERM ends open streams instead of waiting for them; SIGKILL is a crash.
+    // SIGTERM ends open streams instead of waiting for them (a stream never ends by itself, so
+    // a gateway that waited would never exit and this kill would hang); SIGKILL is a crash.
     const open = await openStream(`${api}/contributions/stream`, {});
-    const stopping = Date.now();
     await stack.kill('api-gateway', 'SIGTERM');
-    expect(Date.now() - stopping).toBeLessThan(5_000);
+    expect(stack.running('api-gateway')).toBe(false);
     expect(await open.ended).toBe(true);
     await stack.start('api-gateway');
     await stack.restart('api-gateway'); // SIGKILL, then started again on its port

@@ -4,10 +4,11 @@ import { topicCounts } from './domain-writes';
 import { FaultStack, SOURCE, startFaultStack, viewJson } from './fault-stack';
 
 // Issue 10, item 2: a domain service killed after its MongoDB write and before its publish.
-// OUTBOX_RELAY_START_DELAY_MS (service-kit, off by default) holds the relay back for a few
-// seconds after start-up, so the kill certainly lands between the write and the publish;
-// the test checks that nothing was published before the kill rather than assuming it.
-const DELAY_MS = 6_000;
+// OUTBOX_RELAY_START_DELAY_MS (service-kit, off by default) holds the relay back after
+// start-up, so the kill lands between the write and the publish; the test checks that nothing
+// was published before the kill rather than assuming it. 20 s: the rest of the stack starts
+// inside it even on a loaded machine.
+const DELAY_MS = 20_000;
 
 describe('faults: a domain service killed between its write and its publish', () => {
   let f: FaultStack;
@@ -19,14 +20,12 @@ describe('faults: a domain service killed between its write and its publish', ()
 
   it('every acknowledged write is published after the restart, once', async () => {
     const years = [2011, 2012, 2013, 2014, 2015, 2016];
-    const started = Date.now();
     for (const [i, year] of years.entries()) {
       const response = await f.write('PUT', `/operations/KAZ/population/${year}/REF`, { value: 300 + i, source: SOURCE });
       expect(response.status).toBe(201);
     }
     // Still inside the delay: stored, acknowledged, not published. Then the crash.
     expect((await topicCounts(f))[TOPICS.population]).toBe(0);
-    expect(Date.now() - started).toBeLessThan(DELAY_MS);
     await f.stack.kill('population', 'SIGKILL');
     expect((await topicCounts(f))[TOPICS.population]).toBe(0);
 
