@@ -1,6 +1,6 @@
 import { TOPICS } from '@focus/contracts';
 import { eventually } from '@focus/testing';
-import { FaultStack, PROFILE, SOURCE } from './fault-stack';
+import { FaultStack, PROFILE, SOURCE, viewJson } from './fault-stack';
 
 /** One valid write per domain topic, through the gateway: each must be acknowledged. */
 export async function writeOnEveryTopic(f: FaultStack, variant = 0): Promise<void> {
@@ -41,4 +41,45 @@ export async function countsOncePublished(f: FaultStack, total: number): Promise
     const counts = await topicCounts(f);
     return Object.values(counts).reduce((a, b) => a + b, 0) >= total ? counts : undefined;
   }, 30_000, `${total} events published`);
+}
+
+export interface FigureWriteStream {
+  /** Ends the stream after the write in flight: year → value of every 2xx, and every other answer. */
+  stop(): Promise<{ acknowledged: Map<number, number>; refused: Response[] }>;
+}
+
+/**
+ * A steady stream of population writes, one year each (so the view says which ones landed),
+ * for specs that take something away while writes go on.
+ */
+export function streamFigureWrites(f: FaultStack, { baseValue, intervalMs }: { baseValue: number; intervalMs: number }): FigureWriteStream {
+  const acknowledged = new Map<number, number>();
+  const refused: Response[] = [];
+  let writing = true;
+  const done = (async () => {
+    for (let i = 0; writing && i < 200; i++) {
+      const year = 1951 + i;
+      const response = await f.write('PUT', `/operations/KAZ/population/${year}/REF`, { value: baseValue + i, source: SOURCE });
+      if (response.status >= 200 && response.status < 300) acknowledged.set(year, baseValue + i);
+      else refused.push(response);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      writing = false;
+      await done;
+      return { acknowledged, refused };
+    },
+  };
+}
+
+/** Every acknowledged write shows in its year's view, with its value. */
+export async function expectAcknowledgedInView(f: FaultStack, acknowledged: Map<number, number>, timeoutMs: number): Promise<void> {
+  for (const [year, value] of acknowledged) {
+    await eventually(async () => {
+      const json = await viewJson(f.stack, 'KAZ', year);
+      return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === value ? true : undefined;
+    }, timeoutMs, `the view of ${year} shows ${value}`);
+  }
 }

@@ -1,5 +1,6 @@
 import { eventually, PrivateFerretDB, StackApp } from '@focus/testing';
-import { FaultStack, PROFILE, SOURCE, startFaultStack, viewJson } from './fault-stack';
+import { expectAcknowledgedInView, streamFigureWrites } from './domain-writes';
+import { FaultStack, PROFILE, startFaultStack } from './fault-stack';
 
 // Issue 10, item 4: the MongoDB-wire server (a private FerretDB: the shared one is never
 // stopped) down for a while during a stream of writes. Meanwhile writes are refused with 503
@@ -25,18 +26,7 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
 
   it('refuses writes with 503 while it is away, recovers by itself, and loses nothing acknowledged', async () => {
     expect((await f.write('PUT', '/operations/KAZ', PROFILE)).status).toBe(201);
-    const acknowledged = new Map<number, number>();
-    const refusals: Response[] = [];
-    let writing = true;
-    const stream = (async () => {
-      for (let i = 0; writing && i < 200; i++) {
-        const year = 1951 + i;
-        const response = await f.write('PUT', `/operations/KAZ/population/${year}/REF`, { value: 500 + i, source: SOURCE });
-        if (response.status >= 200 && response.status < 300) acknowledged.set(year, 500 + i);
-        else refusals.push(response);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })();
+    const stream = streamFigureWrites(f, { baseValue: 500, intervalMs: 200 });
     await new Promise((r) => setTimeout(r, 2_000));
 
     await server.pause();
@@ -55,22 +45,16 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
       await eventually(async () => ((await readiness(app)) === 200 ? true : undefined), 90_000, `${app} ready again by itself`);
     }
     await new Promise((r) => setTimeout(r, 2_000));
-    writing = false;
-    await stream;
+    const { acknowledged, refused } = await stream.stop();
 
     // Every refusal was the clear, retryable kind; the stream saw the outage.
-    expect(refusals.length).toBeGreaterThan(0);
-    for (const response of refusals) {
+    expect(refused.length).toBeGreaterThan(0);
+    for (const response of refused) {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
     expect(acknowledged.size).toBeGreaterThan(10);
-    for (const [year, value] of acknowledged) {
-      await eventually(async () => {
-        const json = await viewJson(f.stack, 'KAZ', year);
-        return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === value ? true : undefined;
-      }, 120_000, `the view of ${year} shows ${value}`);
-    }
+    await expectAcknowledgedInView(f, acknowledged, 120_000);
   });
 });
