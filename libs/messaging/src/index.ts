@@ -1,5 +1,6 @@
 export * from './backoff';
 export * from './consumer/dead-letter';
+export * from './consumer/group-progress';
 export * from './consumer/event-consumer';
 export * from './errors';
 export * from './kafka';

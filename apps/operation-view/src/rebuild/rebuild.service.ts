@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import { EventConsumer, MessagingMetrics, sleep, withWriteLock } from '@focus/messaging';
+import type { Kafka, Producer } from 'kafkajs';
+import { committedOffsets, endOffsets, EventConsumer, MessagingMetrics, messagesBehind, PartitionOffsets, sleep, totalOffsets, withWriteLock } from '@focus/messaging';
 import { KAFKA, PRODUCER } from '@focus/service-kit';
 import { OperationViewConfig } from '../config';
 import { GENERATION_LOCK } from '../projection/projection.store';
@@ -59,7 +59,7 @@ export class RebuildService implements BeforeApplicationShutdown {
     const admin = this.kafka.admin();
     await admin.connect();
     const ends = await endOffsets(admin, topics);
-    const status: RebuildStatus = { phase: 'replaying', collection: target.collectionName, startedAt: new Date().toISOString(), eventsRead: 0, eventsAtStart: total(ends) };
+    const status: RebuildStatus = { phase: 'replaying', collection: target.collectionName, startedAt: new Date().toISOString(), eventsRead: 0, eventsAtStart: totalOffsets(ends) };
     this.status = status;
     const writer = new ViewWriter(target);
     writer.announce = false;
@@ -78,12 +78,12 @@ export class RebuildService implements BeforeApplicationShutdown {
       log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),
     });
 
-    const progress = async () => (status.eventsRead = total(await committedOffsets(admin, groupId, topics)));
-    const caughtUpWith = async (targets: Map<string, number>) => {
+    const progress = async () => (status.eventsRead = totalOffsets(await committedOffsets(admin, groupId, topics)));
+    const caughtUpWith = async (targets: PartitionOffsets) => {
       for (;;) {
         const committed = await committedOffsets(admin, groupId, topics);
-        status.eventsRead = total(committed);
-        if ([...targets].every(([partition, end]) => (committed.get(partition) ?? 0) >= end)) return;
+        status.eventsRead = totalOffsets(committed);
+        if (messagesBehind(committed, targets) === 0) return;
         await sleep(POLL_MS);
       }
     };
@@ -130,28 +130,4 @@ export class RebuildService implements BeforeApplicationShutdown {
   private write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {
     return withWriteLock(writer.collection.collectionName, () => writer.applyBatch(events));
   }
-}
-
-type Offsets = Map<string, number>;
-
-function total(offsets: Offsets): number {
-  let sum = 0;
-  for (const offset of offsets.values()) sum += offset;
-  return sum;
-}
-
-async function endOffsets(admin: Admin, topics: string[]): Promise<Offsets> {
-  const ends: Offsets = new Map();
-  for (const topic of topics) {
-    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${partition}`, Number(high));
-  }
-  return ends;
-}
-
-async function committedOffsets(admin: Admin, groupId: string, topics: string[]): Promise<Offsets> {
-  const committed: Offsets = new Map();
-  for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
-    for (const { partition, offset } of partitions) committed.set(`${topic}/${partition}`, Math.max(0, Number(offset)));
-  }
-  return committed;
 }
