@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { megabytes, progressBar } from '../cli/progress';
 import { uploadCsv } from './upload';
 
@@ -35,6 +36,16 @@ describe('import upload', () => {
     expect(received[0].body).toBe(csv);
     expect(received[0].headers).toMatchObject({ 'content-type': 'text/csv', 'x-api-key': 'k1' });
     expect(progress.at(-1)).toBe(Buffer.byteLength(csv));
+  });
+
+  it('decompresses a .gz file on the way, so the server receives the CSV', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'focus-import-')), 'pop.csv.gz');
+    const csv = 'year,coo_name\n' + '2019,Kazakhstan\n'.repeat(5000);
+    writeFileSync(file, gzipSync(csv));
+    const result = await uploadCsv({ file, url });
+    expect(result.status).toBe(201);
+    expect(received.at(-1)!.body).toBe(csv);
+    expect(received.at(-1)!.headers['content-type']).toBe('text/csv');
   });
 
   it('draws a progress bar', () => {

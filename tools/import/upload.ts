@@ -1,5 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { Agent, fetch } from 'undici';
 
 /**
@@ -18,7 +19,9 @@ export interface UploadOptions {
 
 /**
  * Streams a file as the body of a POST, never holding it whole, and returns the server's
- * status and JSON (a summary, or a problem+json on failure).
+ * status and JSON (a summary, or a problem+json on failure). A `.gz` file is decompressed on
+ * the way (its CSV size is unknown up front, so it goes chunked); progress counts the bytes
+ * read from disk either way.
  */
 export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions): Promise<{ status: number; body: unknown }> {
   const total = statSync(file).size;
@@ -28,10 +31,12 @@ export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions
     sent += chunk.length;
     onProgress?.(sent, total);
   });
+  const gzipped = file.endsWith('.gz');
+  const csv = gzipped ? stream.pipe(createGunzip()) : stream;
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'text/csv', 'content-length': String(total), ...(apiKey ? { 'x-api-key': apiKey } : {}) },
-    body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+    headers: { 'content-type': 'text/csv', ...(gzipped ? {} : { 'content-length': String(total) }), ...(apiKey ? { 'x-api-key': apiKey } : {}) },
+    body: Readable.toWeb(csv) as ReadableStream<Uint8Array>,
     duplex: 'half',
     dispatcher: patient,
   });
