@@ -84,6 +84,8 @@ export interface Stack {
   /** The app's recent log lines (the last 2,000), stdout and stderr together. */
   logs(app: StackApp): string[];
   running(app: StackApp): boolean;
+  /** The app's process id while it runs (benchmarks read its memory from /proc). */
+  pid(app: StackApp): number | undefined;
   /** Sends `signal` (default SIGKILL: a crash) and waits for the process to end. */
   kill(app: StackApp, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a stopped app again, on the same port and env, and waits until it is ready. */
@@ -189,6 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     envOf: (app) => ({ ...envs[app] }),
     logs: (app) => [...(logs[app] ?? [])],
     running: (app) => running.has(app),
+    pid: (app) => running.get(app)?.child.pid,
     kill,
     start: launch,
     restart: async (app, signal = 'SIGKILL') => {

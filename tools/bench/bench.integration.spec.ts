@@ -1,0 +1,54 @@
+import { STACK_APPS } from '@focus/testing';
+import { runBench, SCENARIOS } from './src/bench';
+import { BenchRow } from './src/results';
+import { QUICK_SIZES } from './src/sizes';
+
+/*
+ * The bench itself, small, on the real stack: every scenario runs and yields its figures.
+ * Each scenario refuses a run whose read model is incomplete (every projected operation at
+ * its last version, after the projection and again after the rebuild; every freshness write
+ * seen), so a pass also proves what was measured. The figures' sizes are not asserted: tests
+ * never judge speed.
+ */
+describe('bench (quick, real stack)', () => {
+  let rows: BenchRow[];
+
+  beforeAll(async () => {
+    rows = await runBench({ sizes: QUICK_SIZES, log: () => undefined });
+  }, 300_000);
+
+  it('measures every scenario of the issue, each with the metrics it promises', () => {
+    const metrics = rows.map((r) => `${r.scenario} ${r.metric}`);
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        'gateway-read rps',
+        'gateway-read p50_ms',
+        'gateway-read p99_ms',
+        'conditional-read rps',
+        'projection events_per_s',
+        'freshness p50_ms',
+        'freshness p95_ms',
+        'freshness p99_ms',
+        'rebuild seconds',
+        'import rows_per_s',
+        ...STACK_APPS.map((app) => `memory rss_mb:${app}`),
+      ]),
+    );
+    expect(new Set(rows.map((r) => r.scenario))).toEqual(new Set([...SCENARIOS, 'conditional-read', 'memory']));
+  });
+
+  it('gives throughputs a baseline measured in the same run, and the ratio between them', () => {
+    for (const r of rows.filter((r) => ['gateway-read rps', 'conditional-read rps', 'projection events_per_s'].includes(`${r.scenario} ${r.metric}`))) {
+      expect(r.baseline).toBeGreaterThan(0);
+      expect(r.ratio).toBeCloseTo(r.value / r.baseline!, 2);
+    }
+  });
+
+  it('reports finite figures, and throughputs above zero', () => {
+    for (const r of rows) {
+      expect(Number.isFinite(r.value)).toBe(true);
+      expect(r.value).toBeGreaterThanOrEqual(0);
+      if (r.unit.endsWith('/s')) expect(r.value).toBeGreaterThan(0);
+    }
+  });
+});

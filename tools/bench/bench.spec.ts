@@ -1,0 +1,43 @@
+import { decodeEvent } from '@focus/contracts';
+import { buildCorpus } from './src/event-corpus';
+import { expectedViewVersions } from './src/scenarios/projection';
+import { formatTable, meetsGoal, row } from './src/results';
+import { percentile } from './src/stats';
+
+describe('bench: its parts', () => {
+  it('builds exactly the events asked for, all valid, from all four domains, each entity in version order', () => {
+    const events = buildCorpus({ operations: 3, years: 2, events: 500, codePrefix: 'BENCH-' });
+    expect(events).toHaveLength(500);
+    for (const event of events) expect(decodeEvent(Buffer.from(JSON.stringify(event))).ok).toBe(true);
+    expect(new Set(events.map((e) => e.source))).toEqual(new Set(['population', 'budget', 'narratives', 'contributions']));
+    const last = new Map<string, number>();
+    for (const { subject } of events) {
+      expect(subject.version).toBeGreaterThan(last.get(subject.entityId) ?? 0);
+      last.set(subject.entityId, subject.version);
+    }
+    expect(new Set(events.map((e) => e.subject.operationCode))).toEqual(new Set(['BENCH-001', 'BENCH-002', 'BENCH-003']));
+  });
+
+  it("derives each view's version from the events: the sum of each entity's newest version", () => {
+    const events = buildCorpus({ operations: 1, years: 1, events: 200, codePrefix: 'BENCH-' });
+    const newest = new Map<string, number>();
+    for (const { subject } of events) newest.set(subject.entityId, subject.version);
+    expect(expectedViewVersions(events)).toEqual(new Map([['BENCH-001', [...newest.values()].reduce((a, b) => a + b, 0)]]));
+  });
+
+  it('puts each figure beside its baseline, with the ratio and whether the goal is met', () => {
+    const rows = [row('gateway-read', 'rps', 'req/s', 7000, 10000, 'ratio ≥ 0.7'), row('freshness', 'p99_ms', 'ms', 300, null, '< 250'), row('rebuild', 'seconds', 's', 12.345)];
+    expect(rows[0]).toEqual({ scenario: 'gateway-read', metric: 'rps', unit: 'req/s', value: 7000, baseline: 10000, ratio: 0.7, goal: 'ratio ≥ 0.7' });
+    expect(rows.map(meetsGoal)).toEqual([true, false, undefined]);
+    expect(rows[2]).toMatchObject({ value: 12.35, baseline: null, ratio: null });
+    const table = formatTable(rows).split('\n');
+    expect(table[0]).toMatch(/^scenario\s+metric\s+value\s+baseline\s+ratio\s+goal$/);
+    expect(table[2]).toMatch(/gateway-read\s+rps\s+7,000 req\/s\s+10,000 req\/s\s+0\.70\s+ratio ≥ 0\.7 met/);
+    expect(table[3]).toMatch(/freshness.*—.*< 250 NOT MET/);
+  });
+
+  it('takes percentiles by nearest rank', () => {
+    const sample = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect([percentile(sample, 50), percentile(sample, 99), percentile(sample, 100), percentile([7], 95)]).toEqual([50, 99, 100, 7]);
+  });
+});

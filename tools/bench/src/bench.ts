@@ -1,0 +1,85 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanUpStack, startStack, testInfrastructure, testKafka, testNamespace } from '@focus/testing';
+import { loadSeed } from '../../seed/load';
+import { readSeed } from '../../seed/seed-requests';
+import { BenchContext, BenchSizes } from './bench-context';
+import { memoryRows } from './memory';
+import { BenchRow } from './results';
+import { freshnessScenario } from './scenarios/freshness';
+import { importScenario } from './scenarios/import';
+import { projectionScenario } from './scenarios/projection';
+import { readScenarios } from './scenarios/reads';
+import { rebuildScenario } from './scenarios/rebuild';
+import { waitUntilProjected } from './settle';
+
+export const SCENARIOS = ['gateway-read', 'projection', 'freshness', 'rebuild', 'import'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+const EDITOR_KEY = 'local-dev-editor';
+
+export interface BenchOptions {
+  sizes: BenchSizes;
+  /** Which to run, in the order of SCENARIOS (gateway-read includes conditional-read; rebuild needs projection). */
+  scenarios?: readonly Scenario[];
+  log?: (line: string) => void;
+  /** Lines of the apps' own logs (warnings and errors), for when a scenario fails. */
+  echo?: (line: string) => void;
+}
+
+/**
+ * Runs the benchmark scenarios against one real stack of the six apps (from the tsc build, in
+ * a namespace of its own on the broker and server given by KAFKA_BROKERS and MONGO_URL), the
+ * seed operation loaded first, and returns every figure beside its baseline. Memory is read
+ * last, so it is the peak over everything that ran.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const wanted = new Set(options.scenarios ?? SCENARIOS);
+  if (wanted.has('rebuild')) wanted.add('projection');
+  const ns = testNamespace('bench');
+  const kafka = testKafka(ns, 'focus-bench');
+  log('starting the six apps (builds first when the build is stale)');
+  const stack = await startStack({
+    namespace: ns,
+    echo: options.echo,
+    // A benchmark must not meet the rate limit it would measure past.
+    appEnv: { 'api-gateway': { RATE_LIMIT_MAX: '1000000' } },
+  });
+  const ctx: BenchContext = {
+    stack,
+    ns,
+    kafka,
+    mongoUrl: testInfrastructure().mongoUrl,
+    api: `${stack.gatewayUrl}/api/v1`,
+    editorKey: EDITOR_KEY,
+    workDir: mkdtempSync(join(tmpdir(), 'focus-bench-')),
+    sizes: options.sizes,
+    log,
+  };
+  const rows: BenchRow[] = [];
+  try {
+    const seed = readSeed();
+    log(`loading the seed operation ${seed.code}`);
+    await loadSeed(seed, { apiUrl: ctx.api, apiKey: EDITOR_KEY });
+    // Reads are measured on the seed's final view, not one still growing.
+    await waitUntilProjected(ctx, 120_000);
+
+    if (wanted.has('gateway-read')) rows.push(...(await readScenarios(ctx, seed.code)));
+    let expectedVersions: Map<string, number> | undefined;
+    if (wanted.has('projection')) {
+      const projection = await projectionScenario(ctx);
+      rows.push(...projection.rows);
+      expectedVersions = projection.expectedVersions;
+    }
+    if (wanted.has('freshness')) rows.push(...(await freshnessScenario(ctx)));
+    if (wanted.has('rebuild') && expectedVersions) rows.push(...(await rebuildScenario(ctx, expectedVersions)));
+    if (wanted.has('import')) rows.push(...(await importScenario(ctx)));
+    rows.push(...memoryRows(stack));
+    return rows;
+  } finally {
+    await stack.stop();
+    await cleanUpStack(ns, ctx.mongoUrl, kafka).catch(() => undefined);
+  }
+}
