@@ -148,7 +148,7 @@ describe('population service', () => {
   it('reports readiness of its database and outbox, and serves metrics', async () => {
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { mongodb: { ok: true }, outbox: { ok: true } } });
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { mongodb: { ok: true }, kafka: { ok: true }, outbox: { ok: true } } });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/focus_events_published_total\{[^}]*topic="population.events"[^}]*\} \d+/);
   });

@@ -6,6 +6,7 @@ import { Topic } from '@focus/contracts';
 import { createIdempotentProducer, createKafka, ensureTopics, MessagingMetrics, OutboxRelay } from '@focus/messaging';
 import { ServiceConfig } from '../config/service-config';
 import { ReadinessRegistry } from '../health/readiness';
+import { KafkaReadiness } from './kafka-readiness';
 
 export const KAFKA = Symbol('KAFKA');
 export const PRODUCER = Symbol('PRODUCER');
@@ -22,6 +23,7 @@ export interface OutboxModuleOptions {
 @Injectable()
 class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private delayTimer?: NodeJS.Timeout;
+  private readonly kafkaReadiness: KafkaReadiness;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -30,7 +32,9 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly relay: OutboxRelay,
     private readonly config: ServiceConfig,
     private readonly readiness: ReadinessRegistry,
-  ) {}
+  ) {
+    this.kafkaReadiness = new KafkaReadiness(kafka);
+  }
 
   async onApplicationBootstrap() {
     const admin = this.kafka.admin();
@@ -59,6 +63,8 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
         this.relay.start();
       }, delayMs);
     } else this.relay.start();
+    // Not ready without a broker: writes would still be stored, but nothing would reach anyone.
+    this.readiness.register({ name: 'kafka', check: () => this.kafkaReadiness.check() });
     this.readiness.register({
       name: 'outbox',
       check: async () => {
@@ -71,6 +77,7 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
 
   async beforeApplicationShutdown() {
     clearTimeout(this.delayTimer);
+    await this.kafkaReadiness.close();
     await this.relay.stop();
     await this.producer.disconnect();
   }
