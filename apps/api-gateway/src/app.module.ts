@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppCoreModule, createServiceApp, ProblemException, PROBLEM_TYPES, ReadinessRegistry } from '@focus/service-kit';
 import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
-import { GatewayConfig } from './config';
+import { corsOrigins, GatewayConfig } from './config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { MissingProfiles } from './proxy/missing-profiles';
 import { Upstreams } from './proxy/upstreams';
@@ -91,7 +91,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
     if (!request.raw.complete) reply.header('connection', 'close');
   });
 
-  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = corsOrigins(config.CORS_ORIGINS);
   if (origins.length > 0) {
     await app.register(fastifyCors as never, {
       origin: origins.includes('*') ? '*' : origins,

@@ -43,7 +43,7 @@ export class GatewayConfig extends AppConfig {
   @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
   IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 
-  /** Origins allowed by CORS, comma separated; `*` for any, empty for none. */
+  /** Origins allowed by CORS, comma separated; `*` for any, `none` for none (see corsOrigins). */
   @IsOptional() @IsString()
   CORS_ORIGINS = '*';
 
@@ -95,4 +95,13 @@ function workspaceRoot(): string {
     if (existsSync(join(dir, 'nx.json'))) return dir;
   }
   return resolve(process.cwd());
+}
+
+/**
+ * The origins CORS allows: `['*']`, a list, or none at all for `none`. (An empty variable
+ * reads as unset, like every other, so "none" has a word of its own.)
+ */
+export function corsOrigins(setting: string): string[] {
+  if (setting.trim().toLowerCase() === 'none') return [];
+  return setting.split(',').map((o) => o.trim()).filter(Boolean);
 }
