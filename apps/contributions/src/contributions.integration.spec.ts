@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka } from 'kafkajs';
 import { Connection } from 'mongoose';
-import { ContributionState, TOPICS } from '@focus/contracts';
+import { ContributionState, decodeEvent, EventEnvelope, TOPICS } from '@focus/contracts';
 import { listen } from '@focus/service-kit';
-import { cleanUp, connectTestDb, publishedEvents, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
+import { cleanUp, connectTestDb, publishedEvents, readAllNow, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
 import { createContributionsApp } from './app.module';
 import { contributionsConfig } from './config';
 import { CONTRIBUTIONS } from './contributions/contribution.models';
@@ -115,6 +115,51 @@ describe('contributions service', () => {
       subject: { operationCode: 'KAZ', entityId: euId, version: 3 },
       data: { id: euId, ...eu, amountCents: 125000005, status: 'cancelled' },
     });
+  });
+
+  it('a re-earmark publishes the new state under the new key and "moved" under the key it left', async () => {
+    const messagesOf = async (id: string) => {
+      await published(); // every outbox drained, so the topic holds all there will be
+      const messages = await readAllNow(kafka, ns.topic(TOPICS.contributions));
+      return messages.map((m) => ({ key: m.key, event: JSON.parse(m.value!) as EventEnvelope<ContributionState> })).filter((m) => m.event.subject.entityId === id);
+    };
+    const put = async (body: object, version: number) => {
+      const response = await send('PUT', `/${id}`, body, { 'if-match': `"${version - 1}"`, 'x-request-id': `req-move-${version}` });
+      expect(response.status).toBe(200);
+    };
+    const norway = { ...eu, donor: { name: 'Norway', type: 'government' } };
+    const { operationCode: _kaz, ...unearmarked } = norway;
+    const id = ((await (await post(norway)).json()) as Written).state.id;
+
+    await put({ ...norway, operationCode: 'KGZ' }, 2); // KAZ → KGZ
+    await put(unearmarked, 3); // KGZ → none
+    await put({ ...unearmarked, operationCode: 'KAZ', status: 'cancelled' }, 4); // none → KAZ, cancelled on the way
+    await put({ ...norway, status: 'paid' }, 5); // the earmark stays: nothing moves
+
+    const messages = await messagesOf(id);
+    // Every event is keyed by its subject, and valid as a consumer will decode it.
+    for (const { key, event } of messages) {
+      expect(key).toBe(event.subject.operationCode);
+      expect(decodeEvent(JSON.stringify(event)).ok).toBe(true);
+    }
+    const summary = messages.map(({ key, event }) => [event.subject.version, event.type, key, event.data?.operationCode ?? null]);
+    expect(summary.sort((a, b) => Number(a[0]) - Number(b[0]) || String(a[1]).localeCompare(String(b[1])))).toEqual([
+      [1, 'contributions.contribution.recorded', 'KAZ', 'KAZ'],
+      [2, 'contributions.contribution.moved', 'KAZ', 'KGZ'],
+      [2, 'contributions.contribution.updated', 'KGZ', 'KGZ'],
+      [3, 'contributions.contribution.moved', 'KGZ', null],
+      [3, 'contributions.contribution.updated', 'UNEARMARKED', null],
+      [4, 'contributions.contribution.cancelled', 'KAZ', 'KAZ'],
+      [4, 'contributions.contribution.moved', 'UNEARMARKED', 'KAZ'],
+      [5, 'contributions.contribution.updated', 'KAZ', 'KAZ'],
+    ]);
+    // A "moved" event is its change's twin: same version, state, time and request; its own id.
+    for (const moved of messages.filter((m) => m.event.type === 'contributions.contribution.moved').map((m) => m.event)) {
+      const [twin] = messages.map((m) => m.event).filter((e) => e.type !== moved.type && e.subject.version === moved.subject.version);
+      expect(moved).toEqual({ ...twin, id: moved.id, type: moved.type, subject: { ...twin.subject, operationCode: moved.subject.operationCode } });
+      expect(moved.id).not.toBe(twin.id);
+      expect(moved.correlationId).toBe(`req-move-${moved.subject.version}`);
+    }
   });
 
   it('answers 404 for an id never recorded and 400 for one that is not a UUID', async () => {

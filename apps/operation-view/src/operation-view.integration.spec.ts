@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, Producer } from 'kafkajs';
 import { Connection } from 'mongoose';
-import { DLQ_HEADERS, EventEnvelope, eventDefinition, TOPICS } from '@focus/contracts';
+import { ContributionState, createEvent, DLQ_HEADERS, EventEnvelope, eventDefinition, EVENTS, TOPICS } from '@focus/contracts';
 import { listen } from '@focus/service-kit';
 import { cleanUp, connectTestDb, eventually, readTopic, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
 import { createOperationViewApp, startOperationView } from './app.module';
@@ -11,7 +11,8 @@ import { seedState } from './testing/seed-state';
 import { buildView } from './view/build-view';
 
 // The aggregator on the real broker and server: the seed page's events in, the seed page's
-// view out, unchanged by redelivery and reordering; poison goes to the DLQ.
+// view out, unchanged by redelivery and reordering; poison goes to the DLQ. Each event is keyed
+// by its subject's operation, as the owners key them.
 describe('operation view', () => {
   const ns = testNamespace('operation-view');
   let app: NestFastifyApplication;
@@ -25,12 +26,13 @@ describe('operation view', () => {
   async function publish(list: Array<EventEnvelope | string>, topicOf: (e: EventEnvelope) => string = (e) => eventDefinition(e.type)!.topic) {
     for (const item of list) {
       const topic = typeof item === 'string' ? TOPICS.budget : topicOf(item);
-      await producer.send({ topic: ns.topic(topic), messages: [{ key: 'KAZ-RO', value: typeof item === 'string' ? item : JSON.stringify(item) }] });
+      const key = typeof item === 'string' ? 'KAZ-RO' : item.subject.operationCode;
+      await producer.send({ topic: ns.topic(topic), messages: [{ key, value: typeof item === 'string' ? item : JSON.stringify(item) }] });
     }
   }
 
-  async function view(query = '?year=2018') {
-    const response = await fetch(`${base}/operations/KAZ-RO${query}`);
+  async function view(query = '?year=2018', code = 'KAZ-RO') {
+    const response = await fetch(`${base}/operations/${code}${query}`);
     return { response, body: response.status === 200 ? ((await response.json()) as typeof expected) : undefined };
   }
 
@@ -111,5 +113,25 @@ describe('operation view', () => {
     expect(letter.headers[DLQ_HEADERS.reason]).toBe('invalid-json');
     const ready = await fetch(`${base}/health/ready`);
     expect(await ready.json()).toMatchObject({ checks: { consumer: { ok: true } } });
+  });
+
+  it('a re-earmarked contribution leaves the old operation\'s view for the new one, in any order, with duplicates', async () => {
+    const id = '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3';
+    const norway = (operationCode: string): ContributionState => ({ id, donor: { name: 'Norway', type: 'government' }, date: '2019-07-08', operationCode, status: 'paid' });
+    const subject = (operationCode: string, version: number) => ({ operationCode, entityId: id, version });
+    // What the contributions service publishes: the change under the new key, "moved" under the old.
+    const recorded = createEvent(EVENTS.contributionsContributionRecorded, { subject: subject('MOVE-OLD', 1), data: norway('MOVE-OLD') });
+    const updated = createEvent(EVENTS.contributionsContributionUpdated, { subject: subject('MOVE-NEW', 2), data: norway('MOVE-NEW') });
+    const moved = createEvent(EVENTS.contributionsContributionMoved, { subject: subject('MOVE-OLD', 2), data: norway('MOVE-NEW') });
+    const sweden = { id: '016bd1e3-4160-7f49-b0eb-98683e221414', donor: { name: 'Sweden', type: 'government' as const }, date: '2019-07-01', operationCode: 'MOVE-OLD', status: 'paid' as const };
+    const marker = createEvent(EVENTS.contributionsContributionRecorded, { subject: { operationCode: 'MOVE-OLD', entityId: sweden.id, version: 1 }, data: sweden });
+
+    // The move reaches the old view before the first earmark does, and the first earmark comes
+    // again afterwards; the marker, on the same key and partition, is applied after all of them.
+    await publish([moved, recorded, updated, recorded, moved, updated, marker]);
+    const donors = async (code: string) => (await view('?year=2019', code)).body?.latestContributions.map((c) => c.donor);
+    const old = await eventually(async () => ((await donors('MOVE-OLD'))?.includes('Sweden') ? donors('MOVE-OLD') : undefined), 60_000, 'the marker applied');
+    expect(old).toEqual(['Sweden']);
+    expect(await eventually(async () => ((await donors('MOVE-NEW'))?.length ? donors('MOVE-NEW') : undefined), 60_000, 'the new view')).toEqual(['Norway']);
   });
 });

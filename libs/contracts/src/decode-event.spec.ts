@@ -134,6 +134,22 @@ describe('decodeEvent', () => {
     expectRefused(decode(exampleWith('contributionsContributionRecorded', claimsUnearmarked)), 'invalid-payload', 'data.operationCode');
   });
 
+  it('takes a moved contribution under the operation it left, never under the one its data names', () => {
+    expect(decode(exampleWith('contributionsContributionMoved')).ok).toBe(true);
+    // Unearmarked now: the subject is the operation it left; unearmarked before: UNEARMARKED.
+    expect(decode(exampleWith('contributionsContributionMoved', { 'data.operationCode': REMOVED })).ok).toBe(true);
+    expect(decode(exampleWith('contributionsContributionMoved', { 'subject.operationCode': 'UNEARMARKED' })).ok).toBe(true);
+    expectRefused(decode(exampleWith('contributionsContributionMoved', { 'subject.operationCode': 'KGZ' })), 'invalid-payload', 'subject.operationCode');
+    expectRefused(
+      decode(exampleWith('contributionsContributionMoved', { 'subject.operationCode': 'UNEARMARKED', 'data.operationCode': REMOVED })),
+      'invalid-payload',
+      'subject.operationCode',
+    );
+    expectRefused(decode(exampleWith('contributionsContributionMoved', { 'subject.entityId': 'other' })), 'invalid-payload', 'subject.entityId');
+    // The other contribution events still name the operation of their data, and only it.
+    expectRefused(decode(exampleWith('contributionsContributionUpdated', { 'subject.operationCode': 'KGZ' })), 'invalid-payload', 'subject.operationCode');
+  });
+
   it('takes only absence, not null, for an optional field', () => {
     expect(decode(exampleWith('contributionsContributionRecorded', { 'data.amountCents': 250_000_000 })).ok).toBe(true);
     expectRefused(decode(exampleWith('contributionsContributionRecorded', { 'data.amountCents': null })), 'invalid-payload', 'data.amountCents');

@@ -58,14 +58,17 @@ function validateData(definition: EventDefinition, subject: EventSubject, data: 
   if (payload === null) return data === null ? { ok: true, value: null } : { ok: false, errors: [`data: must be null for ${definition.type}`] };
   const validated = validateStrictly(payload as new () => object, data, 'data');
   if (!validated.ok) return validated;
-  const errors = subjectMismatches(subject, expectedSubjectOf(payload, validated.value));
+  const errors = subjectMismatches(subject, expectedSubjectOf(definition.type, payload, validated.value));
   return errors.length > 0 ? { ok: false, errors } : validated;
 }
 
 function subjectMismatches(subject: EventSubject, expected: ExpectedSubject): string[] {
   const errors: string[] = [];
-  if (subject.operationCode !== expected.operationCode) {
+  if (expected.operationCodeIs === 'data' && subject.operationCode !== expected.operationCode) {
     errors.push(`subject.operationCode: must be ${expected.operationCode}, the operation code of data`);
+  }
+  if (expected.operationCodeIs === 'left' && subject.operationCode === expected.operationCode) {
+    errors.push(`subject.operationCode: must be the operation the entity left, not ${expected.operationCode}, the operation code of data`);
   }
   if (subject.entityId !== expected.entityId) {
     errors.push(`subject.entityId: must be ${expected.entityId}, the entity id of data`);

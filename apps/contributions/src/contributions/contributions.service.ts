@@ -19,6 +19,7 @@ import {
 } from '@focus/service-kit';
 import { ContributionBodyDto } from '@focus/service-kit';
 import { CONTRIBUTIONS, ContributionDocument, IDEMPOTENCY_KEYS, IdempotencyKeyDocument } from './contribution.models';
+import { earmarkOf, movedAwayEvents } from './earmark-moves';
 import { decodeCursor, encodeCursor } from './list-cursor';
 
 export interface ListFilter {
@@ -43,8 +44,9 @@ const WITHOUT_OUTBOX = '-outbox';
 
 /**
  * The contributions domain. A contribution is identified by a server-made UUID v7; its Kafka
- * key is the operation it is earmarked for, or UNEARMARKED. It is never deleted: a
- * cancellation is a change of status, and its event carries the full final state.
+ * key is the operation it is earmarked for, or UNEARMARKED, and a re-earmark also tells the
+ * operation it left (see movedAwayEvents). It is never deleted: a cancellation is a change of
+ * status, and its event carries the full final state.
  */
 @Injectable()
 export class ContributionsService {
@@ -55,7 +57,7 @@ export class ContributionsService {
     @InjectModel(IDEMPOTENCY_KEYS) private readonly keys: Model<IdempotencyKeyDocument>,
     relay: OutboxRelay,
   ) {
-    this.contributions = new VersionedRepository<ContributionState>(model, chooseEvent, () => relay.nudge());
+    this.contributions = new VersionedRepository<ContributionState>(model, chooseEvent, () => relay.nudge(), movedAwayEvents);
   }
 
   async get(id: string): Promise<Entity<ContributionState>> {
@@ -156,7 +158,7 @@ function contentOf(body: ContributionBodyDto): Omit<ContributionState, 'id'> {
 
 function changeOf(id: string, body: ContributionBodyDto): Change<ContributionState> {
   const state: ContributionState = { id, ...contentOf(body) };
-  return { id: entityIds.contribution(id), subjectCode: state.operationCode ?? UNEARMARKED_OPERATION_CODE, state };
+  return { id: entityIds.contribution(id), subjectCode: earmarkOf(state), state };
 }
 
 function isDuplicateKey(error: unknown): boolean {

@@ -18,6 +18,9 @@ const BUCKETS: Record<string, Bucket> = {
   [EVENT_TYPES.contributionsContributionRecorded]: 'contributions',
   [EVENT_TYPES.contributionsContributionUpdated]: 'contributions',
   [EVENT_TYPES.contributionsContributionCancelled]: 'contributions',
+  // Held like the others, at its version: the view of the operation left then lists it no more
+  // (its state is earmarked elsewhere), and an older event of the old earmark can't undo that.
+  [EVENT_TYPES.contributionsContributionMoved]: 'contributions',
 };
 
 export const PROJECTED_EVENT_TYPES = Object.keys(BUCKETS);

@@ -1,12 +1,14 @@
 import {
   BudgetLineState,
   centsToMillions,
+  ContributionState,
   KeyFigureSetState,
   Lang,
   NARRATIVE_SECTIONS,
   PILLAR_NUMBERS,
   POPULATION_TYPES,
   PopulationFigureState,
+  UNEARMARKED_OPERATION_CODE,
 } from '@focus/contracts';
 import { OperationState, Projected } from '../projection/operation-state';
 
@@ -66,11 +68,7 @@ export function buildView(state: OperationState, options: ViewOptions) {
         return chosen ? [{ key, title: title[chosen.lang], body: chosen.body, lang: chosen.lang }] : [];
       }),
     },
-    latestContributions: live(state.contributions)
-      .filter((c) => c.status !== 'cancelled')
-      .sort((a, b) => (a.date === b.date ? (a.id < b.id ? 1 : -1) : a.date < b.date ? 1 : -1))
-      .slice(0, LATEST_CONTRIBUTIONS)
-      .map((c) => ({ date: c.date, donor: c.donor.name, donorType: c.donor.type, status: c.status, ...(c.amountCents === undefined ? {} : { amountUsd: c.amountCents / 100 }) })),
+    latestContributions: latestContributions(live(state.contributions), options.code),
     meta: { version: options.version, updatedAt: options.updatedAt.toISOString() },
   };
 }
@@ -83,6 +81,19 @@ export function yearsWithData(state: OperationState): number[] {
     for (const entry of Object.values(bucket)) if (entry.s) years.add(entry.s.year);
   }
   return [...years].sort((a, b) => a - b);
+}
+
+/**
+ * Newest first, cancelled ones left out, and only those earmarked for this operation now: a
+ * re-earmarked contribution stays in the old operation's state (at the version that moved
+ * it, so no older event can bring it back) but is listed by its new operation only.
+ */
+function latestContributions(contributions: ContributionState[], code: string) {
+  return contributions
+    .filter((c) => (c.operationCode ?? UNEARMARKED_OPERATION_CODE) === code && c.status !== 'cancelled')
+    .sort((a, b) => (a.date === b.date ? (a.id < b.id ? 1 : -1) : a.date < b.date ? 1 : -1))
+    .slice(0, LATEST_CONTRIBUTIONS)
+    .map((c) => ({ date: c.date, donor: c.donor.name, donorType: c.donor.type, status: c.status, ...(c.amountCents === undefined ? {} : { amountUsd: c.amountCents / 100 }) }));
 }
 
 function keyFigureSet(sets: KeyFigureSetState[], year: number, kind: 'result' | 'plan', lang: Lang) {

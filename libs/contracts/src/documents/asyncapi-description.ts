@@ -18,7 +18,8 @@ Every message value is one JSON object (UTF-8):
 - \`type\` and \`schemaVersion\`: the contract \`data\` follows, e.g. \`contributions.contribution.recorded\`, 1.
 - \`occurredAt\`, \`source\` (the owner service), \`correlationId\` (optional).
 - \`subject\`: \`{ operationCode, entityId, version }\`, the entity and the version of it that the event
-  carries. It always agrees with \`data\` (Focus refuses an event whose subject does not).
+  carries. It agrees with \`data\` (Focus refuses an event whose subject does not), except in
+  \`contributions.contribution.moved\` (below), whose subject is the operation the contribution left.
 - \`data\`: event-carried state, the entity's *full* new state (never a diff), so a consumer never calls
   back. Deletions (\`*.deleted\`) carry \`data: null\`. A cancelled contribution is not deleted: its
   event carries the full state with \`status: "cancelled"\`.
@@ -35,6 +36,17 @@ operations or across topics. A contribution that is not earmarked for an operati
 \`operationCode\` in its data: its events carry \`subject.operationCode\` and key
 \`${UNEARMARKED_OPERATION_CODE}\` (no operation can have that code), so unearmarked contributions are ordered
 among themselves.
+
+A contribution can be re-earmarked (its \`operationCode\` changed, added or removed). Its
+\`contributions.contribution.updated\` (or \`.cancelled\`) event is keyed by the operation it is earmarked
+for now, like any other. With it, in the same write, the contributions service publishes
+\`contributions.contribution.moved\`, keyed by and with \`subject.operationCode\` set to the operation it
+left (\`${UNEARMARKED_OPERATION_CODE}\` if it was unearmarked): same \`subject.entityId\`, same \`subject.version\`,
+same full new state in \`data\`. A consumer that keeps per-operation state (a page listing an
+operation's contributions) learns from it, in that operation's own order, that the contribution is no
+longer there; it keeps that version, so a late redelivery of the old earmark (a lower version) cannot
+bring it back. A consumer that keeps one state per contribution may ignore the type (every state is also
+in an updated or cancelled event), or apply it like them: the same version arrives twice and applies once.
 
 ## Delivery: at least once
 

@@ -130,6 +130,11 @@ describe('AsyncAPI document', () => {
     expect(at('channels/contributionsEvents/description')).toMatch(/UNEARMARKED/);
   });
 
+  it('tells subscribers what a re-earmarked contribution publishes, and under which key', () => {
+    expect(at('info/description')).toMatch(/publishes\s+`contributions\.contribution\.moved`, keyed by and with `subject\.operationCode` set to the operation it\s+left/);
+    expect(at('components/messages/contributionsContributionMovedV1/summary')).toMatch(/no longer earmarked for subject\.operationCode/);
+  });
+
   it('has a message per definition whose example passes its payload schema', () => {
     const messages = Object.values(at('components/messages') as Record<string, JsonSchema>);
     for (const definition of EVENT_DEFINITIONS) {

@@ -62,3 +62,27 @@ export const contributionsContributionCancelled = defineEvent<ContributionState>
     },
   },
 });
+
+// A re-earmarked contribution's updated/cancelled event goes to its new operation only (key and
+// subject are the operation of its data). This one, written with it, tells the operation it
+// left: same entity, same version, same full new state, keyed by the operation left behind.
+export const contributionsContributionMoved = defineEvent<ContributionState>({
+  type: EVENT_TYPES.contributionsContributionMoved,
+  schemaVersion: 1,
+  source: 'contributions',
+  payload: ContributionState,
+  summary:
+    'A contribution is no longer earmarked for subject.operationCode (the key): data is its full new state, at the version of the updated or cancelled event published under its new operation.',
+  example: {
+    id: '016bdba5-bac0-7781-a2d9-88e4ba9e9191',
+    occurredAt: '2019-07-10T11:30:00.000Z',
+    subject: { operationCode: 'KAZ', entityId: '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3', version: 2 },
+    data: {
+      id: '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3',
+      donor: { name: 'European Union', type: 'eu' },
+      date: '2019-07-08',
+      operationCode: 'KGZ',
+      status: 'pledged',
+    },
+  },
+});

@@ -1,6 +1,6 @@
 import { EventDefinition } from '../envelope/event-definition';
 import { budgetLineDeleted, budgetLineUpserted } from './budget-events';
-import { contributionsContributionCancelled, contributionsContributionRecorded, contributionsContributionUpdated } from './contributions-events';
+import { contributionsContributionCancelled, contributionsContributionMoved, contributionsContributionRecorded, contributionsContributionUpdated } from './contributions-events';
 import { EVENT_TYPES } from './event-types';
 import {
   narrativesKeyFiguresDeleted,
@@ -33,6 +33,7 @@ export const EVENTS = {
   contributionsContributionRecorded,
   contributionsContributionUpdated,
   contributionsContributionCancelled,
+  contributionsContributionMoved,
   operationViewUpdated,
 } as const satisfies Record<keyof typeof EVENT_TYPES, EventDefinition>;
 

@@ -15,6 +15,7 @@ export const EVENT_TYPES = {
   contributionsContributionRecorded: 'contributions.contribution.recorded',
   contributionsContributionUpdated: 'contributions.contribution.updated',
   contributionsContributionCancelled: 'contributions.contribution.cancelled',
+  contributionsContributionMoved: 'contributions.contribution.moved',
   operationViewUpdated: 'operation-view.updated',
 } as const;
 

@@ -7,15 +7,23 @@ import { NarrativeSectionState } from '../payloads/narrative-section';
 import { OperationProfileState } from '../payloads/operation-profile';
 import { OperationViewUpdatedState } from '../payloads/operation-view';
 import { PopulationFigureState, PopulationTotalState } from '../payloads/population';
+import { EVENT_TYPES } from './event-types';
 
 export interface ExpectedSubject {
   operationCode: string;
   entityId: string;
+  /**
+   * 'data': subject.operationCode is the operation of data. 'left': it is the operation the
+   * entity left, which is never the operation of data (see SUBJECT_IS_OPERATION_LEFT).
+   */
+  operationCodeIs: 'data' | 'left';
 }
 
-type SubjectRule = (data: never) => ExpectedSubject;
+type SubjectOfData = Omit<ExpectedSubject, 'operationCodeIs'>;
 
-function rule<T>(payload: new () => T, subject: (data: T) => ExpectedSubject): [object, SubjectRule] {
+type SubjectRule = (data: never) => SubjectOfData;
+
+function rule<T>(payload: new () => T, subject: (data: T) => SubjectOfData): [object, SubjectRule] {
   return [payload, subject];
 }
 
@@ -38,9 +46,16 @@ const RULES = new Map<object, SubjectRule>([
   rule(OperationViewUpdatedState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.operationView(d.operationCode) })),
 ]);
 
-/** What the subject of an event carrying `data` (validated, of class `payload`) must say. */
-export function expectedSubjectOf<T>(payload: new () => T, data: T): ExpectedSubject {
-  const subjectOf = RULES.get(payload) as ((data: T) => ExpectedSubject) | undefined;
+/*
+ * The one exception: an event published to the operation an entity moved away from, so that
+ * the consumers of that operation's key (its view) learn it is gone. Its data is the entity's
+ * new state, so its subject names an operation that data does not.
+ */
+const SUBJECT_IS_OPERATION_LEFT = new Set<string>([EVENT_TYPES.contributionsContributionMoved]);
+
+/** What the subject of an event of `type` carrying `data` (validated, of class `payload`) must say. */
+export function expectedSubjectOf<T>(type: string, payload: new () => T, data: T): ExpectedSubject {
+  const subjectOf = RULES.get(payload) as ((data: T) => SubjectOfData) | undefined;
   if (!subjectOf) throw new Error(`no subject rule for payload ${payload.name}`);
-  return subjectOf(data);
+  return { ...subjectOf(data), operationCodeIs: SUBJECT_IS_OPERATION_LEFT.has(type) ? 'left' : 'data' };
 }

@@ -31,6 +31,13 @@ export interface WriteResult<S> {
 /** Which event a change emits: `next` null is a deletion. */
 export type EventChooser<S> = (previous: S | null, next: S | null) => EventDefinition<S> | EventDefinition<null>;
 
+/**
+ * Events written beside a change's own event, in the same single-document update, so they are
+ * as safe as it is: given the state stored before the change (null if none) and that event.
+ * E.g. a contribution re-earmarked away from an operation also tells that operation.
+ */
+export type CompanionEvents<S> = (previous: S | null, event: EventEnvelope<S>) => EventEnvelope[];
+
 export interface Change<S> {
   id: string;
   /** The Kafka key and subject: the operation the entity belongs to. */
@@ -54,6 +61,7 @@ export class VersionedRepository<S extends object> {
     private readonly chooseEvent: EventChooser<S>,
     /** Called after a write that left events: the relay publishes now instead of at its next poll. */
     private readonly onEventsWritten: () => void = () => undefined,
+    private readonly companionEvents: CompanionEvents<S> = () => [],
   ) {}
 
   async find(id: string): Promise<Entity<S> | undefined> {
@@ -179,11 +187,13 @@ export class VersionedRepository<S extends object> {
   }
 
   private updateOperation(current: VersionedDocument<S>, state: S | null, event: EventEnvelope<S>): AnyBulkWriteOperation<VersionedDocument<S>> {
+    // Computed from the state this write is conditional on, so they can't describe another one.
+    const events = [event, ...this.companionEvents(current.state, event)];
     return {
       updateOne: {
         // Matching the version we read makes the write conditional: a concurrent change wins once.
         filter: { _id: current._id, version: current.version },
-        update: withOutbox({ $set: { state, version: event.subject.version, updatedAt: new Date(event.occurredAt) } }, [event]) as never,
+        update: withOutbox({ $set: { state, version: event.subject.version, updatedAt: new Date(event.occurredAt) } }, events) as never,
       },
     };
   }
@@ -195,7 +205,7 @@ export class VersionedRepository<S extends object> {
       state,
       version: event.subject.version,
       updatedAt: new Date(event.occurredAt),
-      outbox: [toOutboxEntry(event)],
+      outbox: [event, ...this.companionEvents(null, event)].map(toOutboxEntry),
       outboxPending: true,
     };
     return { insertOne: { document } };
