@@ -2,6 +2,4 @@ module.exports = {
   displayName: 'operation-view',
   preset: '../../jest.preset.js',
   rootDir: __dirname,
-  // So far the pure derivation and projection rules: no infrastructure needed.
-  globalSetup: null,
 };
