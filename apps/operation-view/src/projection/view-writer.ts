@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { createEvent, EventEnvelope, EVENTS, entityIds } from '@focus/contracts';
-import { bulkWriteInChunks, HandleOutcome, toOutboxEntry, withOutbox } from '@focus/messaging';
+import { bulkWriteInChunks, HandleOutcome, MAX_UPDATES_PER_COMMAND, toOutboxEntry, withOutbox } from '@focus/messaging';
 import { applyEvent } from './apply-event';
 import { emptyState, OperationState, OperationViewDocument, stateOf, viewVersion } from './operation-state';
 
@@ -17,10 +17,10 @@ export function viewUpdatedEvent(code: string, version: number, correlationId?: 
 
 /**
  * Applies events to the view documents of one collection: every operation a batch touches is
- * read once and written once, all in one bulk write. A view and its announcement are one
- * single-document write, as for any owner. Each write is conditional on the version read,
- * so two writers of one view (a rebalance overlap) cannot lose each other's update: the loser
- * reads again and re-applies. Callers serialise writers in one process (withWriteLock).
+ * read once and written once, all in one bulk write (cut into commands of bounded size only).
+ * A view and its announcement are one single-document write, as for any owner. Each write is
+ * conditional on the version read, so two writers of one view (a rebalance overlap) cannot
+ * lose each other's update: the loser reads again and re-applies. Callers serialise writers in one process (withWriteLock).
  */
 export class ViewWriter {
   /** Off while a rebuild catches up: nobody reads the collection yet, so nobody is told. */
@@ -83,11 +83,19 @@ export class ViewWriter {
     return { updateOne: { filter: { _id: code, version: current.version }, update: announcements.length ? withOutbox(set, announcements) : set } };
   }
 
-  /** How many writes landed; a duplicate key (a view created meanwhile) counts as lost. */
+  /**
+   * How many writes landed; a duplicate key (a view created meanwhile) counts as lost. Updates
+   * go in smaller commands than inserts, as the owners' do: on FerretDB each update of a
+   * command holds a pooled connection until the command ends (see MAX_UPDATES_PER_COMMAND).
+   * One write per view, unordered, so writing the inserts first changes nothing.
+   */
   private async write(writes: AnyBulkWriteOperation<OperationViewDocument>[]): Promise<number> {
     try {
-      const result = await bulkWriteInChunks(this.collection, writes, { ordered: false });
-      return result.matchedCount + result.insertedCount;
+      const inserts = writes.filter((write) => 'insertOne' in write);
+      const updates = writes.filter((write) => !('insertOne' in write));
+      const inserted = await bulkWriteInChunks(this.collection, inserts, { ordered: false });
+      const updated = await bulkWriteInChunks(this.collection, updates, { ordered: false }, MAX_UPDATES_PER_COMMAND);
+      return inserted.insertedCount + updated.matchedCount;
     } catch (error) {
       if (isDuplicateKeyOnly(error)) return -1;
       throw error;

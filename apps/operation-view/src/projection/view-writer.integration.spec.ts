@@ -1,0 +1,106 @@
+import { Collection, CommandStartedEvent, MongoClient } from 'mongodb';
+import { createEvent, entityIds, EventEnvelope, EVENTS } from '@focus/contracts';
+import { MAX_STATEMENTS_PER_COMMAND, MAX_UPDATES_PER_COMMAND } from '@focus/messaging';
+import { testInfrastructure, testNamespace } from '@focus/testing';
+import { seedEventsFor } from '../testing/seed-events';
+import { seedState } from '../testing/seed-state';
+import { OperationState, OperationViewDocument, stateOf, viewVersion } from './operation-state';
+import { ViewWriter } from './view-writer';
+
+// "One bulk write per batch", counted on the wire: the driver reports every command it sends
+// to the real server, so a write per event could not hide.
+describe('ViewWriter on the real server', () => {
+  const ns = testNamespace('view-writer');
+  const codes = ['OP-A', 'OP-B', 'OP-C'];
+  let client: MongoClient;
+  let collection: Collection<OperationViewDocument>;
+  const started: CommandStartedEvent[] = [];
+
+  /** The commands `work` sent about the views collection, counted by name. */
+  async function commandsOf(work: () => Promise<unknown>): Promise<Record<string, number>> {
+    started.length = 0;
+    await work();
+    const counts: Record<string, number> = {};
+    for (const { commandName, command } of started) {
+      if (command[commandName] === collection.collectionName) counts[commandName] = (counts[commandName] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /** The seed state with every entity one version newer, as after a revision of everything. */
+  function revised(code: string): OperationState {
+    const state = seedState(code);
+    if (state.profile) state.profile.v = 2;
+    for (const bucket of ['figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const) {
+      for (const held of Object.values(state[bucket])) held.v = 2;
+    }
+    return state;
+  }
+
+  beforeAll(async () => {
+    client = new MongoClient(testInfrastructure().mongoUrl, { monitorCommands: true, serverSelectionTimeoutMS: 10_000 });
+    await client.connect();
+    client.on('commandStarted', (event) => started.push(event));
+    collection = client.db(ns.dbName).collection<OperationViewDocument>('operation_views');
+  });
+
+  afterAll(async () => {
+    await client.db(ns.dbName).dropDatabase().catch(() => undefined);
+    await client.close();
+  });
+
+  it('writes a batch of many events for a few new operations with one read and one insert', async () => {
+    const events = codes.flatMap((code) => seedEventsFor(seedState(code), code));
+    expect(events.length).toBeGreaterThan(20 * codes.length);
+    let outcomes: string[] = [];
+    const commands = await commandsOf(async () => (outcomes = await new ViewWriter(collection).applyBatch(events)));
+    expect(commands).toEqual({ find: 1, insert: 1 });
+    expect(new Set(outcomes)).toEqual(new Set(['applied']));
+    for (const code of codes) {
+      const view = await collection.findOne({ _id: code });
+      expect(stateOf(view!)).toEqual(seedState(code));
+      expect(view!.version).toBe(viewVersion(seedState(code)));
+      // One announcement for the batch, in the same write, not one per event.
+      expect(view!.outbox.map((entry) => JSON.parse(entry.value).data.version)).toEqual([view!.version]);
+    }
+  });
+
+  it('writes a batch of newer and stale events for the same operations with one read and one update', async () => {
+    const newer = codes.flatMap((code) => seedEventsFor(revised(code), code));
+    const stale = codes.flatMap((code) => seedEventsFor(seedState(code), code));
+    let outcomes: string[] = [];
+    const commands = await commandsOf(async () => (outcomes = await new ViewWriter(collection).applyBatch([...stale, ...newer])));
+    expect(commands).toEqual({ find: 1, update: Math.ceil(codes.length / MAX_UPDATES_PER_COMMAND) });
+    expect(outcomes).toEqual([...stale.map(() => 'skipped'), ...newer.map(() => 'applied')]);
+    for (const code of codes) {
+      const view = await collection.findOne({ _id: code });
+      expect(stateOf(view!)).toEqual(revised(code));
+      expect(view!.outbox.map((entry) => JSON.parse(entry.value).data.version)).toEqual([viewVersion(seedState(code)), viewVersion(revised(code))]);
+    }
+  });
+
+  it('writes nothing for a batch that changes nothing', async () => {
+    const replay = codes.flatMap((code) => seedEventsFor(revised(code), code));
+    expect(await commandsOf(() => new ViewWriter(collection).applyBatch(replay))).toEqual({ find: 1 });
+  });
+
+  it('splits a batch over many operations into commands of bounded size, not one per event', async () => {
+    // Past one command's worth of inserts, and of updates, with several events per operation.
+    const many = Array.from({ length: MAX_STATEMENTS_PER_COMMAND + 5 }, (_, i) => `MANY-${String(i).padStart(2, '0')}`);
+    const totals = (version: number) =>
+      many.flatMap((code) =>
+        [2016, 2017, 2018].map((year): EventEnvelope =>
+          createEvent(EVENTS.populationTotalUpserted, {
+            subject: { operationCode: code, entityId: entityIds.populationTotal(code, year), version },
+            data: { operationCode: code, year, total: year + version, source: { name: 'test', asOf: `${year}-12-31` } },
+          }),
+        ),
+      );
+    const inserted = await commandsOf(() => new ViewWriter(collection).applyBatch(totals(1)));
+    expect(inserted).toEqual({ find: 1, insert: Math.ceil(many.length / MAX_STATEMENTS_PER_COMMAND) });
+    const updated = await commandsOf(() => new ViewWriter(collection).applyBatch(totals(2)));
+    expect(updated).toEqual({ find: 1, update: Math.ceil(many.length / MAX_UPDATES_PER_COMMAND) });
+    const views = await collection.find({ _id: { $in: many } }).toArray();
+    expect(views.map((view) => Object.values(view.totals).map((held) => held.s?.total))).toEqual(many.map(() => [2018, 2019, 2020]));
+  });
+});
