@@ -66,6 +66,15 @@ describe('operation view', () => {
     expect(body!.budget.budget[0]).toBe(7.40638597);
   });
 
+  it('without a year, shows the latest year with reported figures: the seed page\'s 2018, not 2019, which has only plans', async () => {
+    const byDefault = await view('');
+    expect(byDefault.response.status).toBe(200);
+    expect(byDefault.body!.year).toBe(2018);
+    expect(byDefault.body!.years.at(-1)).toBe(2019);
+    expect(byDefault.body).toEqual((await view('?year=2018')).body);
+    expect(byDefault.response.headers.get('etag')).toBe((await view('?year=2018')).response.headers.get('etag'));
+  });
+
   it('redelivery in any order changes nothing', async () => {
     const before = (await view()).body!;
     await publish([...events].reverse());

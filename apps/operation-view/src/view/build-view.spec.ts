@@ -1,6 +1,7 @@
-import { centsToMillions } from '@focus/contracts';
+import { BudgetLineState, centsToMillions, entityIds, KeyFigureSetState, NarrativeSectionState, PopulationTotalState } from '@focus/contracts';
+import { emptyState, OperationState } from '../projection/operation-state';
 import { seedState } from '../testing/seed-state';
-import { buildView } from './build-view';
+import { buildView, defaultYear, yearsWithData } from './build-view';
 
 // The seed page, figure by figure: what GET /operations/KAZ-RO?year=2018 must show.
 describe('the combined view of the seed operation', () => {
@@ -81,5 +82,56 @@ describe('the combined view of the seed operation', () => {
     expect(centsToMillions(9035000)).toBe(0.09035);
     expect(centsToMillions(0)).toBe(0);
     expect(String(centsToMillions(499603601 + 231999996 + 9035000))).toBe('7.40638597');
+  });
+});
+
+// GET /operations/{code} without ?year: the year the page opens on.
+describe('the default year of a view', () => {
+  const CODE = 'KAZ-RO';
+  const options = { code: CODE, lang: 'en' as const, version: 1, updatedAt: new Date(0) };
+  const withPlan = (state: OperationState, year: number) => {
+    state.keyFigures[entityIds.keyFigureSet(CODE, year, 'plan')] = { v: 1, s: { operationCode: CODE, year, kind: 'plan', items: [{ value: 1, unit: 'people', text: { en: 'planned' } }] } as KeyFigureSetState };
+    return state;
+  };
+  const withBudget = (state: OperationState, year: number, expenditureCents: number | null) => {
+    state.budget[entityIds.budgetLine(CODE, year, 1)] = { v: 1, s: { operationCode: CODE, year, pillar: 1, budgetCents: 100, expenditureCents } as BudgetLineState };
+    return state;
+  };
+  const withNarrative = (state: OperationState, year: number) => {
+    state.sections[entityIds.narrativeSection(CODE, year, 'en', 'key-priorities')] = { v: 1, s: { operationCode: CODE, year, lang: 'en', section: 'key-priorities', body: 'Planned.' } as NarrativeSectionState };
+    return state;
+  };
+  const withTotal = (state: OperationState, year: number) => {
+    state.totals[entityIds.populationTotal(CODE, year)] = { v: 1, s: { operationCode: CODE, year, total: 1, source: { name: 'test', asOf: `${year}-12-31` } } as PopulationTotalState };
+    return state;
+  };
+
+  it('is the seed page\'s 2018, not 2019, which has only plans and a budget not spent yet', () => {
+    const state = seedState();
+    expect(yearsWithData(state).at(-1)).toBe(2019);
+    expect(defaultYear(state)).toBe(2018);
+    const { meta: _a, ...byDefault } = buildView(state, options);
+    const { meta: _b, ...of2018 } = buildView(state, { ...options, year: 2018 });
+    expect(byDefault).toEqual(of2018);
+    expect(byDefault.peopleOfConcern.total).toBe(88419);
+  });
+
+  it('moves on with anything reported for a later year: people of concern, results or expenditure', () => {
+    expect(defaultYear(withTotal(seedState(), 2019))).toBe(2019);
+    expect(defaultYear(withBudget(seedState(), 2019, 250))).toBe(2019);
+    const results = seedState();
+    results.keyFigures[entityIds.keyFigureSet(CODE, 2019, 'result')] = { v: 1, s: { operationCode: CODE, year: 2019, kind: 'result', items: [] } as KeyFigureSetState };
+    expect(defaultYear(results)).toBe(2019);
+  });
+
+  it('does not move on with later plans, unspent budgets, narratives or deleted figures', () => {
+    const state = withNarrative(withBudget(withPlan(seedState(), 2021), 2020, null), 2020);
+    state.totals[entityIds.populationTotal(CODE, 2022)] = { v: 2, s: null };
+    expect(defaultYear(state)).toBe(2018);
+    expect(buildView(state, options).years.at(-1)).toBe(2021); // still listed, and can be asked for
+  });
+
+  it('is the latest year with any data while nothing is reported', () => {
+    expect(defaultYear(withNarrative(withBudget(withPlan(emptyState(), 2021), 2022, null), 2020))).toBe(2022);
   });
 });

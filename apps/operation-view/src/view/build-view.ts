@@ -19,7 +19,7 @@ export type Trend = 'increase' | 'decrease' | 'stable';
 
 export interface ViewOptions {
   code: string;
-  /** Defaults to the latest year with data. */
+  /** Defaults to defaultYear(state): the latest year with reported figures. */
   year?: number;
   lang: Lang;
   version: number;
@@ -40,7 +40,7 @@ export function buildView(state: OperationState, options: ViewOptions) {
   const keyFigureSets = live(state.keyFigures);
   const sections = live(state.sections);
   const years = yearsWithData(state);
-  const year = options.year ?? years.at(-1) ?? new Date().getUTCFullYear();
+  const year = options.year ?? defaultYear(state);
   const profile = state.profile?.s ?? null;
 
   return {
@@ -81,6 +81,23 @@ export function yearsWithData(state: OperationState): number[] {
     for (const entry of Object.values(bucket)) if (entry.s) years.add(entry.s.year);
   }
   return [...years].sort((a, b) => a - b);
+}
+
+/**
+ * The year a view shows when none is asked for: the latest with reported figures (people of
+ * concern, year-end results, expenditure). Plans don't make a year the default: planning
+ * figures, a budget with no expenditure yet, nor narratives, which Global Focus also writes
+ * for the year planned. So the seed page, published in 2019 with 2019 plans and a 2019
+ * budget, opens on 2018, as it did. With nothing reported yet: the latest year with any data.
+ */
+export function defaultYear(state: OperationState): number {
+  const reported = [
+    ...live(state.figures).map((f) => f.year),
+    ...live(state.totals).map((t) => t.year),
+    ...live(state.keyFigures).flatMap((k) => (k.kind === 'result' ? [k.year] : [])),
+    ...live(state.budget).flatMap((l) => (l.expenditureCents === null ? [] : [l.year])),
+  ];
+  return reported.length > 0 ? Math.max(...reported) : (yearsWithData(state).at(-1) ?? new Date().getUTCFullYear());
 }
 
 /**

@@ -19,7 +19,7 @@ export class ViewsController {
       .map((v) => ({ code: v._id, name: v.profile?.s?.name ?? null, years: yearsWithData(v), version: v.version }));
   }
 
-  /** The combined view for a year (default: the latest with data) and a language (default en). */
+  /** The combined view for a year (default: the latest with reported figures, see defaultYear) and a language (default en). */
   @Get(':code')
   async view(
     @Param('code', OperationCodePipe) code: string,
