@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { WORKSPACE_ROOT } from '@focus/testing';
 
 export interface LoadSettings {
   connections: number;
@@ -44,8 +45,10 @@ export interface BareServer {
 export async function startBareServer(workDir: string, body: Buffer, etag: string, cacheControl: string): Promise<BareServer> {
   const bodyFile = join(workDir, 'bare-server-body.json');
   writeFileSync(bodyFile, body);
+  // From the root, with the root's tsconfig: a caller run through tsx may pass a relative one down.
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bare-server.ts')], {
-    env: { ...process.env, BODY_FILE: bodyFile, ETAG: etag, CACHE_CONTROL: cacheControl },
+    cwd: WORKSPACE_ROOT,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json'), BODY_FILE: bodyFile, ETAG: etag, CACHE_CONTROL: cacheControl },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { stdout } = child;
