@@ -72,6 +72,9 @@ describe('docker-compose.yml', () => {
     expect(env['PORT']).toBe(3000);
     expect(env['KAFKA_BROKERS']).toBe(internalKafka);
     expect(String(env['GATEWAY_API_KEYS'])).toContain(':editor:local-dev-editor');
+    // The image runs NODE_ENV=production, where the gateway refuses the local editor key: the
+    // local stack must say it is one, or the gateway never becomes healthy.
+    expect(env['NODE_ENV']).toBe('development');
     expect(gateway.depends_on).toEqual(Object.fromEntries(domainApps.map((app) => [app, { condition: 'service_healthy' }])));
   });
 
