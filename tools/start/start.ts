@@ -7,7 +7,7 @@
  * 4. where to look. Logs follow, one stream prefixed per app. Ctrl-C stops what was started.
  */
 import { createServer } from 'node:net';
-import { DEFAULT_PORTS, Stack, STACK_APPS, startLocalInfrastructure, startStack } from '@focus/testing';
+import { DEFAULT_PORTS, infrastructureFromEnvironment, Stack, STACK_APPS, startLocalInfrastructure, startStack } from '@focus/testing';
 import { loadSeed } from '../seed/load';
 import { readSeed } from '../seed/seed-requests';
 import { readableLogLine } from './log-line';
@@ -36,7 +36,8 @@ async function main(): Promise<void> {
 
   await refuseBusyPorts();
 
-  if (process.env['KAFKA_BROKERS'] && process.env['MONGO_URL']) {
+  // Throws when only one of KAFKA_BROKERS and MONGO_URL is set: half an environment is a mistake.
+  if (infrastructureFromEnvironment()) {
     say(`start | using KAFKA_BROKERS=${process.env['KAFKA_BROKERS']} and MONGO_URL=${process.env['MONGO_URL']}`);
   } else {
     say('start | 1/4 infrastructure: Kafka and FerretDB (tools/infra; the first run installs them, a few minutes)');

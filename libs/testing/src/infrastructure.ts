@@ -37,7 +37,7 @@ export function infrastructureFromEnvironment(env: NodeJS.ProcessEnv = process.e
   if (!brokers || !mongoUrl) {
     throw new Error(
       `KAFKA_BROKERS and MONGO_URL go together: only ${brokers ? 'KAFKA_BROKERS' : 'MONGO_URL'} is set. ` +
-        'Set both, or neither to let the tests start local infrastructure.',
+        'Set both, or neither to have local infrastructure started (tools/infra).',
     );
   }
   return {
