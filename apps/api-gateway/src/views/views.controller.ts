@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LANGS } from '@focus/contracts';
-import { badRequest, InjectConfig, OperationCodePipe, YearPipe } from '@focus/service-kit';
+import { badRequest, InjectConfig, OperationCodePipe, RequestId, YearPipe } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
 import { GatewayConfig } from '../config';
 import { ApiRead } from '../openapi/api-docs';
@@ -25,8 +25,8 @@ export class ViewsController {
   @RequiresAccess('read')
   @ApiOperation({ operationId: 'listOperations', summary: 'Every operation with its name and the years it has data for.' })
   @ApiRead('list')
-  async list(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply) {
-    this.send(reply, await this.views.operations(), ifNoneMatch);
+  async list(@Headers('if-none-match') ifNoneMatch: string | undefined, @RequestId() requestId: string, @Res() reply: FastifyReply) {
+    this.send(reply, await this.views.operations(requestId), ifNoneMatch);
   }
 
   @Get(':code')
@@ -44,6 +44,7 @@ export class ViewsController {
     @Query('year') year: string | string[] | undefined,
     @Query('lang') lang: string | string[] | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
     const yearValue = year === undefined ? '' : String(new YearPipe().transform(single(year, 'year')));
@@ -51,7 +52,7 @@ export class ViewsController {
     if (langValue && !(LANGS as readonly string[]).includes(langValue)) {
       throw badRequest(`"${langValue.slice(0, 10)}" is not a language.`, [{ field: 'lang', message: `must be one of ${LANGS.join(', ')}` }]);
     }
-    this.send(reply, await this.views.view(code, yearValue, langValue), ifNoneMatch);
+    this.send(reply, await this.views.view(code, yearValue, langValue, requestId), ifNoneMatch);
   }
 
   private send(reply: FastifyReply, result: ReadResult, ifNoneMatch: string | undefined): void {

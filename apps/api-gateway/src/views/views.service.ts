@@ -20,23 +20,24 @@ export class ViewsService {
     this.cache = new ViewCache(config.VIEW_CACHE_MAX_ENTRIES, config.VIEW_CACHE_TTL_MS);
   }
 
-  operations(): Promise<ReadResult> {
-    return this.read(LIST_CODE, ViewCache.key(LIST_CODE, '', ''), '/operations');
+  operations(requestId?: string): Promise<ReadResult> {
+    return this.read(LIST_CODE, ViewCache.key(LIST_CODE, '', ''), '/operations', requestId);
   }
 
   /** year and lang as the client gave them ('' when absent: the aggregator's defaults). */
-  view(code: string, year: string, lang: string): Promise<ReadResult> {
+  view(code: string, year: string, lang: string, requestId?: string): Promise<ReadResult> {
     const query = new URLSearchParams();
     if (year) query.set('year', year);
     if (lang) query.set('lang', lang);
     const path = `/operations/${encodeURIComponent(code)}${query.size ? `?${query}` : ''}`;
-    return this.read(code, ViewCache.key(code, year, lang), path);
+    return this.read(code, ViewCache.key(code, year, lang), path, requestId);
   }
 
-  private async read(code: string, key: string, path: string): Promise<ReadResult> {
+  /** A miss asks the aggregator under the request's id, so both logs name the same request. */
+  private async read(code: string, key: string, path: string, requestId?: string): Promise<ReadResult> {
     let failure: UpstreamResponse | undefined;
     const view = await this.cache.get(key, code, async () => {
-      const response = await this.upstreams.get('operationView', path, { accept: 'application/json' });
+      const response = await this.upstreams.get('operationView', path, { accept: 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) });
       if (response.statusCode !== 200) {
         failure = response;
         return { value: { etag: '', body: response.body, contentType: '' }, cacheable: false };
