@@ -41,6 +41,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Ctrl-C ends the run through process.exit, whose hook (startStack's) ends the apps too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
