@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiParam, ApiQuery, ApiResponse, ApiSecurity } from '@nestjs/swagger';
-import { KEY_FIGURE_KINDS, LANGS, NARRATIVE_SECTION_KEYS, OPERATION_CODE_PATTERN, PILLAR_NUMBERS, POPULATION_TYPE_CODES, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
+import { EVENT_DEFINITIONS, KEY_FIGURE_KINDS, LANGS, NARRATIVE_SECTION_KEYS, OPERATION_CODE_PATTERN, PILLAR_NUMBERS, POPULATION_TYPE_CODES, TOPICS, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
 import { PROBLEM_CONTENT_TYPE } from '@focus/service-kit';
 import { EXAMPLES } from './examples';
 
@@ -22,6 +22,18 @@ const PARAMS = {
   section: { name: 'section', schema: { type: 'string', enum: [...NARRATIVE_SECTION_KEYS] }, example: NARRATIVE_SECTION_KEYS[0] },
 } as const;
 export type ParamName = keyof typeof PARAMS;
+
+/**
+ * What the contributions stream sends: every event type of contributions.events, read from
+ * libs/contracts, so that a type declared there is documented here without another edit.
+ */
+export const CONTRIBUTION_STREAM_EVENTS = EVENT_DEFINITIONS.filter((definition) => definition.topic === TOPICS.contributions);
+export const CONTRIBUTION_STREAM_EVENT_TYPES = [...new Set(CONTRIBUTION_STREAM_EVENTS.map((definition) => definition.type))];
+
+/** What operation= and subject.operationCode mean on the stream; "moved" is the one event not filed under its data's operation. */
+export const STREAM_OPERATION_MEANING =
+  "An event's operation is its subject.operationCode (its Kafka key): the contribution's operation (UNEARMARKED for an unearmarked one), " +
+  'except for contributions.contribution.moved, which is filed under the operation the contribution left.';
 
 const problem = (status: number, description: string) =>
   ApiResponse({
@@ -119,7 +131,14 @@ export function ApiRead(what: 'list' | 'view') {
     ...(what === 'view'
       ? [
           params(['code']),
-          ApiQuery({ name: 'year', required: false, description: 'Defaults to the latest year with data.', schema: PARAMS.year.schema }),
+          ApiQuery({
+            name: 'year',
+            required: false,
+            description:
+              'Defaults to the latest year with people of concern, year-end results or expenditure (planning figures, a budget not spent yet and narratives ' +
+              "don't make a year the default); with none of those, the latest year with any data.",
+            schema: PARAMS.year.schema,
+          }),
           ApiQuery({ name: 'lang', required: false, description: 'Defaults to en; French falls back to English section by section.', schema: { type: 'string', enum: [...LANGS] } }),
           problem(400, 'A malformed operation code, year or language.'),
           problem(404, 'No such operation.'),
@@ -156,7 +175,7 @@ export function ApiContributionList() {
 export function ApiContributionStream() {
   return applyDecorators(
     ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received: what came after it is sent first.' }),
-    ApiQuery({ name: 'operation', required: false, description: 'Only this operation\'s events (UNEARMARKED: unearmarked ones).', schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source } }),
+    ApiQuery({ name: 'operation', required: false, description: `Only this operation's events (UNEARMARKED: unearmarked ones). ${STREAM_OPERATION_MEANING}`, schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source } }),
     ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set headers.', schema: { type: 'string' } }),
     ApiResponse({
       status: 200,

@@ -15,7 +15,7 @@ import {
 import { ContributionBodyDto, PutBudgetLineDto, PutFigureDto, PutKeyFiguresDto, PutProfileDto, PutSectionDto } from '@focus/service-kit';
 import { API_KEY_HEADER } from '../auth/access.guard';
 import { LOCAL_DEV_EDITOR_KEY } from '../auth/api-keys';
-import { API_KEY_SECURITY } from './api-docs';
+import { API_KEY_SECURITY, CONTRIBUTION_STREAM_EVENT_TYPES, CONTRIBUTION_STREAM_EVENTS, STREAM_OPERATION_MEANING } from './api-docs';
 
 type Schema = Record<string, unknown>;
 
@@ -109,11 +109,18 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
       required: ['id', 'type', 'schemaVersion', 'occurredAt', 'source', 'subject', 'data'],
       properties: {
         id: { type: 'string', format: 'uuid' },
-        type: { type: 'string', enum: ['contributions.contribution.recorded', 'contributions.contribution.updated', 'contributions.contribution.cancelled'] },
+        type: {
+          type: 'string',
+          enum: CONTRIBUTION_STREAM_EVENT_TYPES,
+          description: CONTRIBUTION_STREAM_EVENTS.map((definition) => `${definition.type}: ${definition.summary}`).join(' '),
+        },
         schemaVersion: { const: 1 },
         occurredAt: { type: 'string', format: 'date-time' },
         source: { const: 'contributions' },
-        subject: { type: 'object', properties: { operationCode: { type: 'string' }, entityId: { type: 'string' }, version: integer } },
+        subject: {
+          type: 'object',
+          properties: { operationCode: { type: 'string', description: STREAM_OPERATION_MEANING }, entityId: { type: 'string' }, version: integer },
+        },
         correlationId: { type: 'string' },
         data: ref('ContributionState'),
       },

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OPERATION_CODE_PATTERN } from '@focus/contracts';
 import { badRequest, REQUEST_ID_HEADER } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
-import { ApiContributionStream } from '../openapi/api-docs';
+import { ApiContributionStream, CONTRIBUTION_STREAM_EVENT_TYPES } from '../openapi/api-docs';
 import { EventRing, StreamEvent } from './event-ring';
 import { GatewayEvents } from './gateway-events';
 
@@ -17,8 +17,10 @@ export class ContributionsStreamController {
   constructor(private readonly events: GatewayEvents) {}
 
   /**
-   * Server-Sent Events: each contribution event (recorded, updated, cancelled) as it is
-   * published, `id:` its envelope id and `data:` the envelope. A client that reconnects with
+   * Server-Sent Events: each contribution event (every type of contributions.events: recorded,
+   * updated, cancelled, moved) as it is published, `id:` its envelope id and `data:` the
+   * envelope. Nothing is filtered by type: a portal needs "moved" to drop a re-earmarked
+   * contribution from the operation it left. A client that reconnects with
    * Last-Event-ID first gets what it missed (from the recent events this gateway holds), then
    * the live stream; an event is never sent twice on one connection.
    */
@@ -28,10 +30,10 @@ export class ContributionsStreamController {
     operationId: 'streamContributions',
     summary: 'Contribution events as Server-Sent Events, resumable with Last-Event-ID.',
     description:
-      'Each message: `id:` the event id, `data:` the event envelope (type contributions.contribution.recorded|updated|cancelled, ' +
-      'data: the contribution). Reconnect with the Last-Event-ID header (EventSource does) or ?lastEventId= to get what was missed first: ' +
+      `Each message: \`id:\` the event id, \`data:\` the event envelope (type ${CONTRIBUTION_STREAM_EVENT_TYPES.join(' | ')}; ` +
+      'data: the contribution, at its new state). Reconnect with the Last-Event-ID header (EventSource does) or ?lastEventId= to get what was missed first: ' +
       'exactly, from the gateway that sent the event; from another replica or after a restart, at least once (by event time, with a few seconds\' margin). ' +
-      'Comments (`: ping`) keep the connection open. ?operation= keeps one operation\'s events (UNEARMARKED for unearmarked ones).',
+      "Comments (`: ping`) keep the connection open. ?operation= keeps one operation's events (UNEARMARKED for unearmarked ones; \"moved\" under the operation left).",
   })
   @ApiContributionStream()
   stream(
