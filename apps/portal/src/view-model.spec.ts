@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from '@focus/contracts';
+import { EVENT_DEFINITIONS, EVENT_TYPES, TOPICS } from '@focus/contracts';
 import type { ContributionState, EventEnvelope } from './api';
 import fixture from './testing/fixtures/kaz-ro-views.json';
 import {
@@ -108,12 +108,22 @@ describe('live contributions', () => {
     data: { donor: { name: 'Japan', type: 'government' }, date: '2019-07-20', status: 'pledged', operationCode, ...data },
   });
 
-  it('names the event types libs/contracts declares', () => {
+  /** What the contributions service publishes when a contribution leaves `from` for `to` (none: unearmarked). */
+  const moved = (data: Partial<ContributionState> & { id: string }, from: string, to: string | undefined): EventEnvelope<ContributionState> => {
+    const event = envelope(CONTRIBUTION_EVENTS.moved, { ...data, operationCode: to }, from);
+    if (to === undefined) delete event.data!.operationCode;
+    return event;
+  };
+
+  it('names every event type libs/contracts declares on contributions.events', () => {
     expect(CONTRIBUTION_EVENTS).toEqual({
       recorded: EVENT_TYPES.contributionsContributionRecorded,
       updated: EVENT_TYPES.contributionsContributionUpdated,
       cancelled: EVENT_TYPES.contributionsContributionCancelled,
+      moved: EVENT_TYPES.contributionsContributionMoved,
     });
+    // A type added to the topic must be handled here (or knowingly ignored): this fails until then.
+    expect(Object.values(CONTRIBUTION_EVENTS).sort()).toEqual(EVENT_DEFINITIONS.filter((d) => d.topic === TOPICS.contributions).map((d) => d.type).sort());
   });
 
   it('a new contribution for the operation goes on top', () => {
@@ -141,6 +151,38 @@ describe('live contributions', () => {
     expect(paid[0]).toMatchObject({ id: 'e', status: 'paid' });
     const cancelled = applyContributionEvent(paid, envelope(CONTRIBUTION_EVENTS.cancelled, { id: 'e', status: 'cancelled' }), 'KAZ-RO');
     expect(cancelled).toEqual(seedList);
+  });
+
+  it('a contribution moved away, to another operation or to none, leaves the list of the operation it left', () => {
+    const recorded = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'g' }), 'KAZ-RO');
+    expect(applyContributionEvent(recorded, moved({ id: 'g' }, 'KAZ-RO', 'KGZ'), 'KAZ-RO')).toEqual(seedList);
+    expect(applyContributionEvent(recorded, moved({ id: 'g' }, 'KAZ-RO', undefined), 'KAZ-RO')).toEqual(seedList);
+  });
+
+  it("one the view listed (it has no id) is recognised by its date and donor: a move takes it off, an update doesn't double it", () => {
+    const kuwait = { date: '2019-07-16', donor: { name: 'Kuwait', type: 'government' } };
+    expect(applyContributionEvent(seedList, moved({ id: 'h', ...kuwait }, 'KAZ-RO', 'KGZ'), 'KAZ-RO')).toEqual([seedList[0]]);
+    const paid = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.updated, { id: 'h', ...kuwait, status: 'paid' }), 'KAZ-RO');
+    expect(paid.map((c) => [c.donor, c.status])).toEqual([
+      ['European Union', undefined],
+      ['Kuwait', 'paid'],
+    ]);
+    // A new contribution alike in date and donor is another one: it is added, not merged.
+    expect(applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'i', ...kuwait }), 'KAZ-RO').map((c) => c.donor)).toEqual(['European Union', 'Kuwait', 'Kuwait']);
+  });
+
+  it('a contribution moved to the operation is added by the update published under it; the "moved" for the one it left changes nothing here', () => {
+    const arriving = { id: 'j', date: '2019-07-16', donor: { name: 'Japan', type: 'government' } };
+    expect(applyContributionEvent(seedList, moved(arriving, 'KGZ', 'KAZ-RO'), 'KAZ-RO')).toBe(seedList);
+    const next = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.updated, arriving), 'KAZ-RO');
+    expect(next.map((c) => c.donor)).toEqual(['European Union', 'Japan', 'Kuwait']);
+    // Moved here and cancelled in the same write: published as a cancellation, nothing to show.
+    expect(applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.cancelled, { ...arriving, status: 'cancelled' }), 'KAZ-RO')).toBe(seedList);
+  });
+
+  it('a move of a contribution the list does not hold, or one for another operation, returns the same list', () => {
+    expect(applyContributionEvent(seedList, moved({ id: 'k', date: '2019-01-01' }, 'KAZ-RO', 'KGZ'), 'KAZ-RO')).toBe(seedList);
+    expect(applyContributionEvent(seedList, moved({ id: 'k', date: '2019-07-16', donor: { name: 'Kuwait', type: 'government' } }, 'AFG', 'KGZ'), 'KAZ-RO')).toBe(seedList);
   });
 
   it('reads an envelope from an SSE message, and nothing else', () => {

@@ -80,6 +80,7 @@ export const CONTRIBUTION_EVENTS = {
   recorded: 'contributions.contribution.recorded',
   updated: 'contributions.contribution.updated',
   cancelled: 'contributions.contribution.cancelled',
+  moved: 'contributions.contribution.moved',
 } as const;
 
 /** A contribution on the list; `id` is known only for those that came through the stream. */
@@ -89,16 +90,30 @@ export interface LiveContribution extends ContributionItem {
 }
 
 /**
- * Applies one contribution event to the list shown for an operation: a recorded one is
- * inserted in date order (so a new contribution lands on top), an update replaces it, a
- * cancellation removes it. Events for other operations return the same list (unchanged).
+ * Whether `entry` is the contribution `data` is the new state of. Entries from the stream are
+ * known by id. The view lists contributions without ids, so those are recognised by date and
+ * donor: it is the best the view allows, and two entries alike in both look the same anyway.
+ */
+function isEntryOf(entry: LiveContribution, data: ContributionState): boolean {
+  if (entry.id !== undefined) return entry.id === data.id;
+  return entry.date === data.date && entry.donor === data.donor.name && (entry.donorType === undefined || entry.donorType === data.donor.type);
+}
+
+/**
+ * Applies one contribution event to the list shown for an operation. An event belongs to the
+ * operation of its subject (its Kafka key): for "moved", that is the operation the contribution
+ * left, whose list loses it; a contribution moved to this operation arrives as an update (or a
+ * cancellation) here. A recorded one is inserted in date order (so a new contribution lands on
+ * top), an update replaces it or inserts it, a cancellation removes it. Events for other
+ * operations, and those that change nothing, return the same list.
  */
 export function applyContributionEvent(list: LiveContribution[], envelope: EventEnvelope<ContributionState>, operationCode: string, limit = 20): LiveContribution[] {
   const data = envelope.data;
-  const eventOperation = data?.operationCode ?? envelope.subject?.operationCode;
-  if (eventOperation !== operationCode || !data) return list;
-  const without = list.filter((c) => c.id !== data.id);
-  if (envelope.type === CONTRIBUTION_EVENTS.cancelled || data.status === 'cancelled') return without;
+  if (!data || envelope.subject?.operationCode !== operationCode) return list;
+  // A recorded contribution is new: only its own earlier delivery can be on the list.
+  const at = envelope.type === CONTRIBUTION_EVENTS.recorded ? list.findIndex((c) => c.id === data.id) : list.findIndex((c) => isEntryOf(c, data));
+  const without = at === -1 ? list : [...list.slice(0, at), ...list.slice(at + 1)];
+  if (envelope.type === CONTRIBUTION_EVENTS.moved || envelope.type === CONTRIBUTION_EVENTS.cancelled || data.status === 'cancelled') return without;
   if (envelope.type !== CONTRIBUTION_EVENTS.recorded && envelope.type !== CONTRIBUTION_EVENTS.updated) return list;
   const item: LiveContribution = {
     id: data.id,
@@ -109,8 +124,8 @@ export function applyContributionEvent(list: LiveContribution[], envelope: Event
     status: data.status,
     ...(data.amountCents === undefined ? {} : { amountUsd: data.amountCents / 100 }),
   };
-  const at = without.findIndex((c) => c.date <= item.date);
-  const next = at === -1 ? [...without, item] : [...without.slice(0, at), item, ...without.slice(at)];
+  const before = without.findIndex((c) => c.date <= item.date);
+  const next = before === -1 ? [...without, item] : [...without.slice(0, before), item, ...without.slice(before)];
   return next.slice(0, limit);
 }
 
