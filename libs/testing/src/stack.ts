@@ -40,6 +40,8 @@ const GATEWAY_UPSTREAM_VARIABLES: Partial<Record<StackApp, string>> = {
 export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 const BUILD_DIR = join(WORKSPACE_ROOT, 'dist/out-tsc');
 const BUILD_STAMP = join(BUILD_DIR, '.build-stamp');
+/** What `npm run build` also writes, beside BUILD_DIR: the portal, which the gateway serves. */
+export const PORTAL_BUILD_DIR = join(WORKSPACE_ROOT, 'dist/portal');
 const BUILD_LOCK = join(WORKSPACE_ROOT, 'tmp/build.lock');
 const REGISTER_ALIASES = join(WORKSPACE_ROOT, 'tools/runtime/register-aliases.js');
 
@@ -282,9 +284,11 @@ function installExitHook(): void {
 let building: Promise<void> | undefined;
 
 /**
- * Makes sure dist/out-tsc holds a build at least as new as every source: runs `npm run build`
- * when it is missing or stale. A lock file makes parallel callers (jest projects side by
- * side) wait for one build instead of racing; a lock left by a dead process is taken over.
+ * Makes sure dist/out-tsc and dist/portal hold a build at least as new as every source: runs
+ * `npm run build` when it is missing or stale. A lock file makes parallel callers (jest
+ * projects side by side) wait for one build instead of racing; a lock left by a dead process
+ * is taken over. Tests build through here only (the portal's browser spec too): a second way
+ * to write dist/portal would empty it under a stack that is serving it.
  */
 export function ensureBuild(echo?: (line: string) => void): Promise<void> {
   building ??= buildIfStale(echo).finally(() => (building = undefined));
@@ -342,7 +346,7 @@ function isAlive(pid: number): boolean {
 
 /** The build is fresh when its stamp is newer than every source file it compiles. */
 function isBuildFresh(): boolean {
-  if (!existsSync(BUILD_STAMP)) return false;
+  if (!existsSync(BUILD_STAMP) || !existsSync(join(PORTAL_BUILD_DIR, 'app.js'))) return false;
   const stamp = Number(readFileSync(BUILD_STAMP, 'utf8'));
   return newestSource() < stamp;
 }
@@ -354,7 +358,8 @@ function newestSource(): number {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules') visit(path);
-      } else if (/\.(ts|json)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
+      } else if (/\.(ts|json|css|html)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) {
+        // css and html: the portal's stylesheet and page are copied into dist/portal as they are.
         newest = Math.max(newest, statSync(path).mtimeMs);
       }
     }
@@ -368,7 +373,7 @@ function newestSource(): number {
       if (existsSync(src)) visit(src);
     }
   }
-  for (const file of ['tsconfig.base.json', 'tsconfig.build.json']) newest = Math.max(newest, statSync(join(WORKSPACE_ROOT, file)).mtimeMs);
+  for (const file of ['tsconfig.base.json', 'tsconfig.build.json', 'apps/portal/build.ts']) newest = Math.max(newest, statSync(join(WORKSPACE_ROOT, file)).mtimeMs);
   return newest;
 }
 
