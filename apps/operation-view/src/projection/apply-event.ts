@@ -31,13 +31,25 @@ export const PROJECTED_EVENT_TYPES = Object.keys(BUCKETS);
  * order, any number of times, leave the same state.
  */
 export function applyEvent(state: OperationState, event: EventEnvelope): boolean {
+  return applyEventAt(state, event) !== undefined;
+}
+
+/**
+ * applyEvent, returning where in the view document it wrote (`figures.KAZ:2018:REF`,
+ * `profile`), or undefined when it changed nothing: what a partial update must `$set`.
+ * Entity ids hold no '.' (codes, years, keys and UUIDs), so the path is unambiguous.
+ */
+export function applyEventAt(state: OperationState, event: EventEnvelope): string | undefined {
   const bucket = BUCKETS[event.type];
-  if (!bucket) return false;
+  if (!bucket) return undefined;
   const { entityId, version } = event.subject;
   const held: Projected<unknown> | undefined = bucket === 'profile' ? state.profile : state[bucket][entityId];
-  if (held && held.v >= version) return false;
+  if (held && held.v >= version) return undefined;
   const projected = { v: version, s: event.data ?? null };
-  if (bucket === 'profile') state.profile = projected as OperationState['profile'];
-  else (state[bucket] as Record<string, Projected<unknown>>)[entityId] = projected;
-  return true;
+  if (bucket === 'profile') {
+    state.profile = projected as OperationState['profile'];
+    return 'profile';
+  }
+  (state[bucket] as Record<string, Projected<unknown>>)[entityId] = projected;
+  return `${bucket}.${entityId}`;
 }

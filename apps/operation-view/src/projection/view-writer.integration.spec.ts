@@ -1,6 +1,6 @@
 import { Collection, CommandStartedEvent, MongoClient } from 'mongodb';
 import { createEvent, entityIds, EventEnvelope, EVENTS } from '@focus/contracts';
-import { MAX_STATEMENTS_PER_COMMAND, MAX_UPDATES_PER_COMMAND } from '@focus/messaging';
+import { MAX_STATEMENTS_PER_COMMAND, MAX_UPDATES_PER_COMMAND, serverTraits } from '@focus/messaging';
 import { testInfrastructure, testNamespace } from '@focus/testing';
 import { seedEventsFor } from '../testing/seed-events';
 import { seedState } from '../testing/seed-state';
@@ -16,7 +16,11 @@ describe('ViewWriter on the real server', () => {
   let collection: Collection<OperationViewDocument>;
   const started: CommandStartedEvent[] = [];
 
-  /** The commands `work` sent about the views collection, counted by name. */
+  /**
+   * The commands `work` sent about the views collection, counted by name. Reads are by _id:
+   * one `find` in all on MongoDB, one per view on FerretDB (where `$in` scans the collection);
+   * writes are what "one bulk write per batch" is about.
+   */
   async function commandsOf(work: () => Promise<unknown>): Promise<Record<string, number>> {
     started.length = 0;
     await work();
@@ -37,11 +41,15 @@ describe('ViewWriter on the real server', () => {
     return state;
   }
 
+  let ferretdb = false;
+  const reads = (views: number) => (ferretdb ? views : 1);
+
   beforeAll(async () => {
     client = new MongoClient(testInfrastructure().mongoUrl, { monitorCommands: true, serverSelectionTimeoutMS: 10_000 });
     await client.connect();
     client.on('commandStarted', (event) => started.push(event));
     collection = client.db(ns.dbName).collection<OperationViewDocument>('operation_views');
+    ferretdb = (await serverTraits(collection as never)).ferretdb;
   });
 
   afterAll(async () => {
@@ -54,7 +62,7 @@ describe('ViewWriter on the real server', () => {
     expect(events.length).toBeGreaterThan(20 * codes.length);
     let outcomes: string[] = [];
     const commands = await commandsOf(async () => (outcomes = await new ViewWriter(collection).applyBatch(events)));
-    expect(commands).toEqual({ find: 1, insert: 1 });
+    expect(commands).toEqual({ find: reads(codes.length), insert: 1 });
     expect(new Set(outcomes)).toEqual(new Set(['applied']));
     for (const code of codes) {
       const view = await collection.findOne({ _id: code });
@@ -70,7 +78,7 @@ describe('ViewWriter on the real server', () => {
     const stale = codes.flatMap((code) => seedEventsFor(seedState(code), code));
     let outcomes: string[] = [];
     const commands = await commandsOf(async () => (outcomes = await new ViewWriter(collection).applyBatch([...stale, ...newer])));
-    expect(commands).toEqual({ find: 1, update: Math.ceil(codes.length / MAX_UPDATES_PER_COMMAND) });
+    expect(commands).toEqual({ find: reads(codes.length), update: Math.ceil(codes.length / MAX_UPDATES_PER_COMMAND) });
     expect(outcomes).toEqual([...stale.map(() => 'skipped'), ...newer.map(() => 'applied')]);
     for (const code of codes) {
       const view = await collection.findOne({ _id: code });
@@ -81,7 +89,7 @@ describe('ViewWriter on the real server', () => {
 
   it('writes nothing for a batch that changes nothing', async () => {
     const replay = codes.flatMap((code) => seedEventsFor(revised(code), code));
-    expect(await commandsOf(() => new ViewWriter(collection).applyBatch(replay))).toEqual({ find: 1 });
+    expect(await commandsOf(() => new ViewWriter(collection).applyBatch(replay))).toEqual({ find: reads(codes.length) });
   });
 
   it('splits a batch over many operations into commands of bounded size, not one per event', async () => {
@@ -97,9 +105,9 @@ describe('ViewWriter on the real server', () => {
         ),
       );
     const inserted = await commandsOf(() => new ViewWriter(collection).applyBatch(totals(1)));
-    expect(inserted).toEqual({ find: 1, insert: Math.ceil(many.length / MAX_STATEMENTS_PER_COMMAND) });
+    expect(inserted).toEqual({ find: reads(many.length), insert: Math.ceil(many.length / MAX_STATEMENTS_PER_COMMAND) });
     const updated = await commandsOf(() => new ViewWriter(collection).applyBatch(totals(2)));
-    expect(updated).toEqual({ find: 1, update: Math.ceil(many.length / MAX_UPDATES_PER_COMMAND) });
+    expect(updated).toEqual({ find: reads(many.length), update: Math.ceil(many.length / MAX_UPDATES_PER_COMMAND) });
     const views = await collection.find({ _id: { $in: many } }).toArray();
     expect(views.map((view) => Object.values(view.totals).map((held) => held.s?.total))).toEqual(many.map(() => [2018, 2019, 2020]));
   });
