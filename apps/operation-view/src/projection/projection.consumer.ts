@@ -4,6 +4,7 @@ import { EventConsumer, MessagingMetrics } from '@focus/messaging';
 import { KAFKA, PRODUCER, ReadinessRegistry } from '@focus/service-kit';
 import { OperationViewConfig } from '../config';
 import { ProjectionStore } from './projection.store';
+import { PROJECTION_BATCHES } from './projection-batches';
 import { sourceTopics } from './source-topics';
 
 /**
@@ -30,6 +31,7 @@ export class ProjectionConsumer implements BeforeApplicationShutdown {
       groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}`,
       topics: sourceTopics(config.KAFKA_TOPIC_PREFIX),
       fromBeginning: true,
+      ...PROJECTION_BATCHES,
       handler: {
         handle: async (event) => (await store.applyBatch([event]))[0],
         handleBatch: (items) => store.applyBatch(items.map((item) => item.event)),

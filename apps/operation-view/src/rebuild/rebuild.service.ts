@@ -3,6 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { committedOffsets, endOffsets, EventConsumer, MessagingMetrics, messagesBehind, PartitionOffsets, sleep, totalOffsets, withWriteLock } from '@focus/messaging';
 import { KAFKA, PRODUCER } from '@focus/service-kit';
 import { OperationViewConfig } from '../config';
+import { PROJECTION_BATCHES } from '../projection/projection-batches';
 import { GENERATION_LOCK } from '../projection/projection.store';
 import { sourceTopics } from '../projection/source-topics';
 import { ViewGenerations } from '../projection/view-generations';
@@ -71,6 +72,7 @@ export class RebuildService implements BeforeApplicationShutdown {
       groupId,
       topics,
       fromBeginning: true,
+      ...PROJECTION_BATCHES,
       handler: {
         handle: async (event) => (await this.write(writer, [event]))[0],
         handleBatch: (items) => this.write(writer, items.map((item) => item.event)),

@@ -39,6 +39,11 @@ export interface EventConsumerOptions {
   fromBeginning?: boolean;
   /** Most events handed to `handleBatch` at once (default 500). */
   maxBatchSize?: number;
+  /**
+   * Most bytes one fetch brings per partition (kafkajs' default, 1 MiB, when unset): with
+   * `maxBatchSize`, how much a consumer catching up applies per write.
+   */
+  maxBytesPerPartition?: number;
   /** A consumer that has not fetched or heartbeated for this long is reported stalled. */
   stallAfterMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -72,7 +77,8 @@ export class EventConsumer {
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
     this.state = 'starting';
-    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    const { maxBytesPerPartition } = this.options;
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 }, ...(maxBytesPerPartition ? { maxBytesPerPartition, maxBytes: Math.max(10 * 1024 * 1024, 4 * maxBytesPerPartition) } : {}) });
     this.consumer = consumer;
     const alive = () => {
       this.lastSignOfLife = Date.now();
