@@ -9,7 +9,8 @@ describe('seed requests', () => {
     const paths = requests.map((r) => `${r.method} ${r.path}`);
     expect(paths).toEqual(expect.arrayContaining(['PUT /operations/KAZ-RO/population/2018/STA', 'PUT /operations/KAZ-RO/population/2016/total', 'PUT /operations/KAZ-RO/budget/2014/pillars/1', 'PUT /operations/KAZ-RO/key-figures/2019/plan']));
     expect(requests.filter((r) => r.path.includes('/narratives/'))).toHaveLength(seed.narratives.length);
-    expect(requests.find((r) => r.path === '/operations/KAZ-RO/population/2018/STA')?.body).toEqual({ value: 87632, source: seed.population.source });
+    expect(requests.find((r) => r.path === '/operations/KAZ-RO/population/2018/STA')?.body).toEqual({ value: 87632, source: { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' } });
+    expect(requests.find((r) => r.path === '/operations/KAZ-RO/population/2016/total')?.body).toEqual({ value: 95795, source: { name: 'UNHCR Global Focus 2019', asOf: '2016-12-31' } });
   });
 
   it('posts contributions oldest first, each under an Idempotency-Key of its own that a second load repeats', () => {

@@ -12,12 +12,13 @@ const seed = JSON.parse(readFileSync(resolve(__dirname, '../../../../tools/seed/
  */
 export function seedState(code: string = seed.code): OperationState {
   const state = emptyState();
-  const source = seed.population.source;
+  // As the seed tool loads them: each year-end figure as of 31 December of its year.
+  const source = (year: number) => ({ name: seed.population.source.name, asOf: `${year}-12-31` });
   state.profile = { v: 1, s: { code, ...seed.profile } as never };
   for (const f of seed.population.figures) {
-    state.figures[entityIds.populationFigure(code, f.year, f.type as PopulationFigureState['type'])] = { v: 1, s: { operationCode: code, ...f, source } as PopulationFigureState };
+    state.figures[entityIds.populationFigure(code, f.year, f.type as PopulationFigureState['type'])] = { v: 1, s: { operationCode: code, ...f, source: source(f.year) } as PopulationFigureState };
   }
-  for (const t of seed.population.totals) state.totals[entityIds.populationTotal(code, t.year)] = { v: 1, s: { operationCode: code, ...t, source } as PopulationTotalState };
+  for (const t of seed.population.totals) state.totals[entityIds.populationTotal(code, t.year)] = { v: 1, s: { operationCode: code, ...t, source: source(t.year) } as PopulationTotalState };
   for (const l of seed.budget) {
     state.budget[entityIds.budgetLine(code, l.year, l.pillar as 1)] = {
       v: 1,
