@@ -61,7 +61,7 @@ export const EXAMPLES = {
     year: 2018,
     years: [2014, 2015, 2016, 2017, 2018, 2019],
     keyFigures: { results: { year: 2018, items: [{ value: 742, unit: 'persons', text: 'persons with undetermined nationality were assisted with confirmation of nationality' }] }, planning: { year: 2019, items: [] } },
-    peopleOfConcern: { year: 2018, total: 88419, trend: 'decrease', totalsByYear: [{ year: 2016, total: 95795 }, { year: 2018, total: 88419 }], breakdown: [['Refugees', 588], ['Asylum-seekers', 195], ['Returned refugees', 4], ['Stateless', 87632]] },
+    peopleOfConcern: { year: 2018, total: 88419, trend: 'decrease', totalsByYear: [{ year: 2016, total: 95795 }, { year: 2018, total: 88419 }], breakdown: [['Refugees', 588], ['Asylum-seekers', 195], ['Returned refugees', 4], ['Stateless', 87632]], sources: [{ name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' }] },
     budget: { unit: 'USD millions', categories: [2018], budget: [7.40638597], expenditure: [3.99343715], budgetByPillar: { p1: [7.40638597], p2: [null], p3: [null], p4: [null] }, expenditureByPillar: { p1: [3.99343715], p2: [null], p3: [null], p4: [null] } },
     narratives: { year: 2018, lang: 'en', sections: [{ key: 'operational-environment', title: 'Operational environment', body: 'In 2018, …', lang: 'en' }] },
     latestContributions: [{ date: '2019-07-08', donor: 'European Union', donorType: 'eu', status: 'pledged' }],

@@ -171,6 +171,11 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
             trend: nullable({ type: 'string', enum: ['increase', 'decrease', 'stable'] }),
             totalsByYear: { type: 'array', items: { type: 'object', properties: { year: integer, total: integer } } },
             breakdown: { type: 'array', description: '[label, count] pairs in the language asked for.', items: { type: 'array', prefixItems: [{ type: 'string' }, integer], minItems: 2, maxItems: 2 } },
+            sources: {
+              type: 'array',
+              description: "Where the year's figures come from: each distinct publication and the date it describes (figures get revised; a newer release is a new version).",
+              items: { type: 'object', required: ['name', 'asOf'], properties: { name: { type: 'string' }, asOf: { type: 'string', format: 'date' } } },
+            },
           },
         },
         budget: {

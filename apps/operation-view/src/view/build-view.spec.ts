@@ -23,7 +23,18 @@ describe('the combined view of the seed operation', () => {
         ['Returned refugees', 4],
         ['Stateless', 87632],
       ],
+      sources: [{ name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' }],
     });
+  });
+
+  it("names the sources of the year's figures: each distinct release, or the reported total's where there is no breakdown", () => {
+    const state = seedState();
+    const revised = { name: 'UNHCR population statistics 2025.06.1', asOf: '2018-12-31' };
+    state.figures[entityIds.populationFigure('KAZ-RO', 2018, 'REF')] = { v: 2, s: { operationCode: 'KAZ-RO', year: 2018, type: 'REF', value: 568, source: revised } };
+    const at = (year: number) => buildView(state, { code: 'KAZ-RO', year, lang: 'en', version: 1, updatedAt: new Date(0) }).peopleOfConcern.sources;
+    expect(at(2018)).toEqual([{ name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' }, revised]);
+    expect(at(2016)).toEqual([{ name: 'UNHCR Global Focus 2019', asOf: '2016-12-31' }]);
+    expect(at(2030)).toEqual([]);
   });
 
   it('budget and expenditure 2014-2019, in total and per pillar, with their nulls', () => {

@@ -2,12 +2,14 @@ import {
   BudgetLineState,
   centsToMillions,
   ContributionState,
+  FigureSource,
   KeyFigureSetState,
   Lang,
   NARRATIVE_SECTIONS,
   PILLAR_NUMBERS,
   POPULATION_TYPES,
   PopulationFigureState,
+  PopulationTotalState,
   UNEARMARKED_OPERATION_CODE,
 } from '@focus/contracts';
 import { OperationState, Projected } from '../projection/operation-state';
@@ -131,7 +133,7 @@ function yearTotal(figures: PopulationFigureState[], totals: { year: number; tot
   return totals.find((t) => t.year === year)?.total;
 }
 
-function peopleOfConcern(figures: PopulationFigureState[], totals: { year: number; total: number }[], year: number, lang: Lang) {
+function peopleOfConcern(figures: PopulationFigureState[], totals: PopulationTotalState[], year: number, lang: Lang) {
   const years = [...new Set([...figures.map((f) => f.year), ...totals.map((t) => t.year)])].sort((a, b) => a - b);
   const totalsByYear = years.flatMap((y) => {
     const total = yearTotal(figures, totals, y);
@@ -145,7 +147,19 @@ function peopleOfConcern(figures: PopulationFigureState[], totals: { year: numbe
     // A type with nobody in it is left out, as the page leaves it out of the chart.
     return figure && figure.value > 0 ? [[label[lang], figure.value] as [string, number]] : [];
   });
-  return { year, total, trend, totalsByYear, breakdown };
+  return { year, total, trend, totalsByYear, breakdown, sources: yearSources(figures, totals, year) };
+}
+
+/**
+ * Where the year's people of concern come from: each distinct source and as-of date of the
+ * figures shown (or of the reported total, where there is no breakdown). Published figures
+ * get revised, so a reader must be able to tell which release a number is.
+ */
+function yearSources(figures: PopulationFigureState[], totals: PopulationTotalState[], year: number): FigureSource[] {
+  const breakdown = figures.filter((f) => f.year === year);
+  const shown = breakdown.length > 0 ? breakdown : totals.filter((t) => t.year === year);
+  const distinct = new Map(shown.map(({ source }) => [`${source.name}\u0000${source.asOf}`, { name: source.name, asOf: source.asOf }]));
+  return [...distinct.values()].sort((a, b) => a.asOf.localeCompare(b.asOf) || a.name.localeCompare(b.name));
 }
 
 function budget(lines: BudgetLineState[]) {
