@@ -10,13 +10,13 @@ import { SVGRenderer } from 'echarts/renderers';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries110m from 'world-atlas/countries-110m.json';
 import type { Lang, Office, OperationView } from './api';
+import { COLORS } from './colors';
 import { worldGeoJson } from './geo';
 import { t } from './i18n';
 import { formatMillions, formatNumber, mapViewport, pillarsWithData } from './view-model';
 
 echarts.use([BarChart, ScatterChart, GeoComponent, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
-export const COLORS = { budget: '#0072bc', expenditure: '#8a5a00', pillars: ['#0072bc', '#00a3a3', '#7a4fa0', '#c2410c'], expenditurePillars: ['#7fb8de', '#7fd1d1', '#bca7cf', '#e0a085'] };
 const TEXT = '#1f2937';
 
 let worldRegistered = false;
@@ -121,7 +121,7 @@ export function officesMap(el: HTMLElement, offices: Office[], lang: Lang): Char
       center,
       zoom,
       silent: true,
-      itemStyle: { areaColor: '#e8eef3', borderColor: '#9aa9b6', borderWidth: 0.5 },
+      itemStyle: { areaColor: COLORS.land, borderColor: COLORS.border, borderWidth: 0.5 },
     },
     series: [
       {
@@ -129,7 +129,7 @@ export function officesMap(el: HTMLElement, offices: Office[], lang: Lang): Char
         coordinateSystem: 'geo',
         symbol: 'pin',
         symbolSize: 26,
-        itemStyle: { color: COLORS.budget },
+        itemStyle: { color: COLORS.office },
         label: { show: true, position: 'right', formatter: '{b}', color: TEXT, fontWeight: 'bold' },
         data: offices.map((o) => ({ name: o.name, kind: t(lang, `office_${o.kind.replace(/-/g, '_')}` as 'office_other'), value: [o.lon, o.lat] })),
       },

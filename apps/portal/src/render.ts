@@ -3,12 +3,14 @@
  * heading; every chart has a text alternative and a data table beside it.
  */
 import type { Lang, OperationSummary, OperationView } from './api';
-import { breakdownChart, budgetChart, Chart, COLORS, officesMap, pillarChart } from './charts';
+import { breakdownChart, budgetChart, Chart, officesMap, pillarChart } from './charts';
+import { COLORS } from './colors';
 import { h, uid } from './dom';
 import { LANGS, t } from './i18n';
 import { serializeUrlState, UrlState } from './url-state';
 import {
   describeSeries,
+  EXACT_MILLIONS_DECIMALS,
   formatContributionDate,
   formatKeyFigure,
   formatMillions,
@@ -258,7 +260,8 @@ function budgetSection(view: OperationView, lang: Lang, mounts: Mount[]): HTMLEl
   });
   mounts.push(() => pillarChart(pillarEl, budget, lang));
 
-  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '–' : formatMillions(v, lang));
+  // The table is where a reader gets the exact figures (to the cent) the charts round.
+  const cell = (v: number | null | undefined) => formatMillions(v, lang, EXACT_MILLIONS_DECIMALS);
   const head = [t(lang, 'year'), `${t(lang, 'budget')} – ${t(lang, 'total')}`, `${t(lang, 'expenditure')} – ${t(lang, 'total')}`, ...pillars.flatMap((p) => [`${t(lang, 'budget')} – ${pillarName(p)}`, `${t(lang, 'expenditure')} – ${pillarName(p)}`])];
   const rows = budget.categories.map((year, i) => [String(year), cell(budget.budget[i]), cell(budget.expenditure[i]), ...pillars.flatMap((p) => [cell(budget.budgetByPillar[p]?.[i]), cell(budget.expenditureByPillar[p]?.[i])])]);
   const current = budget.categories.indexOf(view.year);

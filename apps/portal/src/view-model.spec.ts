@@ -5,6 +5,7 @@ import {
   applyContributionEvent,
   CONTRIBUTION_EVENTS,
   describeSeries,
+  EXACT_MILLIONS_DECIMALS,
   formatContributionDate,
   formatKeyFigure,
   formatMillions,
@@ -34,6 +35,13 @@ describe('numbers as the page shows them', () => {
     expect(formatMillions(5.52037323, 'fr')).toBe('5,52');
     expect(formatMillions(null, 'en')).toBe('–');
     expect(formatMillions(undefined, 'fr')).toBe('–');
+  });
+
+  it('USD millions exact to the cent for data tables: 4.40666094, trailing zeros kept', () => {
+    expect(formatMillions(4.40666094, 'en', EXACT_MILLIONS_DECIMALS)).toBe('4.40666094');
+    expect(formatMillions(4.328075, 'en', EXACT_MILLIONS_DECIMALS)).toBe('4.32807500');
+    expect(formatMillions(0.7073197, 'fr', EXACT_MILLIONS_DECIMALS)).toBe('0,70731970');
+    expect(formatMillions(null, 'en', EXACT_MILLIONS_DECIMALS)).toBe('–');
   });
 
   it('the exact amount behind 8 decimals of millions is cents: 7.40638597 = $7,406,385.97', () => {

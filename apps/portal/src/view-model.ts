@@ -12,10 +12,16 @@ export function formatNumber(value: number, lang: Lang): string {
   return new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 0 }).format(value);
 }
 
-/** USD millions with two decimals: 7.41 (en), 7,41 (fr); a missing value is a dash. */
-export function formatMillions(value: number | null | undefined, lang: Lang): string {
+/** Decimals of a value in USD millions that make it exact to the cent, as the seed page's data has it. */
+export const EXACT_MILLIONS_DECIMALS = 8;
+
+/**
+ * USD millions with two decimals, as charts show them: 7.41 (en), 7,41 (fr); with
+ * EXACT_MILLIONS_DECIMALS, as data tables show them: 7.40638597. A missing value is a dash.
+ */
+export function formatMillions(value: number | null | undefined, lang: Lang, decimals = 2): string {
   if (value === null || value === undefined) return '–';
-  return new Intl.NumberFormat(LOCALES[lang], { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+  return new Intl.NumberFormat(LOCALES[lang], { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
 }
 
 /** The exact amount behind a value in USD millions (8 decimals = cents): $7,406,385.97. */

@@ -18,7 +18,9 @@
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Page, Request } from 'playwright-core';
+import { API_BASE } from '../api';
+import { COLORS } from '../colors';
 import { ensureChromium } from './ensure-chromium';
 import type { ContributionInput } from './fixture-api';
 
@@ -43,13 +45,22 @@ const ROOT = resolve(__dirname, '../../../..');
 const SIX_SECTIONS = ['Operational environment', 'Population trends', 'Key achievements', 'Unmet needs', 'Working environment', 'Key priorities'];
 const SIX_YEARS = ['2014', '2015', '2016', '2017', '2018', '2019'];
 
+export interface OpenedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Uncaught errors of the page. */
+  errors: string[];
+  /** Every request a page of the context made, from the first (the document) on. */
+  requests: Request[];
+}
+
 export interface PortalSession {
   browser: Browser;
   target: PortalTarget;
   code: string;
   screenshots: string;
-  /** A fresh page at the given viewport (desktop by default), console errors collected. */
-  open(query: string, viewport?: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext; errors: string[] }>;
+  /** A fresh page at the given viewport (desktop by default), errors and requests collected. */
+  open(query: string, viewport?: { width: number; height: number }): Promise<OpenedPage>;
 }
 
 export async function startPortalSession(target: PortalTarget): Promise<PortalSession> {
@@ -64,12 +75,15 @@ export async function startPortalSession(target: PortalTarget): Promise<PortalSe
     screenshots,
     async open(query, viewport = { width: 1280, height: 900 }) {
       const context = await browser.newContext({ viewport });
+      // On the context, so that pages a check opens itself are recorded too.
+      const requests: Request[] = [];
+      context.on('request', (request) => requests.push(request));
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(`${target.baseUrl}/${query}`);
       await page.locator('#operation-name').waitFor({ timeout: 15_000 });
-      return { page, context, errors };
+      return { page, context, errors, requests };
     },
   };
 }
@@ -77,9 +91,98 @@ export async function startPortalSession(target: PortalTarget): Promise<PortalSe
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const texts = async (page: Page, selector: string) => (await page.locator(selector).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
 
+/** Requests the page makes for data (not for its own files): each must be an API call. */
+const DATA_REQUESTS = new Set(['fetch', 'xhr', 'eventsource', 'websocket']);
+
+/**
+ * What every check ends with: no uncaught error, and "from /api/v1 alone" with "a map that
+ * works offline" as the requests show them: nothing left the page's origin (no tile server,
+ * font or script host), every data request was an /api/v1 call, and everything else was one
+ * of the portal's own files.
+ */
+function expectCleanPage({ errors, requests }: OpenedPage, session: PortalSession): void {
+  expect(errors).toEqual([]);
+  const origin = new URL(session.target.baseUrl).origin;
+  // data: URLs (the empty favicon) are inline: nothing is fetched.
+  const made = requests.map((r) => ({ type: r.resourceType(), url: new URL(r.url()) })).filter((r) => r.url.protocol !== 'data:');
+  expect(made.filter((r) => r.url.origin !== origin).map((r) => `${r.type} ${r.url.href}`)).toEqual([]);
+  expect(made.filter((r) => DATA_REQUESTS.has(r.type) !== r.url.pathname.startsWith(`${API_BASE}/`)).map((r) => `${r.type} ${r.url.pathname}`)).toEqual([]);
+}
+
+/** The API calls among a page's requests: path and query. */
+const apiCalls = (requests: Request[]) =>
+  requests
+    .filter((r) => DATA_REQUESTS.has(r.resourceType()))
+    .map((r) => new URL(r.url()))
+    .map((url) => url.pathname + url.search);
+
+/** A chart's text alternative (describeSeries, English) as {series title: {label: value}}. */
+function chartSeries(label: string): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    label
+      .split(/\.(?: |$)/)
+      .filter((sentence) => sentence.includes(': '))
+      .map((sentence) => {
+        const [title = '', values = ''] = sentence.split(': ');
+        return [title, Object.fromEntries(values.split('; ').map((pair) => [pair.slice(0, pair.indexOf(' ')), pair.slice(pair.indexOf(' ') + 1)]))];
+      }),
+  );
+}
+
+/** The budget data table as {year: {column heading: cell}}. */
+async function budgetTable(page: Page): Promise<Record<string, Record<string, string>>> {
+  const head = await texts(page, '.budget table thead th');
+  const rows = await page.locator('.budget table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
+  return Object.fromEntries(rows.map((cells) => [cells[0] ?? '', Object.fromEntries(head.slice(1).map((heading, i) => [heading, cells[i + 1] ?? '']))]));
+}
+
+/**
+ * The map draws the country shapes shipped with the portal and one marker per office, each
+ * labelled with its office's name, inside the map; the marker answers a pointer with its office.
+ * The seed has one office, and the map is centred on the offices (mapViewport): the marker's
+ * tip is the map's centre. Markers and shapes are told apart by the palette (colors.ts).
+ */
+async function checkOfficeMarkers(page: Page, offices: string[]): Promise<void> {
+  const map = page.locator('.map');
+  await map.locator('svg path').first().waitFor({ timeout: 5_000 });
+  const drawn = await map.evaluate((el, colors) => {
+    const box = (e: Element) => e.getBoundingClientRect().toJSON() as DOMRect;
+    const paths = [...el.querySelectorAll('svg path')];
+    return {
+      map: box(el),
+      shapes: paths.filter((p) => p.getAttribute('fill') === colors.land).length,
+      markers: paths.filter((p) => p.getAttribute('fill') === colors.office).map(box),
+      labels: [...el.querySelectorAll('svg text')].map((t) => ({ text: t.textContent ?? '', box: box(t) })),
+    };
+  }, COLORS);
+  expect(drawn.shapes).toBeGreaterThan(150); // world-atlas's 1:110m countries, less Antarctica
+  expect(drawn.markers).toHaveLength(offices.length);
+  expect(drawn.labels.map((l) => l.text).sort()).toEqual([...offices].sort());
+  for (const marker of drawn.markers) {
+    expect(marker.left).toBeGreaterThanOrEqual(drawn.map.left);
+    expect(marker.right).toBeLessThanOrEqual(drawn.map.right);
+    expect(marker.top).toBeGreaterThanOrEqual(drawn.map.top);
+    expect(marker.bottom).toBeLessThanOrEqual(drawn.map.bottom);
+    // Its label is written beside it, to the right (label position: right).
+    expect(drawn.labels.some((l) => Math.abs(l.box.left - marker.right) < 12 && l.box.top < marker.bottom && l.box.bottom > marker.top)).toBe(true);
+  }
+  if (offices.length === 1) {
+    const [marker] = drawn.markers as [DOMRect];
+    expect(Math.abs((marker.left + marker.right) / 2 - (drawn.map.left + drawn.map.width / 2))).toBeLessThan(2);
+    expect(Math.abs(marker.bottom - (drawn.map.top + drawn.map.height / 2))).toBeLessThan(2);
+  }
+  const [first] = drawn.markers;
+  if (first) {
+    await page.mouse.move(first.left + first.width / 2, first.top + first.height / 3);
+    await map.getByText(offices[0] ?? '', { exact: true }).and(map.locator('strong')).waitFor({ timeout: 5_000 });
+  }
+}
+
+
 /** The seed page's figures: 88,419 and its trend, the key figures, six budget years, six narrative sections, contributions. */
 export async function checkSeedFigures(session: PortalSession): Promise<void> {
-  const { page, context, errors } = await session.open(`?op=${session.code}&year=2018&lang=en`);
+  const opened = await session.open(`?op=${session.code}&year=2018&lang=en`);
+  const { page, context } = opened;
   try {
     expect(await text(page, 'h1')).toBe('Kazakhstan Regional Office');
     expect(await text(page, '.intro .region')).toContain('Europe');
@@ -87,6 +190,7 @@ export async function checkSeedFigures(session: PortalSession): Promise<void> {
     expect(await page.title()).toContain('Kazakhstan Regional Office 2018');
     expect(await text(page, '.poc-headline')).toBe('Decrease in 2018 88,419');
     expect(await texts(page, '.totals dd')).toEqual(['88,419', '94,532', '95,795']);
+    expect(await texts(page, 'section.key-figures h3')).toEqual(['2018 year-end results', '2019 planning figures']);
     const keyFigures = await texts(page, '.key-figures li');
     expect(keyFigures).toContain('100% of refugees and asylum-seekers had access to primary health care');
     expect(keyFigures).toContain('742 persons with undetermined nationality were assisted with confirmation of nationality');
@@ -94,8 +198,26 @@ export async function checkSeedFigures(session: PortalSession): Promise<void> {
     expect(await texts(page, '.poc-breakdown tbody th')).toEqual(['Refugees', 'Asylum-seekers', 'Returned refugees', 'Stateless']);
     expect(await texts(page, '.poc-breakdown tbody td')).toEqual(['588', '195', '4', '87,632']);
     expect(await texts(page, '.budget tbody th')).toEqual(SIX_YEARS);
-    const budget2014 = await texts(page, '.budget tbody tr:first-child td');
-    expect(budget2014.slice(0, 2)).toEqual(['7.41', '4.12']);
+    // The data table has the seed's figures exact to the cent, in total and per pillar (the
+    // reintegration pillar has none, so no column); the charts' text alternatives round them.
+    const table = await budgetTable(page);
+    expect(table['2014']).toEqual({
+      'Budget – Total': '7.40638597',
+      'Expenditure – Total': '4.11624681',
+      'Budget – Refugee programme': '4.99603601',
+      'Expenditure – Refugee programme': '2.51744847',
+      'Budget – Stateless programme': '2.31999996',
+      'Expenditure – Stateless programme': '1.53616117',
+      'Budget – IDP projects': '0.09035000',
+      'Expenditure – IDP projects': '0.06263717',
+    });
+    expect(table['2018']).toMatchObject({ 'Budget – Refugee programme': '4.40666094', 'Expenditure – Refugee programme': '2.02644007', 'Budget – Stateless programme': '1.11371229', 'Expenditure – Stateless programme': '0.70731970' });
+    expect(table['2019']).toMatchObject({ 'Budget – Refugee programme': '4.32807500', 'Expenditure – Refugee programme': '–' });
+    const pillars = chartSeries((await page.getAttribute('.chart-pillars', 'aria-label')) ?? '');
+    expect(Object.keys(pillars)).toEqual(Object.keys(table['2018'] ?? {}).filter((column) => !column.endsWith('Total')));
+    expect(pillars['Budget – Refugee programme']).toMatchObject({ '2018': '4.41', '2019': '4.33' });
+    expect(pillars['Expenditure – Refugee programme']).toMatchObject({ '2018': '2.03', '2019': 'no data' });
+    expect(pillars['Budget – IDP projects']).toMatchObject({ '2014': '0.09', '2018': 'no data' });
     expect(await text(page, '.budget .unit')).toContain('$5,520,373.23');
     expect(await texts(page, '.narrative h3')).toEqual(SIX_SECTIONS);
     expect(await text(page, '.narratives')).toContain('In 2018, the political and operational environment in Kazakhstan remained stable.');
@@ -110,8 +232,13 @@ export async function checkSeedFigures(session: PortalSession): Promise<void> {
       expect(await page.getAttribute(chart, 'aria-label')).toBeTruthy();
     }
     expect(await page.getAttribute('.chart-budget', 'aria-label')).toContain('2014 7.41');
+    await checkOfficeMarkers(page, ['Almaty']);
     await page.screenshot({ path: resolve(session.screenshots, 'kaz-ro-2018-en.png'), fullPage: true });
-    expect(errors).toEqual([]);
+    // What was shown came from these calls (and the stream), and from nowhere else.
+    expect(apiCalls(opened.requests)).toEqual(
+      expect.arrayContaining([`${API_BASE}/operations`, `${API_BASE}/operations/${session.code}?year=2018&lang=en`, `${API_BASE}/contributions/stream`]),
+    );
+    expectCleanPage(opened, session);
   } finally {
     await context.close();
   }
@@ -119,13 +246,15 @@ export async function checkSeedFigures(session: PortalSession): Promise<void> {
 
 /** Year tabs (mouse and keyboard) and the language switch change what is shown, and the URL. */
 export async function checkYearAndLanguage(session: PortalSession): Promise<void> {
-  const { page, context, errors } = await session.open(`?op=${session.code}&year=2018&lang=en`);
+  const opened = await session.open(`?op=${session.code}&year=2018&lang=en`);
+  const { page, context } = opened;
   try {
     await page.click('#year-tab-2017');
     await page.locator('#year-tab-2017[aria-selected=true]').waitFor();
     expect(new URL(page.url()).searchParams.get('year')).toBe('2017');
     expect(await text(page, '.poc-headline')).toBe('Decrease in 2017 94,532');
     expect(await text(page, '#narratives-heading')).toBe('Operational context 2017');
+    expect(await texts(page, 'section.key-figures h3')).toEqual(['2017 year-end results', '2018 planning figures']);
     expect(await page.locator('.narrative').count()).toBe(0);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('year-tab-2017');
 
@@ -142,6 +271,7 @@ export async function checkYearAndLanguage(session: PortalSession): Promise<void
     expect(new URL(page.url()).searchParams.get('lang')).toBe('fr');
     expect((await text(page, '.poc-headline')).replace(/\s/g, ' ')).toBe('Baisse en 2018 88 419');
     expect(await text(page, '#key-figures-heading')).toBe('Chiffres clés');
+    expect(await texts(page, 'section.key-figures h3')).toEqual(['Résultats fin 2018', 'Chiffres de planification 2019']);
     expect(await texts(page, '.poc-breakdown tbody th')).toContain('Apatrides');
     expect(await texts(page, '#contributions-list li')).toContain('17-JUIL-2019 European Union');
     // Sections that exist only in English say so, and are marked as English for screen readers.
@@ -159,7 +289,8 @@ export async function checkYearAndLanguage(session: PortalSession): Promise<void
     await page.goBack();
     await page.locator('html[lang=en]').waitFor();
     await page.locator('h1', { hasText: 'Kazakhstan Regional Office' }).waitFor();
-    expect(errors).toEqual([]);
+    expect(apiCalls(opened.requests)).toEqual(expect.arrayContaining([`${API_BASE}/operations/${session.code}?year=2017&lang=en`, `${API_BASE}/operations/${session.code}?year=2018&lang=fr`]));
+    expectCleanPage(opened, session);
   } finally {
     await context.close();
   }
@@ -167,7 +298,8 @@ export async function checkYearAndLanguage(session: PortalSession): Promise<void
 
 /** A contribution written through the API appears at the top of the list, without a reload. */
 export async function checkLiveContribution(session: PortalSession): Promise<void> {
-  const { page, context, errors } = await session.open(`?op=${session.code}&year=2018&lang=en`);
+  const opened = await session.open(`?op=${session.code}&year=2018&lang=en`);
+  const { page, context } = opened;
   try {
     await page.locator('html[data-stream=open]').waitFor({ timeout: 15_000 });
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
@@ -179,7 +311,7 @@ export async function checkLiveContribution(session: PortalSession): Promise<voi
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await text(page, '#live-status')).toContain(donor);
     await page.locator('section.contributions').screenshot({ path: resolve(session.screenshots, 'kaz-ro-live-contribution.png') });
-    expect(errors).toEqual([]);
+    expectCleanPage(opened, session);
   } finally {
     await context.close();
   }
@@ -187,7 +319,8 @@ export async function checkLiveContribution(session: PortalSession): Promise<voi
 
 /** At 375×667 nothing overflows sideways and the page still reads top to bottom. */
 export async function checkPhoneViewport(session: PortalSession): Promise<void> {
-  const { page, context, errors } = await session.open(`?op=${session.code}&year=2018&lang=fr`, { width: 375, height: 667 });
+  const opened = await session.open(`?op=${session.code}&year=2018&lang=fr`, { width: 375, height: 667 });
+  const { page, context } = opened;
   try {
     await page.locator('.chart-budget svg').waitFor();
     const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, viewport: window.innerWidth }));
@@ -206,7 +339,7 @@ export async function checkPhoneViewport(session: PortalSession): Promise<void> 
     const chartWidth = await page.locator('.chart-budget').evaluate((el) => el.getBoundingClientRect().width);
     expect(chartWidth).toBeGreaterThan(250);
     await page.screenshot({ path: resolve(session.screenshots, 'kaz-ro-2018-fr-375x667.png'), fullPage: true });
-    expect(errors).toEqual([]);
+    expectCleanPage(opened, session);
   } finally {
     await context.close();
   }
