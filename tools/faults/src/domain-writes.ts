@@ -1,4 +1,4 @@
-import { TOPICS } from '@focus/contracts';
+import { TOPICS, YEAR_MAX } from '@focus/contracts';
 import { eventually } from '@focus/testing';
 import { FaultStack, PROFILE, SOURCE, viewJson } from './fault-stack';
 
@@ -14,6 +14,21 @@ export async function writeOnEveryTopic(f: FaultStack, variant = 0): Promise<voi
     const response = await f.write(method, path, body);
     if (response.status < 200 || response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   }
+}
+
+/** The view of KAZ 2018 (canonical JSON) once it shows every write of writeOnEveryTopic(f, variant): not before. */
+export async function viewOfEveryTopic(f: FaultStack, variant = 0): Promise<string> {
+  return eventually(async () => {
+    const json = await viewJson(f.stack, 'KAZ', 2018);
+    if (!json) return undefined;
+    const view = JSON.parse(json) as { operation: { subregion: string }; peopleOfConcern: { total: number }; budget: { budget: number[] }; latestContributions: Array<{ donor: string }> };
+    const shows =
+      view.operation.subregion === `Central Asia ${variant}` &&
+      view.peopleOfConcern.total === 588 + variant &&
+      view.budget.budget.includes((4328075 + variant) / 1e6) &&
+      view.latestContributions.some((c) => c.donor === `Donor ${variant}`);
+    return shows ? json : undefined;
+  }, 60_000, `the view with every write of variant ${variant}`);
 }
 
 export const DOMAIN_TOPICS = [TOPICS.population, TOPICS.budget, TOPICS.narratives, TOPICS.contributions];
@@ -57,8 +72,8 @@ export function streamFigureWrites(f: FaultStack, { baseValue, intervalMs }: { b
   const refused: Response[] = [];
   let writing = true;
   const done = (async () => {
-    for (let i = 0; writing && i < 200; i++) {
-      const year = 1951 + i;
+    // One year each, up to the last valid one: a longer stream ends there.
+    for (let year = 1951, i = 0; writing && year <= YEAR_MAX; year++, i++) {
       const response = await f.write('PUT', `/operations/KAZ/population/${year}/REF`, { value: baseValue + i, source: SOURCE });
       if (response.status >= 200 && response.status < 300) acknowledged.set(year, baseValue + i);
       else refused.push(response);
@@ -82,4 +97,66 @@ export async function expectAcknowledgedInView(f: FaultStack, acknowledged: Map<
       return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === value ? true : undefined;
     }, timeoutMs, `the view of ${year} shows ${value}`);
   }
+}
+
+/** How many contributions an operation's view lists (apps/operation-view: LATEST_CONTRIBUTIONS). */
+export const VIEW_LISTS_CONTRIBUTIONS = 20;
+
+export interface ContributionWrite {
+  /** Unique per write, so the view (which shows no ids) says which ones landed, and how often. */
+  donor: string;
+  idempotencyKey: string;
+  body: Record<string, unknown>;
+  /** What the spec was doing to the system while the write was in flight. */
+  phase: string;
+  status: number;
+}
+
+/**
+ * Non-idempotent writes: `POST /contributions`, each with its own Idempotency-Key and donor,
+ * earmarked to KAZ, recorded with the phase of the fault they were made in.
+ */
+export function contributionWrites(f: FaultStack, label: string) {
+  const writes: ContributionWrite[] = [];
+  const post = async (phase: string): Promise<ContributionWrite> => {
+    const n = writes.length + 1;
+    const donor = `${label} donor ${String(n).padStart(2, '0')}`;
+    const body = { donor: { name: donor, type: 'government' }, date: `2019-07-${String(1 + (n % 28)).padStart(2, '0')}`, amountUsd: 1000 + n, operationCode: 'KAZ', status: 'paid' };
+    const write: ContributionWrite = { donor, idempotencyKey: `faults-${label}-${n}`, body, phase, status: 0 };
+    writes.push(write);
+    write.status = (await f.write('POST', '/contributions', body, { 'idempotency-key': write.idempotencyKey })).status;
+    return write;
+  };
+  return {
+    writes,
+    post,
+    /** The same request again, as a client that lost the answer would send it. */
+    retry: (write: ContributionWrite) => f.write('POST', '/contributions', write.body, { 'idempotency-key': write.idempotencyKey }),
+    acknowledged: () => writes.filter((w) => w.status >= 200 && w.status < 300),
+    refused: () => writes.filter((w) => w.status < 200 || w.status >= 300),
+  };
+}
+
+/** The donors the aggregator's view of KAZ lists under latestContributions, sorted. */
+export async function viewDonors(f: FaultStack): Promise<string[] | undefined> {
+  const response = await fetch(`${f.stack.urls['operation-view']}/operations/KAZ`);
+  if (response.status !== 200) return undefined;
+  const view = (await response.json()) as { latestContributions: Array<{ donor: string }> };
+  return view.latestContributions.map((c) => c.donor).sort();
+}
+
+/**
+ * Every acknowledged contribution shows in the view and in the owner's list exactly once, and
+ * nothing else does (no refused write, no second copy of an acknowledged one).
+ */
+export async function expectContributionsExactlyOnce(f: FaultStack, acknowledged: ContributionWrite[], timeoutMs: number): Promise<void> {
+  expect(acknowledged.length).toBeLessThanOrEqual(VIEW_LISTS_CONTRIBUTIONS);
+  const expected = acknowledged.map((w) => w.donor).sort();
+  const inView = await eventually(async () => {
+    const donors = await viewDonors(f);
+    return donors && expected.every((donor) => donors.includes(donor)) ? donors : undefined;
+  }, timeoutMs, `the ${expected.length} acknowledged contributions in the view`);
+  expect(inView).toEqual(expected);
+  const listed = (await (await f.read('/contributions?operation=KAZ&limit=200')).json()) as { items: Array<{ donor: { name: string } }> };
+  expect(listed.items.map((c) => c.donor.name).sort()).toEqual(expected);
 }
