@@ -9,7 +9,8 @@ const EDITOR_KEY = 'local-dev-editor';
 
 // The portal as people meet it: served by the real gateway, the seed operation loaded the way
 // a newcomer loads it (`npm run seed`), the page in Debian's chromium. The live contribution
-// goes through the API and reaches the page over the gateway's SSE stream.
+// goes through the API, its re-earmark through the contributions service, and both reach the
+// page over the gateway's SSE stream.
 describePortalPage('the portal in a browser, served by the real system', async () => {
   const ns = testNamespace('portal-stack');
   const stack = await startStack({ namespace: ns });
@@ -31,6 +32,12 @@ describePortalPage('the portal in a browser, served by the real system', async (
         body: JSON.stringify(input),
       });
       if (response.status !== 201) throw new Error(`POST /contributions answered ${response.status}: ${await response.text()}`);
+      return { id: ((await response.json()) as { state: { id: string } }).state.id };
+    },
+    // The public API records contributions; a re-earmark is the contributions service's own PUT.
+    moveContribution: async (id, input) => {
+      const response = await fetch(`${stack.urls.contributions}/contributions/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+      if (response.status !== 200) throw new Error(`PUT /contributions/${id} answered ${response.status}: ${await response.text()}`);
     },
     close: async () => {
       await stack.stop();

@@ -23,10 +23,20 @@ export interface ContributionInput {
   status: 'pledged' | 'paid';
 }
 
+/** A contribution as written: the id it was given. */
+export interface WrittenContribution {
+  id: string;
+}
+
 export interface FixtureApi {
   baseUrl: string;
   /** Emits a contributions.contribution.recorded event on the stream, as the gateway would. */
-  writeContribution(input: ContributionInput): Promise<void>;
+  writeContribution(input: ContributionInput): Promise<WrittenContribution>;
+  /**
+   * Replaces a written contribution with `input` (its earmark changed): emits what the
+   * contributions service publishes, "moved" under the operation left and "updated" under the new one.
+   */
+  moveContribution(id: string, input: ContributionInput): Promise<void>;
   /** Requests received, for assertions on what the page asked for. */
   requests: string[];
   close(): Promise<void>;
@@ -37,6 +47,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 export async function startFixtureApi(staticDir: string, port = 0): Promise<FixtureApi> {
   const streams = new Set<ServerResponse>();
   const requests: string[] = [];
+  const written = new Map<string, { operationCode: string; version: number }>();
   const root = resolve(staticDir);
 
   const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
@@ -71,6 +82,21 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
     createReadStream(file).pipe(res);
   };
 
+  /** Sends one event to every open stream, framed as the gateway frames it. */
+  const emit = (type: string, data: ContributionState, operationCode: string, version: number) => {
+    const envelope: EventEnvelope<ContributionState> = {
+      id: randomUUID(),
+      type,
+      schemaVersion: 1,
+      occurredAt: new Date().toISOString(),
+      source: 'contributions',
+      subject: { operationCode, entityId: data.id, version },
+      data,
+    };
+    const frame = `id: ${envelope.id}\nevent: ${envelope.type}\ndata: ${JSON.stringify(envelope)}\n\n`;
+    for (const stream of streams) stream.write(frame);
+  };
+
   const server = createServer(handle);
   await new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', resolveListen));
   const { port: bound } = server.address() as AddressInfo;
@@ -80,25 +106,18 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
     requests,
     async writeContribution(input) {
       const id = randomUUID();
-      const data: ContributionState = {
-        id,
-        donor: input.donor,
-        date: input.date,
-        status: input.status,
-        ...(input.operationCode ? { operationCode: input.operationCode } : {}),
-        ...(input.amountUsd === undefined ? {} : { amountCents: Math.round(input.amountUsd * 100) }),
-      };
-      const envelope: EventEnvelope<ContributionState> = {
-        id: randomUUID(),
-        type: 'contributions.contribution.recorded',
-        schemaVersion: 1,
-        occurredAt: new Date().toISOString(),
-        source: 'contributions',
-        subject: { operationCode: input.operationCode ?? 'UNEARMARKED', entityId: id, version: 1 },
-        data,
-      };
-      const frame = `id: ${envelope.id}\nevent: ${envelope.type}\ndata: ${JSON.stringify(envelope)}\n\n`;
-      for (const stream of streams) stream.write(frame);
+      written.set(id, { operationCode: operationOf(input), version: 1 });
+      emit('contributions.contribution.recorded', stateOf(id, input), operationOf(input), 1);
+      return { id };
+    },
+    async moveContribution(id, input) {
+      const before = written.get(id);
+      if (!before) throw new Error(`the fixture API wrote no contribution ${id}`);
+      if (before.operationCode === operationOf(input)) throw new Error('moveContribution must change the earmark: nothing is "moved" otherwise');
+      const version = before.version + 1;
+      written.set(id, { operationCode: operationOf(input), version });
+      emit('contributions.contribution.moved', stateOf(id, input), before.operationCode, version);
+      emit('contributions.contribution.updated', stateOf(id, input), operationOf(input), version);
     },
     close: () =>
       new Promise<void>((resolveClose) => {
@@ -106,6 +125,19 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
         server.closeAllConnections();
         server.close(() => resolveClose());
       }),
+  };
+}
+
+const operationOf = (input: ContributionInput) => input.operationCode ?? 'UNEARMARKED';
+
+function stateOf(id: string, input: ContributionInput): ContributionState {
+  return {
+    id,
+    donor: input.donor,
+    date: input.date,
+    status: input.status,
+    ...(input.operationCode ? { operationCode: input.operationCode } : {}),
+    ...(input.amountUsd === undefined ? {} : { amountCents: Math.round(input.amountUsd * 100) }),
   };
 }
 

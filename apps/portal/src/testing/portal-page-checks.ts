@@ -7,14 +7,16 @@
  *     const stack = await startStack();
  *     return {
  *       baseUrl: stack.url,                                   // e.g. http://localhost:3000
- *       writeContribution: (c) => postContribution(stack, c), // POST /api/v1/contributions, x-api-key
+ *       writeContribution: (c) => postContribution(stack, c), // POST /api/v1/contributions, x-api-key; resolves {id}
+ *       moveContribution: (id, c) => putContribution(stack, id, c), // PUT /contributions/:id on the contributions service
  *       close: () => stack.stop(),
  *     };
  *   });
  *
  * The stack must serve the portal at `${baseUrl}/` and the seed operation (KAZ-RO, as
  * tools/seed loads it) under `${baseUrl}/api/v1`, with contributions.contribution.* events on
- * GET /api/v1/contributions/stream (SSE, data = the event envelope).
+ * GET /api/v1/contributions/stream (SSE, data = the event envelope; a re-earmark is "moved"
+ * under the operation left and "updated" under the new one).
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,15 +24,17 @@ import { Browser, BrowserContext, chromium, Page, Request } from 'playwright-cor
 import { API_BASE } from '../api';
 import { COLORS } from '../colors';
 import { ensureChromium } from './ensure-chromium';
-import type { ContributionInput } from './fixture-api';
+import type { ContributionInput, WrittenContribution } from './fixture-api';
 
-export type { ContributionInput };
+export type { ContributionInput, WrittenContribution };
 
 export interface PortalTarget {
   /** Where the portal is served, with /api/v1 on the same origin; no trailing slash. */
   baseUrl: string;
   /** Records a contribution through the API (body of POST /api/v1/contributions); resolves once accepted. */
-  writeContribution(input: ContributionInput): Promise<void>;
+  writeContribution(input: ContributionInput): Promise<WrittenContribution>;
+  /** Re-earmarks a written contribution: `input` is its new full state, with another operationCode (or none). */
+  moveContribution(id: string, input: ContributionInput): Promise<void>;
   /** Stops what the target started. */
   close?(): Promise<void>;
   /** The operation whose page is checked: the seed operation unless told otherwise. */
@@ -296,7 +300,7 @@ export async function checkYearAndLanguage(session: PortalSession): Promise<void
   }
 }
 
-/** A contribution written through the API appears at the top of the list, without a reload. */
+/** A contribution written through the API appears at the top of the list, and leaves it when re-earmarked, without a reload. */
 export async function checkLiveContribution(session: PortalSession): Promise<void> {
   const opened = await session.open(`?op=${session.code}&year=2018&lang=en`);
   const { page, context } = opened;
@@ -305,12 +309,21 @@ export async function checkLiveContribution(session: PortalSession): Promise<voi
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
     const donor = `Portal test donor ${Date.now().toString(36)}`;
     const date = new Date().toISOString().slice(0, 10);
-    await session.target.writeContribution({ donor: { name: donor, type: 'private' }, date, operationCode: session.code, status: 'pledged' });
+    const input: ContributionInput = { donor: { name: donor, type: 'private' }, date, operationCode: session.code, status: 'pledged' };
+    const { id } = await session.target.writeContribution(input);
+    const timeout = session.target.liveTimeoutMs ?? 30_000;
     const first = page.locator('#contributions-list li').first();
-    await first.locator('.donor', { hasText: donor }).waitFor({ timeout: session.target.liveTimeoutMs ?? 30_000 });
+    await first.locator('.donor', { hasText: donor }).waitFor({ timeout });
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await text(page, '#live-status')).toContain(donor);
     await page.locator('section.contributions').screenshot({ path: resolve(session.screenshots, 'kaz-ro-live-contribution.png') });
+
+    // Re-earmarked to another operation: it leaves this page's list, the rest stays.
+    const others = (await texts(page, '#contributions-list li')).filter((entry) => !entry.includes(donor));
+    await session.target.moveContribution(id, { ...input, operationCode: 'KGZ' });
+    await page.locator('#contributions-list .donor', { hasText: donor }).waitFor({ state: 'detached', timeout });
+    expect(await texts(page, '#contributions-list li')).toEqual(others);
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expectCleanPage(opened, session);
   } finally {
     await context.close();
@@ -405,7 +418,7 @@ export function describePortalPage(title: string, start: () => Promise<PortalTar
     };
     it("shows the seed page's figures: 88,419, six budget years, six narrative sections", () => checkSeedFigures(use()), 60_000);
     it('switching year (mouse and keyboard) and language changes what is shown and the URL', () => checkYearAndLanguage(use()), 60_000);
-    it('a contribution written through the API appears without a reload', () => checkLiveContribution(use()), 90_000);
+    it('a contribution written through the API appears without a reload, and leaves when re-earmarked', () => checkLiveContribution(use()), 90_000);
     it('stays usable at 375×667: no horizontal overflow', () => checkPhoneViewport(use()), 60_000);
     it('axe-core finds no serious or critical violation', () => checkAccessibility(use()), 90_000);
   });
