@@ -4,6 +4,7 @@ export * from './domain/limits';
 export * from './domain/money';
 export * from './domain/languages';
 export * from './domain/population-types';
+export * from './domain/unhcr-population-columns';
 export * from './domain/pillars';
 export * from './domain/narrative-sections';
 export * from './domain/key-figures';

@@ -1,11 +1,12 @@
-import { checkHeader, parseRow, UNHCR_COLUMNS } from './unhcr-population-csv';
+import { UNHCR_POPULATION_COLUMNS } from '@focus/contracts';
+import { checkHeader, parseRow } from './unhcr-population-csv';
 
 // One row of UNHCR's population API: year, origin, asylum, then the nine counts.
 const row = (counts: string, origin = 'Uzbekistan,UZB,UZB', asylum = 'Kazakhstan,KAZ,KAZ', year = '2018') => `${year},${origin},${asylum},${counts}`;
 
 describe("UNHCR's population CSV", () => {
   it('accepts exactly the API columns, in order', () => {
-    expect(checkHeader([...UNHCR_COLUMNS])).toBeUndefined();
+    expect(checkHeader([...UNHCR_POPULATION_COLUMNS])).toBeUndefined();
     expect(checkHeader(['year', 'coa_iso', 'refugees'])).toMatch(/expected the columns of UNHCR's population API/);
   });
 

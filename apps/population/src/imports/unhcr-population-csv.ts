@@ -1,11 +1,8 @@
-import { isOperationCode, PopulationType, YEAR_MAX, YEAR_MIN, COUNT_MAX } from '@focus/contracts';
+import { isOperationCode, PopulationType, UNHCR_POPULATION_COLUMNS, UnhcrPopulationColumn, YEAR_MAX, YEAR_MIN, COUNT_MAX } from '@focus/contracts';
 import { splitCsvLine } from './csv-lines';
 
-/** The columns of UNHCR's population API (`/population/v1/population`), in its order. */
-export const UNHCR_COLUMNS = ['year', 'coo_name', 'coo', 'coo_iso', 'coa_name', 'coa', 'coa_iso', 'refugees', 'asylum_seekers', 'returned_refugees', 'idps', 'returned_idps', 'stateless', 'ooc', 'oip', 'hst'] as const;
-
 /** Which column feeds which population type, and whose operation it counts for. */
-const COUNT_COLUMNS: ReadonlyArray<{ column: (typeof UNHCR_COLUMNS)[number]; type: PopulationType; countsFor: 'asylum' | 'origin' }> = [
+const COUNT_COLUMNS: ReadonlyArray<{ column: UnhcrPopulationColumn; type: PopulationType; countsFor: 'asylum' | 'origin' }> = [
   { column: 'refugees', type: 'REF', countsFor: 'asylum' },
   { column: 'asylum_seekers', type: 'ASY', countsFor: 'asylum' },
   // Returned refugees are back in their own country: they count for the country of origin.
@@ -30,8 +27,8 @@ export interface RowCount {
 }
 
 export function checkHeader(fields: string[]): string | undefined {
-  const missing = UNHCR_COLUMNS.filter((column, i) => fields[i]?.trim() !== column);
-  return missing.length ? `expected the columns of UNHCR's population API (${UNHCR_COLUMNS.join(',')}); got ${fields.join(',').slice(0, 300)}` : undefined;
+  const missing = UNHCR_POPULATION_COLUMNS.filter((column, i) => fields[i]?.trim() !== column);
+  return missing.length ? `expected the columns of UNHCR's population API (${UNHCR_POPULATION_COLUMNS.join(',')}); got ${fields.join(',').slice(0, 300)}` : undefined;
 }
 
 /**
@@ -45,8 +42,8 @@ export function parseRow(line: string): { counts: RowCount[]; skipped: string[] 
   } catch (error) {
     return { error: (error as Error).message };
   }
-  if (fields.length !== UNHCR_COLUMNS.length) return { error: `expected ${UNHCR_COLUMNS.length} fields, got ${fields.length}` };
-  const cell = (column: (typeof UNHCR_COLUMNS)[number]) => fields[UNHCR_COLUMNS.indexOf(column)].trim();
+  if (fields.length !== UNHCR_POPULATION_COLUMNS.length) return { error: `expected ${UNHCR_POPULATION_COLUMNS.length} fields, got ${fields.length}` };
+  const cell = (column: UnhcrPopulationColumn) => fields[UNHCR_POPULATION_COLUMNS.indexOf(column)].trim();
   const year = /^\d{4}$/.test(cell('year')) ? Number(cell('year')) : NaN;
   if (!(year >= YEAR_MIN && year <= YEAR_MAX)) return { error: `year "${cell('year')}" is not between ${YEAR_MIN} and ${YEAR_MAX}` };
 
