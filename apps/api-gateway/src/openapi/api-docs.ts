@@ -45,12 +45,23 @@ const problem = (status: number, description: string) =>
       : {}),
   });
 
-const RATE_LIMITED = problem(429, 'Too many requests from this API key (or address): see Retry-After and the RateLimit headers.');
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: 'Requests allowed per window for this key (or address).', schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer' } },
+  'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
+};
+const RATE_LIMITED = ApiResponse({
+  status: 429,
+  description: 'Too many requests from this API key (or address): wait Retry-After seconds.',
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem'), example: EXAMPLES.problem(429) } },
+  headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } }, ...RATE_LIMIT_HEADERS },
+});
 const UNAVAILABLE = problem(503, 'A service behind the gateway is unavailable; retry after Retry-After.');
 const TIMEOUT = problem(504, 'A service behind the gateway did not answer in time.');
 const ETAG_HEADER = { ETag: { description: 'The version: send it back in If-Match (writes) or If-None-Match (reads).', schema: { type: 'string' } } };
 
-function writeCommon() {
+/** What every write may answer besides its own successes; `bodyType` is the media type it takes. */
+function writeCommon(bodyType: 'application/json' | 'text/csv' = 'application/json') {
   return applyDecorators(
     ApiSecurity(API_KEY_SECURITY),
     ApiHeader({ name: 'x-request-id', required: false, description: 'Your request id (letters, digits, `._:-`, up to 128); one is made when absent. Returned, logged, and carried into the events the write publishes (correlationId).' }),
@@ -58,7 +69,8 @@ function writeCommon() {
     problem(401, 'No API key, or an unknown one, in x-api-key.'),
     problem(403, 'The API key is not an editor key.'),
     problem(413, 'The body is too large.'),
-    problem(415, 'The body is not application/json.'),
+    problem(409, 'Another write changed the same entity at the same moment; retry.'),
+    problem(415, `The body is not ${bodyType}.`),
     problem(422, 'The body has invalid fields; `errors` names each one.'),
     RATE_LIMITED,
     UNAVAILABLE,
@@ -101,7 +113,7 @@ export function ApiRecordContribution() {
   const result = (description: string) => ({
     description,
     content: { 'application/json': { schema: writeResult('ContributionResponse'), example: EXAMPLES.writeResult('ContributionResponse') } },
-    headers: { ...ETAG_HEADER, Location: { description: 'Where the contribution is.', schema: { type: 'string' } } },
+    headers: { ...ETAG_HEADER, Location: { description: "The contribution's path on the contributions service (`/contributions/{id}`); the gateway has no route to read one contribution: list them with GET /api/v1/contributions.", schema: { type: 'string' } } },
   });
   return applyDecorators(
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any 1 to 200 visible ASCII characters; a retry with the same key and body records nothing.' }),
@@ -117,8 +129,8 @@ export function ApiImport() {
     ApiQuery({ name: 'source', required: false, description: 'The release being imported; it becomes each figure\'s source.', schema: { type: 'string', minLength: 1, maxLength: 200 } }),
     ApiConsumes('text/csv'),
     ApiBody({ required: true, schema: { type: 'string', description: "UNHCR population statistics CSV, with a header row.", example: EXAMPLES.csv } }),
-    ApiResponse({ status: 201, description: 'Imported; what was read, created, updated and refused.', content: { 'application/json': { schema: ref('ImportSummary') } } }),
-    writeCommon(),
+    ApiResponse({ status: 201, description: 'Imported; what was read, created, updated and refused, and the profiles created for operations that had none.', content: { 'application/json': { schema: ref('ImportSummary'), example: EXAMPLES.importSummary } } }),
+    writeCommon('text/csv'),
   );
 }
 

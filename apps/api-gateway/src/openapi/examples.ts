@@ -1,3 +1,4 @@
+import { UNHCR_POPULATION_COLUMNS } from '@focus/contracts';
 import { PROBLEM_TYPES } from '@focus/service-kit';
 
 /** Examples for the OpenAPI document, from the seed page (Kazakhstan Regional Office, 2018). */
@@ -67,6 +68,23 @@ export const EXAMPLES = {
     latestContributions: [{ date: '2019-07-08', donor: 'European Union', donorType: 'eu', status: 'pledged' }],
     meta: { version: 57, updatedAt: '2019-07-11T16:45:01.250Z' },
   },
-  csv: 'Year,Country of origin,Country of origin (ISO),Country of asylum,Country of asylum (ISO),Refugees under UNHCR\'s mandate,…\n2018,Afghanistan,AFG,Kazakhstan,KAZ,…\n',
+  // The columns of UNHCR's population API, in its order: the only header an import accepts.
+  csv:
+    `${UNHCR_POPULATION_COLUMNS.join(',')}\n` +
+    '2018,Afghanistan,AFG,AFG,Kazakhstan,KAZ,KAZ,387,125,0,0,0,0,0,,0\n' +
+    '2018,Kazakhstan,KAZ,KAZ,Kazakhstan,KAZ,KAZ,0,0,0,0,0,7690,0,,0\n',
+  importSummary: {
+    rowsRead: 2,
+    // Seven types for Kazakhstan from both rows, and the returned refugees of each origin.
+    figures: { created: 9, updated: 0, unchanged: 0 },
+    rejected: { count: 0, lines: [] },
+    notAttributed: 0,
+    operations: [
+      { code: 'AFG', name: 'Afghanistan' },
+      { code: 'KAZ', name: 'Kazakhstan' },
+    ],
+    source: 'UNHCR population statistics',
+    profiles: { created: ['AFG'], existing: 1, failed: [] },
+  },
   sse: `retry: 3000\n\nid: 016bd1e2-5700-759b-9d54-0783593d2f2f\ndata: {"id":"016bd1e2-5700-759b-9d54-0783593d2f2f","type":"contributions.contribution.recorded","schemaVersion":1,"occurredAt":"2019-07-08T14:00:00.000Z","source":"contributions","subject":{"operationCode":"KAZ","entityId":"${contribution.id}","version":1},"data":${JSON.stringify(contribution)}}\n\n`,
 };

@@ -135,6 +135,15 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
         notAttributed: integer,
         operations: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } },
         source: { type: 'string' },
+        profiles: {
+          type: 'object',
+          description: 'The operations the import created a profile for (named after the country), those that had one, and any the narratives service refused.',
+          properties: {
+            created: { type: 'array', items: { type: 'string' } },
+            existing: integer,
+            failed: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, status: integer } } },
+          },
+        },
       },
     },
     OperationSummary: {
