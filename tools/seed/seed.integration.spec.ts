@@ -130,7 +130,9 @@ describe('the seed page through the whole system', () => {
     expect(sections[4].body).toContain('The majority of refugees originate from Afghanistan, followed by Uzbekistan and Syria.');
     expect(sections[3].body).toMatch(/raised awareness on asylum issues was not achieved\.$/);
 
-    const contributions = v['latestContributions'] as Array<{ date: string; donor: string }>;
+    const contributions = v['latestContributions'] as Array<{ id: string; date: string; donor: string }>;
+    // Each with its id, as contributions.events carry it, so a live list can match the stream.
+    for (const c of contributions) expect(c.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     // The page's ten dates with its first ten donors, in page order (tools/seed/README.md).
     expect(contributions.map((c) => [c.date, c.donor])).toEqual([
       ['2019-07-17', 'European Union'],

@@ -47,6 +47,8 @@ export interface KeyFigureItem {
 }
 
 export interface ContributionItem {
+  /** The contribution id, as in contributions.events (absent from views served before it was listed). */
+  id?: string;
   date: string;
   donor: string;
   donorType?: string;

@@ -89,16 +89,15 @@ export const CONTRIBUTION_EVENTS = {
   moved: 'contributions.contribution.moved',
 } as const;
 
-/** A contribution on the list; `id` is known only for those that came through the stream. */
+/** A contribution on the list, from the view or from the stream (`live`). */
 export interface LiveContribution extends ContributionItem {
-  id?: string;
   live?: boolean;
 }
 
 /**
- * Whether `entry` is the contribution `data` is the new state of. Entries from the stream are
- * known by id. The view lists contributions without ids, so those are recognised by date and
- * donor: it is the best the view allows, and two entries alike in both look the same anyway.
+ * Whether `entry` is the contribution `data` is the new state of: by id, which the view and
+ * the stream both carry. An entry without one (a view from before ids were listed) is
+ * recognised by date and donor, the best such a view allows.
  */
 function isEntryOf(entry: LiveContribution, data: ContributionState): boolean {
   if (entry.id !== undefined) return entry.id === data.id;

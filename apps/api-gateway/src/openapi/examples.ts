@@ -65,7 +65,7 @@ export const EXAMPLES = {
     peopleOfConcern: { year: 2018, total: 88419, trend: 'decrease', totalsByYear: [{ year: 2016, total: 95795 }, { year: 2018, total: 88419 }], breakdown: [['Refugees', 588], ['Asylum-seekers', 195], ['Returned refugees', 4], ['Stateless', 87632]], sources: [{ name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' }] },
     budget: { unit: 'USD millions', categories: [2018], budget: [7.40638597], expenditure: [3.99343715], budgetByPillar: { p1: [7.40638597], p2: [null], p3: [null], p4: [null] }, expenditureByPillar: { p1: [3.99343715], p2: [null], p3: [null], p4: [null] } },
     narratives: { year: 2018, lang: 'en', sections: [{ key: 'operational-environment', title: 'Operational environment', body: 'In 2018, …', lang: 'en' }] },
-    latestContributions: [{ date: '2019-07-08', donor: 'European Union', donorType: 'eu', status: 'pledged' }],
+    latestContributions: [{ id: contribution.id, date: '2019-07-08', donor: 'European Union', donorType: 'eu', status: 'pledged' }],
     meta: { version: 57, updatedAt: '2019-07-11T16:45:01.250Z' },
   },
   // The columns of UNHCR's population API, in its order: the only header an import accepts.

@@ -208,7 +208,7 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
         },
         latestContributions: {
           type: 'array',
-          items: { type: 'object', required: ['date', 'donor'], properties: { date: { type: 'string', format: 'date' }, donor: { type: 'string' }, donorType: { type: 'string' }, status: { type: 'string' }, amountUsd: { type: 'number' } } },
+          items: { type: 'object', required: ['id', 'date', 'donor'], properties: { id: { type: 'string', format: 'uuid', description: 'The contribution id, as in contributions.events.' }, date: { type: 'string', format: 'date' }, donor: { type: 'string' }, donorType: { type: 'string' }, status: { type: 'string' }, amountUsd: { type: 'number' } } },
         },
         meta: { type: 'object', required: ['version'], properties: { version: integer, updatedAt: { type: 'string', format: 'date-time' } } },
       },

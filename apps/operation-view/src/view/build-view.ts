@@ -105,14 +105,15 @@ export function defaultYear(state: OperationState): number {
 /**
  * Newest first, cancelled ones left out, and only those earmarked for this operation now: a
  * re-earmarked contribution stays in the old operation's state (at the version that moved
- * it, so no older event can bring it back) but is listed by its new operation only.
+ * it, so no older event can bring it back) but is listed by its new operation only. The id
+ * lets a portal that follows the contributions stream match its events to the list.
  */
 function latestContributions(contributions: ContributionState[], code: string) {
   return contributions
     .filter((c) => (c.operationCode ?? UNEARMARKED_OPERATION_CODE) === code && c.status !== 'cancelled')
     .sort((a, b) => (a.date === b.date ? (a.id < b.id ? 1 : -1) : a.date < b.date ? 1 : -1))
     .slice(0, LATEST_CONTRIBUTIONS)
-    .map((c) => ({ date: c.date, donor: c.donor.name, donorType: c.donor.type, status: c.status, ...(c.amountCents === undefined ? {} : { amountUsd: c.amountCents / 100 }) }));
+    .map((c) => ({ id: c.id, date: c.date, donor: c.donor.name, donorType: c.donor.type, status: c.status, ...(c.amountCents === undefined ? {} : { amountUsd: c.amountCents / 100 }) }));
 }
 
 function keyFigureSet(sets: KeyFigureSetState[], year: number, kind: 'result' | 'plan', lang: Lang) {
