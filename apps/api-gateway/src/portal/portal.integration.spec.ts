@@ -88,3 +88,68 @@ describe('api-gateway edge', () => {
     expect(written.status).toBe(503);
   });
 });
+
+// The same gateway configured for a closed deployment: reads need a key too, CORS is off, and
+// clients without a key are limited by their address.
+describe('api-gateway edge, closed', () => {
+  const ns = testNamespace('gateway-closed');
+  const nowhere = 'http://127.0.0.1:1';
+  const readerKey = 'reader-key-0123456789';
+  let stack: Stack;
+  let base: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      namespace: ns,
+      apps: ['api-gateway'],
+      waitFor: { 'api-gateway': 'live' },
+      appEnv: {
+        'api-gateway': {
+          GATEWAY_READ_ACCESS: 'key',
+          GATEWAY_API_KEYS: `portal:reader:${readerKey},ops:editor:editor-key-0123456789`,
+          CORS_ORIGINS: 'none',
+          RATE_LIMIT_MAX: '5',
+          OPERATION_VIEW_URL: nowhere,
+          POPULATION_URL: nowhere,
+          BUDGET_URL: nowhere,
+          NARRATIVES_URL: nowhere,
+          CONTRIBUTIONS_URL: nowhere,
+        },
+      },
+    });
+    base = stack.gatewayUrl;
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await cleanUpStack(ns, undefined, testKafka(ns));
+  });
+
+  it('refuses reads without a key (401) and lets a reader key through to the upstream', async () => {
+    const anonymous = await fetch(`${base}/api/v1/operations`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // Past the key, the aggregator is missing here: 503, not 401.
+    expect((await fetch(`${base}/api/v1/operations`, { headers: { 'x-api-key': readerKey } })).status).toBe(503);
+  });
+
+  it('sends no CORS headers for CORS_ORIGINS=none', async () => {
+    const preflight = await fetch(`${base}/api/v1/operations`, { method: 'OPTIONS', headers: { origin: 'https://portal.example', 'access-control-request-method': 'GET' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('limits a client without a key by its address: 429 with Retry-After past RATE_LIMIT_MAX', async () => {
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 8 && !limited; i++) {
+      const response = await fetch(`${base}/api/v1/operations`);
+      statuses.push(response.status);
+      if (response.status === 429) limited = response;
+      else await response.arrayBuffer();
+    }
+    expect(limited).toBeDefined();
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited!.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+  });
+});
