@@ -14,7 +14,9 @@ export async function publishEvents(kafka: Kafka, topicPrefix: string, events: r
   for (const event of events) {
     const entry = toOutboxEntry(event);
     const topic = `${topicPrefix}${entry.topic}`;
-    byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: entry.key, value: entry.value, headers: entry.headers }]);
+    const messages = byTopic.get(topic) ?? [];
+    messages.push({ key: entry.key, value: entry.value, headers: entry.headers });
+    byTopic.set(topic, messages);
   }
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();

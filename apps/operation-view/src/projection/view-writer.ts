@@ -128,7 +128,9 @@ function indexesByOperation(events: readonly EventEnvelope[]): Map<string, numbe
   const byCode = new Map<string, number[]>();
   events.forEach((event, index) => {
     const code = event.subject.operationCode;
-    byCode.set(code, [...(byCode.get(code) ?? []), index]);
+    const indexes = byCode.get(code);
+    if (indexes) indexes.push(index);
+    else byCode.set(code, [index]);
   });
   return byCode;
 }
