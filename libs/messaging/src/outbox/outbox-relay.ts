@@ -156,8 +156,11 @@ export class OutboxRelay {
   }
 
   private async drainRound(collection: Collection<PendingDocument>): Promise<{ published: number; firstId?: string }> {
+    // FerretDB projects in Go, slower than sending a whole document (a read model's views run
+    // to hundreds of kB); MongoDB projects cheaply, and then only outboxes travel.
+    const traits = await serverTraits(collection as unknown as Collection<Document>);
     const documents = await collection
-      .find({ outboxPending: true }, { projection: { outbox: 1 } })
+      .find({ outboxPending: true }, traits.ferretdb ? {} : { projection: { outbox: 1 } })
       .limit(this.batchSize)
       .toArray();
     const entries = documents.flatMap((doc) => doc.outbox ?? []);
