@@ -85,6 +85,9 @@ describe('population service', () => {
     // Found by the fault suite's fuzzing: an empty list passed ValidateNested and failed later, as a 500.
     ['a list for the source', { value: 1, source: [] }, 422, 'source'],
     ['an array body', [1, 2], 422, ''],
+    // Found by the fault suite's fuzzing: keys every object inherits were dropped silently, and the write went through.
+    ['an inherited key', { value: 6, constructor: 1 }, 422, 'constructor'],
+    ['an inherited key, nested', { value: 6, source: { name: 'x', asOf: '2017-12-31', valueOf: 1 } }, 422, 'source.valueOf'],
   ])('refuses %s with problem+json naming the field, and publishes nothing', async (_what, body, status, field) => {
     const before = (await published()).length;
     const response = await put('/operations/KAZ/population/2017/ASY', body);
@@ -100,6 +103,8 @@ describe('population service', () => {
     expect((await put('/operations/kaz/population/2017/ASY', { value: 1 })).status).toBe(400);
     expect((await put('/operations/KAZ/population/1900/ASY', { value: 1 })).status).toBe(400);
     expect((await put('/operations/KAZ/population/2017/XYZ', { value: 1 })).status).toBe(400);
+    // Other spellings of a number are not the year (the fuzzing found them accepted as 2018).
+    for (const year of ['2018.0', '0x7E2', '2.018e3', '%202018', '02018']) expect((await put(`/operations/KAZ/population/${year}/ASY`, { value: 1 })).status).toBe(400);
     const huge = await put('/operations/KAZ/population/2017/ASY', { value: 1, source: { name: 'x'.repeat(2 * 1024 * 1024), asOf: '2017-12-31' } });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toMatch(/^application\/problem\+json/);

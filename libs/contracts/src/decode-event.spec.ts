@@ -172,6 +172,7 @@ describe('decodeEvent', () => {
     const withKey = (json: string) => raw.replace('"value":588', `"value":588,${json}`);
     expectRefused(decodeEvent(withKey('"constructor":1')), 'invalid-payload', 'data.constructor');
     expectRefused(decodeEvent(withKey('"__proto__":{"polluted":true}')), 'invalid-payload', 'data.__proto__');
+    for (const inherited of ['valueOf', 'toString', 'hasOwnProperty', 'prototype']) expectRefused(decodeEvent(withKey(`"${inherited}":1`)), 'invalid-payload', `data.${inherited}`);
     expectRefused(decodeEvent(raw.replace('"subject":{', '"subject":{"constructor":{},')), 'invalid-envelope', 'subject.constructor');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });

@@ -31,4 +31,5 @@ export type { ContractDocuments } from './documents/contract-documents';
 export type { JsonSchema } from './validation/json-schema';
 // For HTTP bodies that hold a contract class: the same strict nesting the events have.
 export { NestedList, NestedObject } from './validation/nesting';
+export { reservedKeyPaths } from './validation/strict-validation';
 export { schemaDefinitions } from './documents/class-schemas';

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { reservedKeyPaths } from '@focus/contracts';
 import { FieldError, validationProblem } from './problem';
 
 /**
@@ -21,9 +22,14 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Path parameters go to their own pipes as the strings they arrived as: converted here
+    // first, year "0x7E2" and pillar "01" passed as 2018 and 1.
+    if (metadata.type === 'param') return value;
     const isDto = typeof metadata.metatype === 'function' && this.toValidate(metadata);
-    if (isDto && (metadata.type === 'body' || metadata.type === 'query') && !isPlainObject(value)) {
-      throw validationProblem([{ field: '', message: `the ${metadata.type} must be a JSON object` }]);
+    if (isDto && (metadata.type === 'body' || metadata.type === 'query')) {
+      if (!isPlainObject(value)) throw validationProblem([{ field: '', message: `the ${metadata.type} must be a JSON object` }]);
+      const reserved = reservedKeyPaths(value);
+      if (reserved.length > 0) throw validationProblem(reserved.map((field) => ({ field, message: 'is not an allowed property' })));
     }
     return super.transform(value, metadata);
   }
