@@ -71,6 +71,11 @@ describe('budget service', () => {
 
   it('refuses pillars outside 1..4 and deletes a line with a tombstone event', async () => {
     expect((await put('/2015/pillars/5', { budgetUsd: 1 })).status).toBe(400);
+    // Only "1".."4" name a pillar: other spellings of 1 once deleted pillar 1 (found by the fault suite).
+    for (const pillar of ['01', '1.0', '0x1', '1e0']) {
+      expect((await put(`/2015/pillars/${pillar}`, { budgetUsd: 1 })).status).toBe(400);
+      expect((await fetch(`${base}/operations/KAZ/budget/2014/pillars/${pillar}`, { method: 'DELETE' })).status).toBe(400);
+    }
     const deleted = await fetch(`${base}/operations/KAZ/budget/2019/pillars/2`, { method: 'DELETE', headers: { 'if-match': '"1"' } });
     expect(deleted.status).toBe(204);
     const events = await published();
