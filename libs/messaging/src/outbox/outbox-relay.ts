@@ -156,11 +156,10 @@ export class OutboxRelay {
   }
 
   private async drainRound(collection: Collection<PendingDocument>): Promise<{ published: number; firstId?: string }> {
-    // FerretDB projects in Go, slower than sending a whole document (a read model's views run
-    // to hundreds of kB); MongoDB projects cheaply, and then only outboxes travel.
-    const traits = await serverTraits(collection as unknown as Collection<Document>);
+    // Outboxes only: a round may find hundreds of documents, and a read model's run to
+    // hundreds of kB each (whole, they took FerretDB's memory past 20 GB during an import).
     const documents = await collection
-      .find({ outboxPending: true }, traits.ferretdb ? {} : { projection: { outbox: 1 } })
+      .find({ outboxPending: true }, { projection: { outbox: 1 } })
       .limit(this.batchSize)
       .toArray();
     const entries = documents.flatMap((doc) => doc.outbox ?? []);
