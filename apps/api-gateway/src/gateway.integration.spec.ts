@@ -1,6 +1,6 @@
 import { Kafka } from 'kafkajs';
 import { TOPICS } from '@focus/contracts';
-import { cleanUpStack, eventually, readTopic, Stack, startStack, testKafka, testNamespace } from '@focus/testing';
+import { cleanUpStack, eventually, readEventStream, readTopic, ServerSentEvent, Stack, startStack, testKafka, testNamespace } from '@focus/testing';
 
 // The whole system as processes from the tsc build, on the real broker and server, driven
 // only through the gateway as a portal or an editor would.
@@ -161,9 +161,10 @@ describe('api-gateway end to end', () => {
     // Operations without a profile get one from the file's country name (profiles belong to narratives).
     expect(await imported.json()).toMatchObject({ rowsRead: 1_000, operations: expect.arrayContaining([{ code: 'TST', name: 'Testland' }]), profiles: { created: expect.arrayContaining(['TST']), failed: [] } });
     const profile = await eventually(async () => {
-      const view = (await (await read('/operations/TST?year=2018')).json()) as { operation?: { name?: unknown } };
-      return view.operation?.name ? view : undefined;
-    }, 30_000, 'the imported operation has a view with its profile');
+      // Profile and figures come on two topics, projected in either order: wait for both.
+      const view = (await (await read('/operations/TST?year=2018')).json()) as { operation?: { name?: unknown }; peopleOfConcern?: { total?: number } };
+      return view.operation?.name && view.peopleOfConcern?.total === 12_000 ? view : undefined;
+    }, 30_000, 'the imported operation has a view with its profile and its figures');
     expect(profile).toMatchObject({ operation: { code: 'TST', name: { en: 'Testland' } }, peopleOfConcern: { total: 12_000 } }); // 1,000 rows of 10 + 2, summed
     const again = await importCsv(header + row.repeat(1_000));
     expect(await again.json()).toMatchObject({ figures: { created: 0, updated: 0 }, profiles: { created: [], existing: 2 } });
@@ -302,7 +303,7 @@ describe('api-gateway end to end', () => {
 
   it('single apps die and come back: the gateway resumes the stream after its own restart, and reads wait for the aggregator', async () => {
     const post = (donor: string) => write('POST', '/contributions', { donor: { name: donor, type: 'government' }, date: '2019-07-10', operationCode: 'KAZ', status: 'paid' });
-    const donorOf = (e: SseEvent) => JSON.parse(e.data).data.donor.name as string;
+    const donorOf = (e: ServerSentEvent) => JSON.parse(e.data).data.donor.name as string;
     const before = await openStream(`${api}/contributions/stream?operation=KAZ`, {});
     expect((await post('Finland')).status).toBe(201);
     const finland = await before.find((e) => donorOf(e) === 'Finland');
@@ -335,45 +336,17 @@ describe('api-gateway end to end', () => {
   });
 });
 
-interface SseEvent {
-  id: string;
-  data: string;
-}
-
 /** A minimal EventSource over fetch: `next(n)` waits for the next n events. */
 async function openStream(url: string, headers: Record<string, string>) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: { accept: 'text/event-stream', 'x-api-key': READER, ...headers }, signal: controller.signal });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  const events: SseEvent[] = [];
-  let buffer = '';
-  const pump = async (): Promise<boolean> => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return true;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-          if (fields['data'] !== undefined) events.push({ id: fields['id'] ?? '', data: fields['data'] });
-        }
-      }
-    } catch {
-      return false; // aborted
-    }
-  };
-  const ended = pump();
+  const stream = await readEventStream(url, { 'x-api-key': READER, ...headers });
+  const { events, ended } = stream;
   let taken = 0;
   return {
-    headers: response.headers,
+    headers: stream.headers,
     received: () => [...events],
     /** Resolves true when the server ended the stream, false when we did. */
     ended,
-    find: (match: (event: SseEvent) => boolean) =>
+    find: (match: (event: ServerSentEvent) => boolean) =>
       eventually(async () => {
         const index = events.findIndex((e, i) => i >= taken && match(e));
         if (index < 0) return undefined;
@@ -387,6 +360,6 @@ async function openStream(url: string, headers: Record<string, string>) {
         taken += n;
         return out;
       }, 20_000, `${n} server-sent events`),
-    close: () => controller.abort(),
+    close: stream.close,
   };
 }

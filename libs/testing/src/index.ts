@@ -6,4 +6,5 @@ export * from './probe';
 export * from './private-infra';
 export * from './ports';
 export * from './stack';
+export * from './sse';
 export { startLocalInfrastructure } from './local-infra';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { cleanUpStack, Stack, StackOptions, startStack, testKafka, TestNamespace, testNamespace } from '@focus/testing';
+import { cleanUpStack, readEventStream, ServerSentEvent, Stack, StackOptions, startStack, testKafka, TestNamespace, testNamespace } from '@focus/testing';
 
 /*
  * What every fault spec shares: a namespaced stack of its own, driven through the gateway with
@@ -108,36 +108,8 @@ export function uuidV7(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export interface ServerSentEvent {
-  id: string;
-  data: string;
-}
-
-/** A minimal EventSource over fetch, on a gateway path: every event received so far, until close(). */
+/** The gateway's stream at `path`, read with the reader key: every event received so far, until close(). */
 export async function openEventStream(f: FaultStack, path: string): Promise<{ status: number; received: () => ServerSentEvent[]; close: () => void }> {
-  const controller = new AbortController();
-  const response = await fetch(`${f.api}${path}`, { headers: { accept: 'text/event-stream', 'x-api-key': READER }, signal: controller.signal });
-  const events: ServerSentEvent[] = [];
-  void (async () => {
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((line) => !line.startsWith(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
-          if (fields['data'] !== undefined) events.push({ id: fields['id'] ?? '', data: fields['data'] });
-        }
-      }
-    } catch {
-      // closed by us
-    }
-  })();
-  return { status: response.status, received: () => [...events], close: () => controller.abort() };
+  const stream = await readEventStream(`${f.api}${path}`, { 'x-api-key': READER });
+  return { status: stream.status, received: () => [...stream.events], close: stream.close };
 }

@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanUpStack, Stack, startStack, testKafka, testNamespace } from '@focus/testing';
 
+/** Every upstream at an address where nothing answers: the gateway alone. */
+const NOWHERE = Object.fromEntries(['OPERATION_VIEW_URL', 'POPULATION_URL', 'BUDGET_URL', 'NARRATIVES_URL', 'CONTRIBUTIONS_URL'].map((name) => [name, 'http://127.0.0.1:1']));
+
 // The gateway on its own, from its build, with nothing behind it: the portal's files at `/`,
 // CORS for portals on other origins, problem+json for the rest, and readiness that says the
 // aggregator is missing.
 describe('api-gateway edge', () => {
   const ns = testNamespace('gateway-edge');
   const portal = mkdtempSync(join(tmpdir(), 'focus-portal-'));
-  const nowhere = 'http://127.0.0.1:1';
   let stack: Stack;
   let base: string;
 
@@ -24,11 +26,7 @@ describe('api-gateway edge', () => {
         'api-gateway': {
           PORTAL_DIR: portal,
           CORS_ORIGINS: 'https://portal.example',
-          OPERATION_VIEW_URL: nowhere,
-          POPULATION_URL: nowhere,
-          BUDGET_URL: nowhere,
-          NARRATIVES_URL: nowhere,
-          CONTRIBUTIONS_URL: nowhere,
+          ...NOWHERE,
         },
       },
     });
@@ -93,7 +91,6 @@ describe('api-gateway edge', () => {
 // clients without a key are limited by their address.
 describe('api-gateway edge, closed', () => {
   const ns = testNamespace('gateway-closed');
-  const nowhere = 'http://127.0.0.1:1';
   const readerKey = 'reader-key-0123456789';
   let stack: Stack;
   let base: string;
@@ -109,11 +106,7 @@ describe('api-gateway edge, closed', () => {
           GATEWAY_API_KEYS: `portal:reader:${readerKey},ops:editor:editor-key-0123456789`,
           CORS_ORIGINS: 'none',
           RATE_LIMIT_MAX: '5',
-          OPERATION_VIEW_URL: nowhere,
-          POPULATION_URL: nowhere,
-          BUDGET_URL: nowhere,
-          NARRATIVES_URL: nowhere,
-          CONTRIBUTIONS_URL: nowhere,
+          ...NOWHERE,
         },
       },
     });

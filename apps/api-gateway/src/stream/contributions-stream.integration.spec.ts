@@ -1,6 +1,6 @@
 import type { ContributionState, EventEnvelope } from '@focus/contracts';
 import { EVENT_TYPES } from '@focus/contracts';
-import { cleanUpStack, eventually, Stack, startStack, testKafka, testNamespace } from '@focus/testing';
+import { cleanUpStack, eventually, readEventStream, Stack, startStack, testKafka, testNamespace } from '@focus/testing';
 
 // A re-earmark as the contributions service publishes it (from its build, on the real broker),
 // seen through the gateway's SSE stream: the operation left gets "moved", the new one "updated".
@@ -90,38 +90,14 @@ describe('the contributions stream passes re-earmarks through', () => {
   });
 });
 
-/** The stream as a client reads it: each `data:` line parsed as an envelope. */
+/** The stream as a client reads it: each message's data parsed as an envelope. */
 async function openStream(url: string) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
-  expect(response.status).toBe(200);
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  const events: Envelope[] = [];
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const data = buffer
-            .slice(0, end)
-            .split('\n')
-            .find((line) => line.startsWith('data: '));
-          buffer = buffer.slice(end + 2);
-          if (data) events.push(JSON.parse(data.slice('data: '.length)) as Envelope);
-        }
-      }
-    } catch {
-      // aborted by close()
-    }
-  })();
+  const stream = await readEventStream(url);
+  expect(stream.status).toBe(200);
+  const envelopes = () => stream.events.map((e) => JSON.parse(e.data) as Envelope);
   return {
     /** Every event received so far, once `done` holds for them. */
-    until: (done: (received: Envelope[]) => boolean) => eventually(async () => (done(events) ? [...events] : undefined), 30_000, 'the expected server-sent events'),
-    close: () => controller.abort(),
+    until: (done: (received: Envelope[]) => boolean) => eventually(async () => (done(envelopes()) ? envelopes() : undefined), 30_000, 'the expected server-sent events'),
+    close: stream.close,
   };
 }
