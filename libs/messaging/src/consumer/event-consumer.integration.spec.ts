@@ -6,6 +6,7 @@ import { PermanentError } from '../errors';
 import { MessagingMetrics } from '../metrics';
 import { figureEvent } from '../testing/fixtures';
 import { VersionedStore } from '../testing/versioned-store';
+import { committedOffsets } from './group-progress';
 import { EventConsumer, EventHandler } from './event-consumer';
 
 describe('event consumer on a real broker and server', () => {
@@ -143,6 +144,11 @@ describe('event consumer on a real broker and server', () => {
     await publish(topic, [figureEvent('KAZ', 2012, 1, 1), figureEvent('KAZ', 2011, 1, 1)]);
     const { consumer } = await consume('resume', topic, first);
     await eventually(async () => (first.seen.length === 2 ? true : undefined));
+    // Handled is not yet committed: the commit follows the batch. Stop once it has landed.
+    const admin = kafka.admin();
+    await admin.connect();
+    await eventually(async () => ((await committedOffsets(admin, ns.groupId('resume'), [topic])).get(`${topic}/0`) === 2 ? true : undefined));
+    await admin.disconnect();
     await consumer.stop();
 
     const second = new VersionedStore(client.db(ns.dbName).collection('resume'));
