@@ -13,6 +13,9 @@ module.exports = {
   // 2-core machine responsive; projects still run side by side under nx run-many.
   maxWorkers: 1,
   testTimeout: 60_000,
+  // A failed integration test can leave a consumer or a client behind; jest would then wait
+  // for it forever and a red run would never end (seen on a CI-like run). Failures still fail.
+  forceExit: true,
   globalSetup: `${__dirname}/libs/testing/src/jest/global-setup.ts`,
   reporters: ['default', `${__dirname}/libs/testing/src/jest/summary-reporter.js`],
 };
