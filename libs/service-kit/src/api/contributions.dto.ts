@@ -1,9 +1,8 @@
 import { OmitType } from '@nestjs/swagger';
-import { IsISO8601, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { ContributionState, OPERATION_CODE_PATTERN } from '@focus/contracts';
+import { IsUsd } from './usd';
 
-/** Ten billion dollars: far above any single contribution, far below float trouble. */
-const USD_MAX = 10_000_000_000;
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -15,7 +14,7 @@ const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export class ContributionBodyDto extends OmitType(ContributionState, ['id', 'amountCents'] as const) {
   @ValidateIf((_dto: ContributionBodyDto, value: unknown) => value !== undefined)
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }) @Min(0) @Max(USD_MAX)
+  @IsUsd()
   amountUsd?: number;
 }
 
