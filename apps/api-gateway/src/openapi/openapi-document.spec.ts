@@ -20,6 +20,14 @@ describe('the OpenAPI document', () => {
 
   const schema = (name: string) => (document.components?.schemas ?? {})[name] as { properties: Record<string, { enum?: string[]; description?: string; properties?: Record<string, { description?: string }> }> };
 
+  it('resolves every schema reference, and types every body property', () => {
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.filter((name) => !(name in (document.components?.schemas ?? {})))).toEqual([]);
+    // A rule without a schema shows up as design:type's `Object` (expenditureUsd once did).
+    expect(schema('PutBudgetLineDto').properties).toMatchObject({ budgetUsd: { type: 'number', minimum: 0 }, expenditureUsd: expect.anything() });
+    expect(JSON.stringify(schema('PutBudgetLineDto').properties['expenditureUsd'])).toContain('"type":"number"');
+  });
+
   it('lists every contributions.events type on the stream, each with its summary from libs/contracts', () => {
     const event = schema('ContributionEvent');
     const listed = [...(event.properties['type']?.enum ?? [])].sort();

@@ -4,6 +4,19 @@
  * refused more than two decimals; rounding here only absorbs binary representation
  * (4.35 * 100 = 434.99…).
  */
+/** Ten billion dollars: far above any operation's budget or contribution, far below float trouble. */
+export const USD_MAX = 10_000_000_000;
+
+/**
+ * A number of US dollars from 0 to USD_MAX with at most 2 decimals. Whole cents divided by
+ * 100 is correctly rounded, so it gives back exactly the double that parsing a two-decimal
+ * amount gives, and nothing else; a tolerance on `usd * 100` would not do, since that
+ * product's rounding error grows with the amount (158527789.23 * 100 = 15852778923.000002).
+ */
+export function isUsd(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= USD_MAX && usdToCents(value) / 100 === value;
+}
+
 export function usdToCents(usd: number): number {
   return Math.round(usd * 100);
 }

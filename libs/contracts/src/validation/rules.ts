@@ -1,5 +1,6 @@
 import { ValidateIf } from 'class-validator';
 import { isCents, YEAR_MAX, YEAR_MIN } from '../domain/limits';
+import { isUsd, USD_MAX } from '../domain/money';
 import { isOperationCode, OPERATION_CODE_PATTERN } from '../operation-code';
 import { defineRule } from './define-rule';
 import { isObjectNotArray } from './is-object';
@@ -33,6 +34,18 @@ export const IsCents = defineRule('isCents', {
   test: (value) => isCents(value),
   message: () => 'must be an integer number of US cents >= 0',
   schema: () => ({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+});
+
+/**
+ * US dollars as the HTTP API takes them: at most 2 decimals, stored as cents. Not
+ * class-validator's maxDecimalPlaces, which throws on a number written with an exponent
+ * (-5e-324: a 500 the fault suite's fuzzing found). The schema cannot say "2 decimals":
+ * JSON Schema's multipleOf 0.01 fails 4.35 in floating point.
+ */
+export const IsUsd = defineRule('isUsd', {
+  test: (value) => isUsd(value),
+  message: () => `must be US dollars from 0 to ${USD_MAX} with at most 2 decimals`,
+  schema: () => ({ type: 'number', minimum: 0, maximum: USD_MAX, description: 'US dollars, at most 2 decimals.' }),
 });
 
 /** Null is a value here, not an absence: the property must be present either way. */

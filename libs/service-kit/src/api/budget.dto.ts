@@ -1,6 +1,5 @@
 import { ValidateIf } from 'class-validator';
-import { IsUsd } from './usd';
-
+import { IsUsd } from '@focus/contracts';
 
 /** `PUT /operations/{code}/budget/{year}/pillars/{pillar}`. */
 export class PutBudgetLineDto {

@@ -1,7 +1,6 @@
 import { OmitType } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { ContributionState, OPERATION_CODE_PATTERN } from '@focus/contracts';
-import { IsUsd } from './usd';
+import { ContributionState, IsUsd, OPERATION_CODE_PATTERN } from '@focus/contracts';
 
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,5 +1,6 @@
 import { validateSync } from 'class-validator';
-import { IsUsd, USD_MAX } from './usd';
+import { USD_MAX } from '../domain/money';
+import { IsUsd } from './rules';
 
 class Amount {
   @IsUsd()
