@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { eventually, PrivateKafka, testInfrastructure, testNamespace } from '@focus/testing';
+import { eventually, explained, PrivateKafka, testInfrastructure, testNamespace } from '@focus/testing';
 import { EventConsumer } from './consumer/event-consumer';
 import { createIdempotentProducer, ensureTopics } from './kafka';
 import { withOutbox } from './outbox/outbox-entry';
@@ -43,10 +43,14 @@ describe('broker stopped and restarted mid-stream', () => {
   it('every event written before, during and after the outage arrives; none is lost', async () => {
     const db = client.db(ns.dbName);
     const owners = db.collection('figures');
-    const relay = new OutboxRelay({ db, collections: ['figures'], producer: relayProducer, topicPrefix: ns.topicPrefix, pollIntervalMs: 100, sendTimeoutMs: 5_000, backoff: { initialMs: 100, maxMs: 1_000 } });
+    // Kept for a failure's message: why the relay or the consumer did not get through.
+    const logs: string[] = [];
+    const log = (level: string, message: string) => logs.push(`${new Date().toISOString()} ${level} ${message}`);
+    const explain = () => `relay and consumer logs:\n${logs.slice(-40).join('\n')}`;
+    const relay = new OutboxRelay({ log, db, collections: ['figures'], producer: relayProducer, topicPrefix: ns.topicPrefix, pollIntervalMs: 100, sendTimeoutMs: 5_000, backoff: { initialMs: 100, maxMs: 1_000 } });
     const store = new VersionedStore(db.collection('projection'));
     await consumerProducer.connect();
-    const consumer = new EventConsumer({ kafka, groupId: ns.groupId('projection'), topics: [topic], handler: store, producer: consumerProducer, backoff: { initialMs: 100, maxMs: 1_000 } });
+    const consumer = new EventConsumer({ log, kafka, groupId: ns.groupId('projection'), topics: [topic], handler: store, producer: consumerProducer, backoff: { initialMs: 100, maxMs: 1_000 } });
     relay.start();
     await consumer.start();
 
@@ -66,20 +70,23 @@ describe('broker stopped and restarted mid-stream', () => {
     };
 
     await write(1);
-    await eventually(async () => ((await db.collection('projection').countDocuments()) >= 10 ? true : undefined), 150_000, 'first events consumed'); // a generous deadline: a private broker's first group join is slow on a loaded machine
+    await explained(eventually(async () => ((await db.collection('projection').countDocuments()) >= 10 ? true : undefined), 150_000, 'first events consumed'), explain); // a generous deadline: a private broker's first group join is slow on a loaded machine
     await broker.pause();
     await write(2); // accepted while the broker is down: they wait in the outboxes
     expect(await owners.countDocuments({ outboxPending: true })).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 2_000)); // the relay and consumer notice and keep retrying
     await broker.resume();
 
-    await eventually(
-      async () => {
-        const rows = await store.snapshot();
-        return rows.length === 50 && rows.every((r) => r.version === 2) ? rows : undefined;
-      },
-      120_000,
-      'every entity at version 2 in the projection',
+    await explained(
+      eventually(
+        async () => {
+          const rows = await store.snapshot();
+          return rows.length === 50 && rows.every((r) => r.version === 2) ? rows : undefined;
+        },
+        120_000,
+        'every entity at version 2 in the projection',
+      ),
+      explain,
     );
     expect(written).toBe(100);
     expect(await owners.countDocuments({ outboxPending: true })).toBe(0);

@@ -103,3 +103,18 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
   throw new Error(`${what} not reached within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
 }
+
+/**
+ * `wait`, or its error with `context()` appended (an app's last log lines, a last answer):
+ * a wait that fails on a loaded CI machine should say what the waited-on party was doing.
+ */
+export async function explained<T>(wait: Promise<T>, context: () => string | Promise<string>): Promise<T> {
+  try {
+    return await wait;
+  } catch (error) {
+    const more = await Promise.resolve()
+      .then(context)
+      .catch((e: unknown) => `(no context: ${String(e)})`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${more}`);
+  }
+}

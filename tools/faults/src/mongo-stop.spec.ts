@@ -1,5 +1,5 @@
-import { eventually, PrivateFerretDB, StackApp } from '@focus/testing';
-import { expectAcknowledgedInView, streamFigureWrites } from './domain-writes';
+import { eventually, explained, PrivateFerretDB, StackApp } from '@focus/testing';
+import { expectAcknowledgedInView, FigureWriteStream, streamFigureWrites } from './domain-writes';
 import { FaultStack, PROFILE, startFaultStack } from './fault-stack';
 
 // Issue 10, item 4: the MongoDB-wire server (a private FerretDB: the shared one is never
@@ -12,27 +12,36 @@ const WATCHED: StackApp[] = ['population', 'narratives', 'operation-view'];
 describe('faults: the MongoDB-wire server stopped and restarted', () => {
   let server: PrivateFerretDB;
   let f: FaultStack;
+  let stream: FigureWriteStream | undefined;
 
   beforeAll(async () => {
     server = await PrivateFerretDB.start();
     f = await startFaultStack('faults-mongo', { env: { MONGO_URL: server.url } });
   }, 300_000);
   afterAll(async () => {
+    await stream?.stop().catch(() => undefined); // still writing when the test failed halfway
     await f?.close();
     await server?.destroy();
   }, 120_000);
 
-  const readiness = async (app: StackApp) => (await fetch(`${f.stack.urls[app]}/health/ready`)).status;
+  // Each probe on its own deadline: one request lost in the outage must not eat the whole wait.
+  const readiness = async (app: StackApp) => (await fetch(`${f.stack.urls[app]}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
+  /** A failed wait says what the app was doing: its last readiness answer and log lines. */
+  const untilReady = (app: StackApp, status: number, timeoutMs: number, what: string) =>
+    explained(eventually(async () => ((await readiness(app)) === status ? true : undefined), timeoutMs, what), async () => {
+      const answer = await fetch(`${f.stack.urls[app]}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text(), (e: unknown) => String(e));
+      return `last readiness answer: ${answer}\n${app}'s last log lines:\n${f.stack.logs(app).slice(-40).join('\n')}`;
+    });
 
   it('refuses writes with 503 while it is away, recovers by itself, and loses nothing acknowledged', async () => {
     expect((await f.write('PUT', '/operations/KAZ', PROFILE)).status).toBe(201);
-    const stream = streamFigureWrites(f, { baseValue: 500, intervalMs: 200 });
+    stream = streamFigureWrites(f, { baseValue: 500, intervalMs: 200 });
     await new Promise((r) => setTimeout(r, 2_000));
 
     await server.pause();
     const stoppedAt = Date.now();
     for (const app of WATCHED) {
-      await eventually(async () => ((await readiness(app)) === 503 ? true : undefined), OUTAGE_MS, `${app} not ready while the server is away`);
+      await untilReady(app, 503, OUTAGE_MS, `${app} not ready while the server is away`);
     }
     const whileAway = await fetch(`${f.stack.urls.population}/operations/KAZ/population`);
     expect(whileAway.status).toBe(503);
@@ -42,10 +51,11 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
 
     await server.resume();
     for (const app of WATCHED) {
-      await eventually(async () => ((await readiness(app)) === 200 ? true : undefined), 90_000, `${app} ready again by itself`);
+      await untilReady(app, 200, 90_000, `${app} ready again by itself`);
     }
     await new Promise((r) => setTimeout(r, 2_000));
     const { acknowledged, refused } = await stream.stop();
+    stream = undefined;
 
     // Every refusal was the clear, retryable kind; the stream saw the outage.
     expect(refused.length).toBeGreaterThan(0);
