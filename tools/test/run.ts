@@ -20,7 +20,12 @@ async function main(): Promise<number> {
   rmSync(resultsDir, { recursive: true, force: true });
   const targets = process.env['FOCUS_TEST_TARGETS'] ?? 'lint,typecheck,test';
   console.log(`▶ focus tests: nx run-many -t ${targets}`);
-  const code = await run('npx', ['nx', 'run-many', '-t', targets, '--outputStyle=stream', ...process.argv.slice(2)]);
+  // Two projects at a time unless told otherwise: most suites start a whole stack (six Node
+  // apps beside Kafka and FerretDB), and nx's default of three on a 2-core machine kept the
+  // load above 9, where deadlines meant for a slow machine became flakes.
+  const args = process.argv.slice(2);
+  const parallel = args.some((arg) => arg.startsWith('--parallel')) ? [] : ['--parallel=2'];
+  const code = await run('npx', ['nx', 'run-many', '-t', targets, '--outputStyle=stream', ...parallel, ...args]);
 
   const { passed, failed } = countResults();
   if (infra.origin !== 'environment' && process.env['CI']) await infra.stop();

@@ -143,6 +143,13 @@ share.coordinator.state.topic.min.isr=1
 min.insync.replicas=1
 default.replication.factor=1
 
+# One partition for each internal topic, as Testcontainers' Kafka does: a fresh broker creates
+# __consumer_offsets on its first group join, and 50 partitions (the default) took long enough
+# on a loaded machine that kafkajs' join retries backed off for minutes.
+offsets.topic.num.partitions=1
+transaction.state.log.num.partitions=1
+share.coordinator.state.topic.num.partitions=1
+
 # Tests create their topics explicitly, so a typo fails loudly instead of creating a topic.
 auto.create.topics.enable=false
 num.partitions=3
