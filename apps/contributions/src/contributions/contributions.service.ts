@@ -57,7 +57,7 @@ export class ContributionsService {
     @InjectModel(IDEMPOTENCY_KEYS) private readonly keys: Model<IdempotencyKeyDocument>,
     relay: OutboxRelay,
   ) {
-    this.contributions = new VersionedRepository<ContributionState>(model, chooseEvent, () => relay.nudge(), movedAwayEvents);
+    this.contributions = new VersionedRepository<ContributionState>(model, chooseEvent, (hint) => relay.nudge(hint), movedAwayEvents);
   }
 
   async get(id: string): Promise<Entity<ContributionState>> {

@@ -25,7 +25,9 @@ export class ProjectionStore {
       const collection = await this.generations.current();
       // Shares the relay's lock on the collection: FerretDB's updates are not atomic.
       const outcomes = await withWriteLock(collection.collectionName, () => new ViewWriter(collection).applyBatch(events));
-      if (outcomes.includes('applied')) this.relay.nudge();
+      // The views written, so the relay reads their announcements by _id (see nudge).
+      const written = new Set(events.filter((_, index) => outcomes[index] === 'applied').map((event) => event.subject.operationCode));
+      if (written.size > 0) this.relay.nudge({ collection: collection.collectionName, ids: [...written] });
       return outcomes;
     });
   }

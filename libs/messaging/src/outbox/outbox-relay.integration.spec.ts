@@ -57,6 +57,29 @@ describe('outbox relay on a real broker and server', () => {
     expect(await relay.backlog()).toEqual({ figures: 0 });
   });
 
+  it('reads hinted documents by _id, finds unhinted ones by its search, and reports what it knows without counting', async () => {
+    const db = freshDb('hints');
+    const figures = db.collection('figures');
+    const events = [2016, 2017, 2018].map((year) => figureEvent('KGZ', year, 100 + year, 1));
+    for (const event of events) {
+      await figures.updateOne({ _id: event.subject.entityId as never }, withOutbox({ $set: { version: 1 } }, [event]), { upsert: true });
+    }
+
+    const relay = new OutboxRelay({ db, collections: ['figures'], producer, topicPrefix: ns.topicPrefix });
+    expect(relay.observedBacklog()).toEqual({}); // never looked, nothing hinted
+    // Two writers say where they wrote (one id twice, and one id with nothing pending); the third says nothing.
+    relay.nudge({ collection: 'figures', ids: [events[0].subject.entityId, events[1].subject.entityId] });
+    relay.nudge({ collection: 'figures', ids: [events[0].subject.entityId, 'KGZ:1999:REF'] });
+    expect(relay.observedBacklog()).toEqual({ figures: 3 });
+
+    expect(await relay.drain()).toBe(3);
+    const read = await readTopic(kafka, topic, (m) => m.filter((x) => x.key === 'KGZ').length >= 3);
+    expect(read.filter((m) => m.key === 'KGZ').map((m) => (JSON.parse(m.value!) as EventEnvelope).id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(relay.observedBacklog()).toEqual({ figures: 0 });
+    expect(await relay.backlog()).toEqual({ figures: 0 });
+    expect(await relay.drain()).toBe(0); // published once each
+  });
+
   it('a relay killed between the write and the publish publishes the event after restart', async () => {
     const db = freshDb('before');
     const crash = await runCrashingWriter('outbox-before-publish', db.databaseName, ns.topicPrefix + 'before.');

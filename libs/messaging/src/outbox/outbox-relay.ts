@@ -4,7 +4,7 @@ import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, sleep } from '../backoff'
 import { describeError } from '../errors';
 import { MessagingMetrics } from '../metrics';
 import { bulkWriteInChunks, MAX_UPDATES_PER_COMMAND } from '../mongo-bulk';
-import { serverTraits } from '../server-traits';
+import { findByIds, serverTraits } from '../server-traits';
 import { withWriteLock } from '../write-lock';
 import { OutboxEntry } from './outbox-entry';
 
@@ -38,6 +38,14 @@ export interface RelayHealth {
 }
 
 const MAX_IDS_PER_STATEMENT = 500;
+/** While writers keep hinting, the scan for documents nobody hinted still runs this often. */
+const SCAN_WHILE_HINTED_MS = 30_000;
+
+/** Documents of one collection that a write just left events in. */
+export interface OutboxHint {
+  collection: string;
+  ids: unknown[];
+}
 
 // A type alias, not an interface: the driver's update-operator types need exact fields.
 type PendingDocument = { _id: unknown; outbox?: OutboxEntry[]; outboxPending: boolean };
@@ -57,6 +65,11 @@ export class OutboxRelay {
   private readonly batchSize: number;
 
   private producerConnected = false;
+  /** Per collection, the documents with unpublished events the last scan found. */
+  private readonly lastFound = new Map<string, number>();
+  /** Per collection, documents writers said they left events in, not yet looked at. */
+  private readonly hinted = new Map<string, Set<unknown>>();
+  private readonly lastScanAt = new Map<string, number>();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
@@ -72,8 +85,19 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** A write just added events: publish now rather than at the next poll. */
-  nudge(): void {
+  /**
+   * A write just added events: publish now rather than at the next poll. With a hint, the
+   * relay reads those documents by `_id` instead of searching for pending ones: on FerretDB
+   * that search reads every pending document, whatever its limit, so during an import each
+   * round cost as much as the whole backlog. The search still runs when no hints are queued
+   * (and every 30 s regardless), for what other processes or a crash left behind.
+   */
+  nudge(hint?: OutboxHint): void {
+    if (hint && hint.ids.length > 0) {
+      const queued = this.hinted.get(hint.collection) ?? new Set<unknown>();
+      for (const id of hint.ids) queued.add(id);
+      this.hinted.set(hint.collection, queued);
+    }
     this.wake?.();
   }
 
@@ -88,31 +112,75 @@ export class OutboxRelay {
     return { running: this.running, lastError: this.lastError, lastSuccessAt: this.lastSuccessAt };
   }
 
-  /** Documents with unpublished events, per collection. */
+  /** Documents with unpublished events, per collection: an exact count, by a query each. */
   async backlog(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const name of this.collectionNames()) {
-      counts[name] = await this.collection(name).countDocuments({ outboxPending: true });
-      this.options.metrics?.outboxBacklog.set({ collection: name }, counts[name]);
-    }
+    for (const name of this.collectionNames()) counts[name] = await this.collection(name).countDocuments({ outboxPending: true });
     return counts;
+  }
+
+  /**
+   * What the relay knows of each collection's backlog without asking the database: the
+   * documents hinted and not yet published, plus those its last search found (up to a
+   * round's batch size); 0 means nothing was pending at the last look. Readiness reports this: on FerretDB an
+   * exact count reads every pending document, and during an import readiness probes that
+   * counted kept dozens of such scans running at once, taking FerretDB's memory past 20 GB.
+   */
+  observedBacklog(): Record<string, number> {
+    return Object.fromEntries(
+      this.collectionNames().flatMap((name) => {
+        const hinted = this.hinted.get(name)?.size ?? 0;
+        return this.lastFound.has(name) || hinted > 0 ? [[name, (this.lastFound.get(name) ?? 0) + hinted]] : [];
+      }),
+    );
   }
 
   /** Publishes everything pending now; returns how many events went out. */
   async drain(): Promise<number> {
     let total = 0;
     for (const name of this.collectionNames()) {
-      let previous: string | undefined;
-      for (;;) {
-        const { published, firstId } = await this.drainRound(this.collection(name));
-        total += published;
-        if (published === 0) break;
-        // The same entries coming back unchanged means they were published but could not be
-        // removed: stop rather than publish them in a loop, and say so.
-        const round = `${firstId}/${published}`;
-        if (round === previous) throw new Error(`outbox of ${name}: published entries were not removed (first ${firstId})`);
-        previous = round;
-      }
+      const collection = this.collection(name);
+      total += await this.drainHinted(collection);
+      const scanDue = Date.now() - (this.lastScanAt.get(name) ?? 0) >= SCAN_WHILE_HINTED_MS;
+      if ((this.hinted.get(name)?.size ?? 0) === 0 || scanDue) total += await this.drainByScan(collection);
+    }
+    return total;
+  }
+
+  /** Rounds over the hinted documents, read by `_id`, until no hint is left. */
+  private async drainHinted(collection: Collection<PendingDocument>): Promise<number> {
+    let total = 0;
+    const queued = this.hinted.get(collection.collectionName);
+    while (queued && queued.size > 0) {
+      const ids = [...queued].slice(0, this.batchSize);
+      const documents = (await findByIds(collection, ids, { projection: { outbox: 1, outboxPending: 1 } })).filter((doc) => doc.outboxPending);
+      total += (await this.publishAndClear(collection, documents)).published;
+      // Only once published: a failed round keeps its hints for the retry.
+      for (const id of ids) queued.delete(id);
+    }
+    return total;
+  }
+
+  /** Rounds over whatever is pending, found by a query, until a round finds nothing. */
+  private async drainByScan(collection: Collection<PendingDocument>): Promise<number> {
+    const name = collection.collectionName;
+    let total = 0;
+    let previous: string | undefined;
+    for (;;) {
+      this.lastScanAt.set(name, Date.now());
+      // Outboxes only: a round may find hundreds of documents, and a read model's run to
+      // hundreds of kB each.
+      const documents = await collection.find({ outboxPending: true }, { projection: { outbox: 1 } }).limit(this.batchSize).toArray();
+      this.lastFound.set(name, documents.length);
+      this.options.metrics?.outboxBacklog.set({ collection: name }, documents.length);
+      const { published, firstId } = await this.publishAndClear(collection, documents);
+      total += published;
+      if (published === 0) break;
+      // The same entries coming back unchanged means they were published but could not be
+      // removed: stop rather than publish them in a loop, and say so.
+      const round = `${firstId}/${published}`;
+      if (round === previous) throw new Error(`outbox of ${name}: published entries were not removed (first ${firstId})`);
+      previous = round;
     }
     return total;
   }
@@ -155,22 +223,14 @@ export class OutboxRelay {
     });
   }
 
-  private async drainRound(collection: Collection<PendingDocument>): Promise<{ published: number; firstId?: string }> {
-    // Outboxes only: a round may find hundreds of documents, and a read model's run to
-    // hundreds of kB each (whole, they took FerretDB's memory past 20 GB during an import).
-    const documents = await collection
-      .find({ outboxPending: true }, { projection: { outbox: 1 } })
-      .limit(this.batchSize)
-      .toArray();
-    const entries = documents.flatMap((doc) => doc.outbox ?? []);
+  private async publishAndClear(collection: Collection<PendingDocument>, documents: PendingDocument[]): Promise<{ published: number; firstId?: string }> {
     if (documents.length === 0) return { published: 0 };
-
+    const entries = documents.flatMap((doc) => doc.outbox ?? []);
     if (entries.length > 0) {
       // uuid v7 ids sort by creation time, so one key's events leave in the order written.
       entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       await this.publish(entries);
     }
-
     await withWriteLock(collection.collectionName, () => this.clearPublished(collection, documents));
     return { published: entries.length, firstId: entries[0]?.id };
   }

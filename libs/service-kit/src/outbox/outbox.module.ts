@@ -3,7 +3,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { Kafka, Producer } from 'kafkajs';
 import { Topic } from '@focus/contracts';
-import { createIdempotentProducer, createKafka, ensureTopics, MessagingMetrics, OutboxRelay, sleep } from '@focus/messaging';
+import { createIdempotentProducer, createKafka, ensureTopics, MessagingMetrics, OutboxRelay } from '@focus/messaging';
 import { ServiceConfig } from '../config/service-config';
 import { ReadinessRegistry } from '../health/readiness';
 import { KafkaReadiness } from './kafka-readiness';
@@ -11,12 +11,7 @@ import { KafkaReadiness } from './kafka-readiness';
 export const KAFKA = Symbol('KAFKA');
 export const PRODUCER = Symbol('PRODUCER');
 const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
-/**
- * How long readiness waits for the outbox backlog's count. On FerretDB, counting a large
- * backlog while an import writes took over 2 s: that means busy, not unready, so readiness
- * reports "still counting" rather than failing on the registry's deadline.
- */
-const BACKLOG_COUNT_MS = 1_000;
+
 
 export interface OutboxModuleOptions {
   /** Collections whose documents carry an outbox (VersionedDocument); see OutboxRelayOptions. */
@@ -29,7 +24,6 @@ export interface OutboxModuleOptions {
 @Injectable()
 class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private delayTimer?: NodeJS.Timeout;
-  private counting?: Promise<Record<string, number>>;
   private readonly kafkaReadiness: KafkaReadiness;
 
   constructor(
@@ -76,16 +70,10 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
       name: 'outbox',
       check: async () => {
         const health = this.relay.health();
-        const backlog = await Promise.race([this.countBacklog(), sleep(BACKLOG_COUNT_MS).then(() => 'still counting' as const)]);
+        const backlog = this.relay.observedBacklog();
         return { ok: (delayed || health.running) && !health.lastError, detail: { backlog, lastError: health.lastError, ...(delayed ? { startDelayedMs: delayMs } : {}) } };
       },
     });
-  }
-
-  /** One count at a time, however often readiness is asked. */
-  private countBacklog(): Promise<Record<string, number>> {
-    this.counting ??= this.relay.backlog().finally(() => (this.counting = undefined));
-    return this.counting;
   }
 
   async beforeApplicationShutdown() {

@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { createEvent, EventDefinition, EventEnvelope } from '@focus/contracts';
-import { bulkWriteInChunks, findByIds, MAX_UPDATES_PER_COMMAND, toOutboxEntry, withOutbox, withWriteLock } from '@focus/messaging';
+import { bulkWriteInChunks, findByIds, MAX_UPDATES_PER_COMMAND, OutboxHint, toOutboxEntry, withOutbox, withWriteLock } from '@focus/messaging';
 import { ProblemException, PROBLEM_TYPES, notFound, preconditionFailed } from '../http/problem';
 import { canonicalJson } from './canonical-json';
 import { VersionedDocument } from './versioned-document';
@@ -59,8 +59,8 @@ export class VersionedRepository<S extends object> {
   constructor(
     private readonly model: Model<VersionedDocument<S>>,
     private readonly chooseEvent: EventChooser<S>,
-    /** Called after a write that left events: the relay publishes now instead of at its next poll. */
-    private readonly onEventsWritten: () => void = () => undefined,
+    /** Called after a write that left events, with where: the relay publishes them now (OutboxRelay.nudge). */
+    private readonly onEventsWritten: (hint: OutboxHint) => void = () => undefined,
     private readonly companionEvents: CompanionEvents<S> = () => [],
   ) {}
 
@@ -96,12 +96,12 @@ export class VersionedRepository<S extends object> {
    * skipped. A change that lost a race with another writer is retried one by one.
    */
   async putMany(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'> = {}): Promise<Record<'created' | 'updated' | 'unchanged', number>> {
-    const result = await this.locked(() => this.putManyUnlocked(changes, options));
-    this.onEventsWritten();
-    return result;
+    const { counts, written } = await this.locked(() => this.putManyUnlocked(changes, options));
+    this.hint(written);
+    return counts;
   }
 
-  private async putManyUnlocked(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<Record<'created' | 'updated' | 'unchanged', number>> {
+  private async putManyUnlocked(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<{ counts: Record<'created' | 'updated' | 'unchanged', number>; written: string[] }> {
     const counts = { created: 0, updated: 0, unchanged: 0 };
     const currents = new Map((await this.findMany(changes.map((c) => c.id))).map((d) => [d._id, d]));
     const operations: AnyBulkWriteOperation<VersionedDocument<S>>[] = [];
@@ -117,7 +117,8 @@ export class VersionedRepository<S extends object> {
       planned.push(change);
       counts[current?.state ? 'updated' : 'created'] += 1;
     }
-    if (operations.length === 0) return counts;
+    const written = planned.map((change) => change.id);
+    if (operations.length === 0) return { counts, written };
     try {
       // Updates go in smaller commands than inserts: on FerretDB each update of a command
       // holds a pooled connection until the command ends (see MAX_UPDATES_PER_COMMAND).
@@ -132,7 +133,11 @@ export class VersionedRepository<S extends object> {
       if (!isDuplicateKey(error)) throw error;
       await this.retryOneByOne(planned, options);
     }
-    return counts;
+    return { counts, written };
+  }
+
+  private hint(ids: string[]): void {
+    if (ids.length > 0) this.onEventsWritten({ collection: this.model.collection.collectionName, ids });
   }
 
   /**
@@ -168,7 +173,7 @@ export class VersionedRepository<S extends object> {
         ? (await this.model.collection.bulkWrite([this.updateOperation(current, state, event) as AnyBulkWriteOperation])).matchedCount === 1
         : await this.insert(id, subjectCode, state, event);
       if (landed) {
-        this.onEventsWritten();
+        this.hint([id]);
         return { status: state === null ? 'deleted' : exists ? 'updated' : 'created', version: event.subject.version, state };
       }
       // Another writer got in between. Under If-Match that is exactly what 412 is for.
