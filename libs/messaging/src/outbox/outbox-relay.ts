@@ -122,9 +122,10 @@ export class OutboxRelay {
   /**
    * What the relay knows of each collection's backlog without asking the database: the
    * documents hinted and not yet published, plus those its last search found (up to a
-   * round's batch size); 0 means nothing was pending at the last look. Readiness reports this: on FerretDB an
-   * exact count reads every pending document, and during an import readiness probes that
-   * counted kept dozens of such scans running at once, taking FerretDB's memory past 20 GB.
+   * round's batch size); 0 means nothing was pending at the last look. Readiness reports
+   * this. On FerretDB an exact count reads every pending document, and during an import the
+   * readiness probes' counts piled up into dozens of concurrent scans (FerretDB's memory
+   * went past 6 GB in one run and 20 GB in another).
    */
   observedBacklog(): Record<string, number> {
     return Object.fromEntries(
