@@ -41,6 +41,9 @@ const MAX_IDS_PER_STATEMENT = 500;
 /** While writers keep hinting, the scan for documents nobody hinted still runs this often. */
 const SCAN_WHILE_HINTED_MS = 30_000;
 
+/** Hints kept per collection; past that (a long broker outage under load) the search finds the rest. */
+const MAX_HINTS = 100_000;
+
 /** Documents of one collection that a write just left events in. */
 export interface OutboxHint {
   collection: string;
@@ -95,7 +98,7 @@ export class OutboxRelay {
   nudge(hint?: OutboxHint): void {
     if (hint && hint.ids.length > 0) {
       const queued = this.hinted.get(hint.collection) ?? new Set<unknown>();
-      for (const id of hint.ids) queued.add(id);
+      for (const id of hint.ids) if (queued.size < MAX_HINTS) queued.add(id);
       this.hinted.set(hint.collection, queued);
     }
     this.wake?.();
