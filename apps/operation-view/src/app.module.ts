@@ -6,7 +6,8 @@ import { OperationViewConfig } from './config';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionStore } from './projection/projection.store';
 import { SOURCE_TOPICS } from './projection/source-topics';
-import { ViewCollectionNames, ViewGenerations } from './projection/view-generations';
+import { ViewAnnouncer } from './projection/view-announcer';
+import { ViewGenerations } from './projection/view-generations';
 import { RebuildController } from './rebuild/rebuild.controller';
 import { RebuildService } from './rebuild/rebuild.service';
 import { ViewsController } from './view/views.controller';
@@ -14,20 +15,20 @@ import { ViewsController } from './view/views.controller';
 @Module({})
 export class OperationViewModule {
   static forRoot(config: OperationViewConfig): DynamicModule {
-    const viewCollections = new ViewCollectionNames();
     return {
       module: OperationViewModule,
       imports: [
         ServiceCoreModule.forRoot(config, 'operation-view'),
-        // The view's own topic, and the domain topics too (ensureTopics is idempotent), so
-        // the aggregator can start before their owners.
-        OutboxModule.forRoot({ collections: () => viewCollections.all(), topics: [TOPICS.operationView, ...SOURCE_TOPICS] }),
+        // No outbox (ViewAnnouncer says why): Kafka, the producer and the topics. The view's
+        // own topic, and the domain topics too (ensureTopics is idempotent), so the
+        // aggregator can start before their owners.
+        OutboxModule.forRoot({ collections: [], topics: [TOPICS.operationView, ...SOURCE_TOPICS] }),
       ],
       controllers: [ViewsController, RebuildController],
       providers: [
         { provide: OperationViewConfig, useValue: config },
-        { provide: ViewCollectionNames, useValue: viewCollections },
         ViewGenerations,
+        ViewAnnouncer,
         ProjectionStore,
         ProjectionConsumer,
         RebuildService,

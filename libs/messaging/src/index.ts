@@ -11,3 +11,4 @@ export * from './write-lock';
 export * from './nest/kafka-event-transport';
 export * from './outbox/outbox-entry';
 export * from './outbox/outbox-relay';
+export * from './outbox/entry-publisher';

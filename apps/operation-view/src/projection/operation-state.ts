@@ -7,7 +7,6 @@ import {
   PopulationFigureState,
   PopulationTotalState,
 } from '@focus/contracts';
-import { OutboxFields } from '@focus/messaging';
 
 /** The newest state of one entity the projection has seen; `s: null` is a deletion kept as a tombstone. */
 export interface Projected<S> {
@@ -32,7 +31,7 @@ export interface OperationState {
 
 export type Bucket = Exclude<keyof OperationState, 'profile'> | 'profile';
 
-export interface OperationViewDocument extends OperationState, OutboxFields {
+export interface OperationViewDocument extends OperationState {
   _id: string;
   /** See viewVersion: the ETag's basis and the version in operation-view.updated. */
   version: number;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EventEnvelope } from '@focus/contracts';
-import { HandleOutcome, OutboxRelay, withWriteLock } from '@focus/messaging';
+import { HandleOutcome, withWriteLock } from '@focus/messaging';
 import { OperationViewDocument } from './operation-state';
+import { ViewAnnouncer } from './view-announcer';
 import { ViewGenerations } from './view-generations';
 import { ViewWriter } from './view-writer';
 
@@ -13,32 +14,31 @@ export const GENERATION_LOCK = 'operation-views/generation';
 export class ProjectionStore {
   constructor(
     private readonly generations: ViewGenerations,
-    private readonly relay: OutboxRelay,
+    private readonly announcer: ViewAnnouncer,
   ) {}
 
   /**
-   * One bulk write for a whole batch. The generation is looked up under the swap lock, so a
-   * batch lands entirely in the collection that is live when it is written.
+   * One bulk write for a whole batch, then its announcements; the consumer commits the batch
+   * only once both are done. The generation is looked up under the swap lock, so a batch
+   * lands entirely in the collection that is live when it is written.
    */
   applyBatch(events: readonly EventEnvelope[]): Promise<HandleOutcome[]> {
     return withWriteLock(GENERATION_LOCK, async () => {
       const collection = await this.generations.current();
-      // Shares the relay's lock on the collection: FerretDB's updates are not atomic.
-      const outcomes = await withWriteLock(collection.collectionName, () => new ViewWriter(collection).applyBatch(events));
-      // The views written, so the relay reads their announcements by _id (see nudge).
-      const written = new Set(events.filter((_, index) => outcomes[index] === 'applied').map((event) => event.subject.operationCode));
-      if (written.size > 0) this.relay.nudge({ collection: collection.collectionName, ids: [...written] });
+      // In-process writers of a collection take turns: FerretDB's updates are not atomic.
+      const { outcomes, versions } = await withWriteLock(collection.collectionName, () => new ViewWriter(collection).applyBatch(events));
+      await this.announcer.announce(versions);
       return outcomes;
     });
   }
 
   async find(code: string): Promise<OperationViewDocument | null> {
     const collection = await this.generations.current();
-    return collection.findOne({ _id: code }, { projection: { outbox: 0 } });
+    return collection.findOne({ _id: code });
   }
 
   async list(): Promise<OperationViewDocument[]> {
     const collection = await this.generations.current();
-    return collection.find({}, { projection: { outbox: 0 } }).sort({ _id: 1 }).toArray();
+    return collection.find({}).sort({ _id: 1 }).toArray();
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Db } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -18,44 +18,19 @@ interface Pointer {
 }
 
 /**
- * The names of the view collections this process has served: the relay drains all of them,
- * so an announcement queued just before a swap still goes out. Created before the database
- * connection exists, because the outbox module needs it at definition time.
- */
-export class ViewCollectionNames {
-  private readonly names = new Set([INITIAL_VIEWS]);
-
-  add(name: string): void {
-    this.names.add(name);
-  }
-
-  all(): string[] {
-    return [...this.names];
-  }
-}
-
-/**
  * Which collection holds the live views. A rebuild fills a fresh collection while the live one
  * keeps serving, then swaps a single pointer document: MongoDB and FerretDB both update one
  * document atomically, and FerretDB cannot rename over an existing collection.
  */
 @Injectable()
-export class ViewGenerations implements OnModuleInit {
+export class ViewGenerations {
   private active = INITIAL_VIEWS;
   private checkedAt = 0;
   private readonly db: Db;
 
-  constructor(
-    @InjectConnection() connection: Connection,
-    private readonly names: ViewCollectionNames,
-  ) {
+  constructor(@InjectConnection() connection: Connection) {
     if (!connection.db) throw new Error('MongoDB connection has no database yet');
     this.db = connection.db;
-  }
-
-  /** The first generation is created by its first write: give it the relay's index now. */
-  async onModuleInit(): Promise<void> {
-    await this.collection(INITIAL_VIEWS).createIndex({ outboxPending: 1 });
   }
 
   async current(): Promise<Collection<OperationViewDocument>> {
@@ -66,11 +41,9 @@ export class ViewGenerations implements OnModuleInit {
     return this.collection(this.active);
   }
 
-  /** A fresh, empty generation with the index its relay needs. */
-  async create(): Promise<Collection<OperationViewDocument>> {
-    const collection = this.collection(`${INITIAL_VIEWS}_${Date.now()}`);
-    await collection.createIndex({ outboxPending: 1 });
-    return collection;
+  /** A fresh, empty generation (created by its first write). */
+  create(): Collection<OperationViewDocument> {
+    return this.collection(`${INITIAL_VIEWS}_${Date.now()}`);
   }
 
   async swapTo(collection: Collection<OperationViewDocument>): Promise<void> {
@@ -90,7 +63,6 @@ export class ViewGenerations implements OnModuleInit {
   private use(name: string): void {
     this.active = name;
     this.checkedAt = Date.now();
-    this.names.add(name);
   }
 
   private collection(name: string): Collection<OperationViewDocument> {

@@ -5,7 +5,7 @@ import { testInfrastructure, testNamespace } from '@focus/testing';
 import { seedEventsFor } from '../testing/seed-events';
 import { seedState } from '../testing/seed-state';
 import { OperationState, OperationViewDocument, stateOf, viewVersion } from './operation-state';
-import { ViewWriter } from './view-writer';
+import { BatchResult, ViewWriter } from './view-writer';
 
 // "One bulk write per batch", counted on the wire: the driver reports every command it sends
 // to the real server, so a write per event could not hide.
@@ -60,36 +60,41 @@ describe('ViewWriter on the real server', () => {
   it('writes a batch of many events for a few new operations with one read and one insert', async () => {
     const events = codes.flatMap((code) => seedEventsFor(seedState(code), code));
     expect(events.length).toBeGreaterThan(20 * codes.length);
-    let outcomes: string[] = [];
-    const commands = await commandsOf(async () => (outcomes = await new ViewWriter(collection).applyBatch(events)));
+    let result: BatchResult | undefined;
+    const commands = await commandsOf(async () => (result = await new ViewWriter(collection).applyBatch(events)));
     expect(commands).toEqual({ find: reads(codes.length), insert: 1 });
-    expect(new Set(outcomes)).toEqual(new Set(['applied']));
+    expect(new Set(result?.outcomes)).toEqual(new Set(['applied']));
     for (const code of codes) {
       const view = await collection.findOne({ _id: code });
       expect(stateOf(view!)).toEqual(seedState(code));
       expect(view!.version).toBe(viewVersion(seedState(code)));
-      // One announcement for the batch, in the same write, not one per event.
-      expect(view!.outbox.map((entry) => JSON.parse(entry.value).data.version)).toEqual([view!.version]);
+      // One version to announce per view for the batch, not one per event.
+      expect(result?.versions.get(code)?.version).toBe(view!.version);
     }
+    expect(result?.versions.size).toBe(codes.length);
   });
 
   it('writes a batch of newer and stale events for the same operations with one read and one update', async () => {
     const newer = codes.flatMap((code) => seedEventsFor(revised(code), code));
     const stale = codes.flatMap((code) => seedEventsFor(seedState(code), code));
-    let outcomes: string[] = [];
-    const commands = await commandsOf(async () => (outcomes = await new ViewWriter(collection).applyBatch([...stale, ...newer])));
+    let result: BatchResult | undefined;
+    const commands = await commandsOf(async () => (result = await new ViewWriter(collection).applyBatch([...stale, ...newer])));
     expect(commands).toEqual({ find: reads(codes.length), update: Math.ceil(codes.length / MAX_UPDATES_PER_COMMAND) });
-    expect(outcomes).toEqual([...stale.map(() => 'skipped'), ...newer.map(() => 'applied')]);
+    expect(result?.outcomes).toEqual([...stale.map(() => 'skipped'), ...newer.map(() => 'applied')]);
     for (const code of codes) {
       const view = await collection.findOne({ _id: code });
       expect(stateOf(view!)).toEqual(revised(code));
-      expect(view!.outbox.map((entry) => JSON.parse(entry.value).data.version)).toEqual([viewVersion(seedState(code)), viewVersion(revised(code))]);
+      expect(result?.versions.get(code)?.version).toBe(viewVersion(revised(code)));
     }
   });
 
-  it('writes nothing for a batch that changes nothing', async () => {
+  it('writes nothing for a batch that changes nothing, and still names each view it touched at its stored version', async () => {
     const replay = codes.flatMap((code) => seedEventsFor(revised(code), code));
-    expect(await commandsOf(() => new ViewWriter(collection).applyBatch(replay))).toEqual({ find: reads(codes.length) });
+    let result: BatchResult | undefined;
+    expect(await commandsOf(async () => (result = await new ViewWriter(collection).applyBatch(replay)))).toEqual({ find: reads(codes.length) });
+    // A redelivered batch must announce again: the crash it follows may have come before the announcement.
+    expect(new Set(result?.outcomes)).toEqual(new Set(['skipped']));
+    expect([...(result?.versions ?? [])]).toEqual(codes.map((code) => [code, { version: viewVersion(revised(code)) }]));
   });
 
   it('splits a batch over many operations into commands of bounded size, not one per event', async () => {

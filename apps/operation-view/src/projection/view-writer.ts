@@ -1,35 +1,36 @@
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { createEvent, EventEnvelope, EVENTS, entityIds } from '@focus/contracts';
-import { bulkWriteInChunks, findByIds, HandleOutcome, MAX_UPDATES_PER_COMMAND, toOutboxEntry, withOutbox } from '@focus/messaging';
+import { EventEnvelope } from '@focus/contracts';
+import { bulkWriteInChunks, findByIds, HandleOutcome, MAX_UPDATES_PER_COMMAND } from '@focus/messaging';
 import { applyEventAt } from './apply-event';
 import { emptyState, OperationState, OperationViewDocument, stateOf, viewVersion } from './operation-state';
 
 const MAX_ATTEMPTS = 5;
 
-/** `operation-view.updated` for a view at a version: what caches listen for. */
-export function viewUpdatedEvent(code: string, version: number, correlationId?: string): EventEnvelope {
-  return createEvent(EVENTS.operationViewUpdated, {
-    subject: { operationCode: code, entityId: entityIds.operationView(code), version },
-    data: { operationCode: code, version },
-    correlationId,
-  });
+/** A view's version as a batch left it, and the request that last changed it (for the announcement). */
+export interface ViewVersion {
+  version: number;
+  correlationId?: string;
+}
+
+export interface BatchResult {
+  outcomes: HandleOutcome[];
+  /** Every operation the batch touched, changed or not, at the version now stored. */
+  versions: Map<string, ViewVersion>;
 }
 
 /**
  * Applies events to the view documents of one collection: every operation a batch touches is
  * read once and written once, all in one bulk write (cut into commands of bounded size only).
- * A view and its announcement are one single-document write, as for any owner. Each write is
- * conditional on the version read, so two writers of one view (a rebalance overlap) cannot
- * lose each other's update: the loser reads again and re-applies. Callers serialise writers in one process (withWriteLock).
+ * Each write is conditional on the version read, so two writers of one view (a rebalance
+ * overlap) cannot lose each other's update: the loser reads again and re-applies. Callers
+ * serialise writers in one process (withWriteLock). Announcing is the caller's (ViewAnnouncer).
  */
 export class ViewWriter {
-  /** Off while a rebuild catches up: nobody reads the collection yet, so nobody is told. */
-  announce = true;
-
   constructor(readonly collection: Collection<OperationViewDocument>) {}
 
-  async applyBatch(events: readonly EventEnvelope[]): Promise<HandleOutcome[]> {
+  async applyBatch(events: readonly EventEnvelope[]): Promise<BatchResult> {
     const outcomes: HandleOutcome[] = events.map(() => 'skipped');
+    const versions = new Map<string, ViewVersion>();
     let pending = indexesByOperation(events);
     for (let attempt = 1; pending.size > 0; attempt++) {
       if (attempt > MAX_ATTEMPTS) throw new Error(`operation views ${[...pending.keys()].join(', ')}: concurrent writers kept winning`);
@@ -45,10 +46,14 @@ export class ViewWriter {
           outcomes[index] = path === undefined ? 'skipped' : 'applied';
           if (path !== undefined) changed.add(path);
         }
-        if (changed.size === 0) continue;
+        if (changed.size === 0) {
+          if (current) versions.set(code, { version: current.version });
+          continue;
+        }
         const version = viewVersion(state);
         intended.set(code, version);
-        writes.push(this.writeOf(code, state, changed, version, current, events[indexes[indexes.length - 1]].correlationId));
+        versions.set(code, { version, correlationId: events[indexes[indexes.length - 1]].correlationId });
+        writes.push(this.writeOf(code, state, changed, version, current));
       }
       if (writes.length === 0) break;
       const landed = await this.write(writes);
@@ -57,20 +62,13 @@ export class ViewWriter {
       const after = await this.load([...intended.keys()]);
       pending = new Map([...pending].filter(([code]) => intended.has(code) && after.get(code)?.version !== intended.get(code)));
     }
-    return outcomes;
+    return { outcomes, versions };
   }
 
-  /** Queues an announcement of every view's current version (a rebuilt collection going live). */
-  async announceAll(): Promise<number> {
+  /** Every view's stored version (a rebuilt collection going live announces them all). */
+  async storedVersions(): Promise<Map<string, ViewVersion>> {
     const views = await this.collection.find({}, { projection: { version: 1 } }).toArray();
-    await bulkWriteInChunks(
-      this.collection,
-      views.map((view): AnyBulkWriteOperation<OperationViewDocument> => ({
-        updateOne: { filter: { _id: view._id }, update: withOutbox({}, [viewUpdatedEvent(view._id, view.version)]) },
-      })),
-      { ordered: false },
-    );
-    return views.length;
+    return new Map(views.map((view) => [view._id, { version: view.version }]));
   }
 
   /**
@@ -78,16 +76,12 @@ export class ViewWriter {
    * (plus version and time): a view holds every entity of an operation, hundreds of them, and
    * rewriting all for one new figure made projection many times slower than its baseline.
    */
-  private writeOf(code: string, state: OperationState, changed: ReadonlySet<string>, version: number, current: OperationViewDocument | undefined, correlationId?: string): AnyBulkWriteOperation<OperationViewDocument> {
-    const announcements = this.announce ? [viewUpdatedEvent(code, version, correlationId)] : [];
+  private writeOf(code: string, state: OperationState, changed: ReadonlySet<string>, version: number, current: OperationViewDocument | undefined): AnyBulkWriteOperation<OperationViewDocument> {
     const updatedAt = new Date();
-    if (!current) {
-      return { insertOne: { document: { _id: code, ...emptyState(), ...state, version, updatedAt, outbox: announcements.map(toOutboxEntry), outboxPending: announcements.length > 0 } } };
-    }
+    if (!current) return { insertOne: { document: { _id: code, ...emptyState(), ...state, version, updatedAt } } };
     const set: Record<string, unknown> = { version, updatedAt };
     for (const path of changed) set[path] = valueAt(state, path);
-    const update = { $set: set };
-    return { updateOne: { filter: { _id: code, version: current.version }, update: announcements.length ? withOutbox(update, announcements) : update } };
+    return { updateOne: { filter: { _id: code, version: current.version }, update: { $set: set } } };
   }
 
   /**
@@ -110,9 +104,7 @@ export class ViewWriter {
   }
 
   private async load(codes: string[]): Promise<Map<string, OperationViewDocument>> {
-    // By _id, one indexed read each on FerretDB, where `$in` scans the whole collection. Whole
-    // documents: FerretDB projects in Go, which took longer than sending a view's few pending
-    // announcements along (measured: 225 ms against 128 ms for a 200 kB view).
+    // By _id, one indexed read each on FerretDB, where `$in` scans the whole collection.
     const documents = await findByIds(this.collection, codes);
     return new Map(documents.map((d) => [d._id, d as OperationViewDocument]));
   }

@@ -6,6 +6,7 @@ import { OperationViewConfig } from '../config';
 import { PROJECTION_BATCHES } from '../projection/projection-batches';
 import { GENERATION_LOCK } from '../projection/projection.store';
 import { sourceTopics } from '../projection/source-topics';
+import { ViewAnnouncer } from '../projection/view-announcer';
 import { ViewGenerations } from '../projection/view-generations';
 import { ViewWriter } from '../projection/view-writer';
 
@@ -46,6 +47,7 @@ export class RebuildService implements BeforeApplicationShutdown {
     private readonly config: OperationViewConfig,
     private readonly metrics: MessagingMetrics,
     private readonly generations: ViewGenerations,
+    private readonly announcer: ViewAnnouncer,
   ) {}
 
   current(): RebuildStatus | undefined {
@@ -55,15 +57,15 @@ export class RebuildService implements BeforeApplicationShutdown {
   /** Starts a rebuild in the background; one at a time. */
   async start(): Promise<RebuildStatus> {
     if (this.running) throw new ConflictException('A rebuild is already running.');
-    const target = await this.generations.create();
+    const target = this.generations.create();
     const topics = sourceTopics(this.config.KAFKA_TOPIC_PREFIX);
     const admin = this.kafka.admin();
     await admin.connect();
     const ends = await endOffsets(admin, topics);
     const status: RebuildStatus = { phase: 'replaying', collection: target.collectionName, startedAt: new Date().toISOString(), eventsRead: 0, eventsAtStart: totalOffsets(ends) };
     this.status = status;
+    // Nobody reads the new collection while it catches up, so nobody is told until the swap.
     const writer = new ViewWriter(target);
-    writer.announce = false;
     const groupId = `${this.config.KAFKA_TOPIC_PREFIX}${this.config.CONSUMER_GROUP}-rebuild-${Date.now()}`;
     const consumer = new EventConsumer({
       kafka: this.kafka,
@@ -96,14 +98,14 @@ export class RebuildService implements BeforeApplicationShutdown {
         await caughtUpWith(ends);
         status.phase = 'swapping';
         await withWriteLock(GENERATION_LOCK, async () => {
-          await withWriteLock(target.collectionName, async () => {
-            status.operations = await writer.announceAll();
-            writer.announce = true;
-          });
           const replaced = (await this.generations.current()).collectionName;
           await this.generations.swapTo(target);
           status.phase = 'tailing';
           this.logger.log(`swapped ${replaced} → ${target.collectionName}`);
+          // Caches drop what they hold; the live consumers announce their batches from now on.
+          const versions = await withWriteLock(target.collectionName, () => writer.storedVersions());
+          status.operations = versions.size;
+          await this.announcer.announce(versions);
           await this.generations.dropAllBut([target.collectionName, replaced]);
         });
         await sleep(TAIL_GRACE_MS);
@@ -129,7 +131,7 @@ export class RebuildService implements BeforeApplicationShutdown {
     await this.running;
   }
 
-  private write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {
-    return withWriteLock(writer.collection.collectionName, () => writer.applyBatch(events));
+  private async write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {
+    return (await withWriteLock(writer.collection.collectionName, () => writer.applyBatch(events))).outcomes;
   }
 }

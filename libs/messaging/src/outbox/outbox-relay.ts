@@ -6,6 +6,7 @@ import { MessagingMetrics } from '../metrics';
 import { bulkWriteInChunks, MAX_UPDATES_PER_COMMAND } from '../mongo-bulk';
 import { findByIds, serverTraits } from '../server-traits';
 import { withWriteLock } from '../write-lock';
+import { EntryPublisher } from './entry-publisher';
 import { OutboxEntry } from './outbox-entry';
 
 export interface OutboxRelayOptions {
@@ -67,7 +68,7 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
 
-  private producerConnected = false;
+  private readonly publisher: EntryPublisher;
   /** Per collection, the documents with unpublished events the last scan found. */
   private readonly lastFound = new Map<string, number>();
   /** Per collection, documents writers said they left events in, not yet looked at. */
@@ -77,9 +78,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.batchSize = options.batchSize ?? 200;
-    const { producer } = options;
-    producer.on(producer.events.CONNECT, () => (this.producerConnected = true));
-    producer.on(producer.events.DISCONNECT, () => (this.producerConnected = false));
+    this.publisher = new EntryPublisher(options);
   }
 
   start(): void {
@@ -233,7 +232,7 @@ export class OutboxRelay {
     if (entries.length > 0) {
       // uuid v7 ids sort by creation time, so one key's events leave in the order written.
       entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      await this.publish(entries);
+      await this.publisher.publish(entries);
     }
     await withWriteLock(collection.collectionName, () => this.clearPublished(collection, documents));
     return { published: entries.length, firstId: entries[0]?.id };
@@ -304,43 +303,7 @@ export class OutboxRelay {
     );
   }
 
-  private async publish(entries: OutboxEntry[]): Promise<void> {
-    // The relay owns reconnecting: a broker that was down at start-up or went away later
-    // is simply retried on the next round.
-    const { producer } = this.options;
-    if (!this.producerConnected) await producer.connect();
-    const byTopic = new Map<string, OutboxEntry[]>();
-    for (const entry of entries) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
-    const sent = producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic: `${this.options.topicPrefix ?? ''}${topic}`,
-        messages: list.map((e) => ({ key: e.key, value: e.value, headers: e.headers })),
-      })),
-    });
-    try {
-      await deadline(sent, this.options.sendTimeoutMs ?? 15_000);
-    } catch (error) {
-      // kafkajs can keep a request queued on a connection to a broker that restarted;
-      // dropping the connection and reconnecting next round is what unsticks it. A batch
-      // that did land in the meantime is published again: a duplicate, never a loss.
-      sent.catch(() => undefined);
-      this.producerConnected = false;
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
-    for (const [topic, list] of byTopic) this.options.metrics?.published.inc({ topic }, list.length);
-  }
-
   private collection(name: string): Collection<PendingDocument> {
     return this.options.db.collection<PendingDocument>(name);
   }
-}
-
-function deadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`publish did not complete within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

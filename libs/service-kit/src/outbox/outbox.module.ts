@@ -14,8 +14,11 @@ const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
 
 export interface OutboxModuleOptions {
-  /** Collections whose documents carry an outbox (VersionedDocument); see OutboxRelayOptions. */
-  collections: string[] | (() => string[]);
+  /**
+   * Collections whose documents carry an outbox (VersionedDocument). None: the app publishes
+   * otherwise (the aggregator, from its consumer) and gets Kafka, the producer and its topics.
+   */
+  collections: string[];
   /** The topics this service publishes to; created at start-up with their DLQs. */
   topics: Topic[];
 }
@@ -52,10 +55,18 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     } finally {
       await admin.disconnect();
     }
-    // Writes never wait for Kafka: they land in the outbox, and the relay (which connects
-    // its producer itself) catches up when the broker is back.
-    // (OUTBOX_RELAY_START_DELAY_MS, a fault-injection knob, holds the relay back a while; the
-    // service is ready meanwhile, with its writes waiting in the outbox.)
+    // Not ready without a broker: writes would still be stored, but nothing would reach anyone.
+    this.readiness.register({ name: 'kafka', check: () => this.kafkaReadiness.check() });
+    if (this.options.collections.length > 0) this.startRelay();
+  }
+
+  /**
+   * Writes never wait for Kafka: they land in the outbox, and the relay (which connects its
+   * producer itself) catches up when the broker is back. (OUTBOX_RELAY_START_DELAY_MS, a
+   * fault-injection knob, holds the relay back a while; the service is ready meanwhile, with
+   * its writes waiting in the outbox.)
+   */
+  private startRelay(): void {
     const delayMs = this.config.OUTBOX_RELAY_START_DELAY_MS;
     let delayed = delayMs > 0;
     if (delayed) {
@@ -64,8 +75,6 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
         this.relay.start();
       }, delayMs);
     } else this.relay.start();
-    // Not ready without a broker: writes would still be stored, but nothing would reach anyone.
-    this.readiness.register({ name: 'kafka', check: () => this.kafkaReadiness.check() });
     this.readiness.register({
       name: 'outbox',
       check: async () => {
