@@ -12,7 +12,6 @@ export const KAFKA = Symbol('KAFKA');
 export const PRODUCER = Symbol('PRODUCER');
 const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
-
 export interface OutboxModuleOptions {
   /**
    * Collections whose documents carry an outbox (VersionedDocument). None: the app publishes
