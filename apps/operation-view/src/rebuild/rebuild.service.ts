@@ -27,6 +27,7 @@ export interface RebuildStatus {
 /** After the swap, how long instances still on the old generation may go on writing it. */
 const TAIL_GRACE_MS = 2 * 1_000;
 const POLL_MS = 200;
+const ANNOUNCE_ATTEMPTS = 5;
 
 /**
  * Rebuilds the read model from the topics: a fresh consumer group replays every topic from
@@ -105,7 +106,7 @@ export class RebuildService implements BeforeApplicationShutdown {
           // Caches drop what they hold; the live consumers announce their batches from now on.
           const versions = await withWriteLock(target.collectionName, () => writer.storedVersions());
           status.operations = versions.size;
-          await this.announcer.announce(versions);
+          await this.announceSwapped(versions);
           await this.generations.dropAllBut([target.collectionName, replaced]);
         });
         await sleep(TAIL_GRACE_MS);
@@ -129,6 +130,25 @@ export class RebuildService implements BeforeApplicationShutdown {
   /** A rebuild in progress finishes first; stopping halfway would only waste it. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.running;
+  }
+
+  /**
+   * The new generation is live whatever happens here, so a broker that is away does not fail
+   * the rebuild: the announcement is retried a while, then given up with an error in the log
+   * (gateways then serve their copies until VIEW_CACHE_TTL_MS, or the views' next change).
+   */
+  private async announceSwapped(versions: Parameters<ViewAnnouncer['announce']>[0]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.announcer.announce(versions);
+      } catch (error) {
+        if (attempt === ANNOUNCE_ATTEMPTS) {
+          this.logger.error(`the rebuilt views are live but were not announced: ${(error as Error).message}`);
+          return;
+        }
+        await sleep(attempt * 1_000);
+      }
+    }
   }
 
   private async write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {
