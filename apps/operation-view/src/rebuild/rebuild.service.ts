@@ -8,7 +8,7 @@ import { GENERATION_LOCK } from '../projection/projection.store';
 import { sourceTopics } from '../projection/source-topics';
 import { ViewAnnouncer } from '../projection/view-announcer';
 import { ViewGenerations } from '../projection/view-generations';
-import { ViewWriter } from '../projection/view-writer';
+import { ViewVersion, ViewWriter } from '../projection/view-writer';
 
 export type RebuildPhase = 'replaying' | 'swapping' | 'tailing' | 'done' | 'failed';
 
@@ -137,7 +137,7 @@ export class RebuildService implements BeforeApplicationShutdown {
    * the rebuild: the announcement is retried a while, then given up with an error in the log
    * (gateways then serve their copies until VIEW_CACHE_TTL_MS, or the views' next change).
    */
-  private async announceSwapped(versions: Parameters<ViewAnnouncer['announce']>[0]): Promise<void> {
+  private async announceSwapped(versions: ReadonlyMap<string, ViewVersion>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.announcer.announce(versions);

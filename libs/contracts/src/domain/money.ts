@@ -4,6 +4,14 @@
  * refused more than two decimals; rounding here only absorbs binary representation
  * (4.35 * 100 = 434.99…).
  */
+export function usdToCents(usd: number): number {
+  return Math.round(usd * 100);
+}
+
+export function centsToUsd(cents: number): number {
+  return Number((cents / 100).toFixed(2));
+}
+
 /** Ten billion dollars: far above any operation's budget or contribution, far below float trouble. */
 export const USD_MAX = 10_000_000_000;
 
@@ -15,14 +23,6 @@ export const USD_MAX = 10_000_000_000;
  */
 export function isUsd(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= USD_MAX && usdToCents(value) / 100 === value;
-}
-
-export function usdToCents(usd: number): number {
-  return Math.round(usd * 100);
-}
-
-export function centsToUsd(cents: number): number {
-  return Number((cents / 100).toFixed(2));
 }
 
 /**

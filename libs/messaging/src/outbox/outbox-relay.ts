@@ -114,18 +114,11 @@ export class OutboxRelay {
     return { running: this.running, lastError: this.lastError, lastSuccessAt: this.lastSuccessAt };
   }
 
-  /** Documents with unpublished events, per collection: an exact count, by a query each. */
-  async backlog(): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    for (const name of this.collectionNames()) counts[name] = await this.collection(name).countDocuments({ outboxPending: true });
-    return counts;
-  }
-
   /**
    * What the relay knows of each collection's backlog without asking the database: the
    * documents hinted and not yet published, plus those its last search found (up to a
    * round's batch size); 0 means nothing was pending at the last look. Readiness reports
-   * this. On FerretDB an exact count reads every pending document, and during an import the
+   * this rather than an exact count: on FerretDB a count reads every pending document, and during an import the
    * readiness probes' counts piled up into dozens of concurrent scans (FerretDB's memory
    * went past 6 GB in one run and 20 GB in another).
    */
@@ -155,7 +148,7 @@ export class OutboxRelay {
     let total = 0;
     const queued = this.hinted.get(collection.collectionName);
     while (queued && queued.size > 0) {
-      const ids = [...queued].slice(0, this.batchSize);
+      const ids = firstOf(queued, this.batchSize);
       const documents = (await findByIds(collection, ids, { projection: { outbox: 1, outboxPending: 1 } })).filter((doc) => doc.outboxPending);
       total += (await this.publishAndClear(collection, documents)).published;
       // Only once published: a failed round keeps its hints for the retry.
@@ -306,4 +299,14 @@ export class OutboxRelay {
   private collection(name: string): Collection<PendingDocument> {
     return this.options.db.collection<PendingDocument>(name);
   }
+}
+
+/** The first `n` of a set, in insertion order, without copying the rest (a set of hints can be large). */
+function firstOf<T>(set: ReadonlySet<T>, n: number): T[] {
+  const first: T[] = [];
+  for (const item of set) {
+    if (first.length === n) break;
+    first.push(item);
+  }
+  return first;
 }
