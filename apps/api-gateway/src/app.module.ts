@@ -19,6 +19,7 @@ import { GatewayEvents } from './stream/gateway-events';
 import { GatewayMetrics } from './stream/gateway-metrics';
 import { ViewsController } from './views/views.controller';
 import { ViewsService } from './views/views.service';
+import { answerCachedReads } from './views/cached-reads';
 
 export const DOCS_PATH = 'api/docs';
 export const OPENAPI_PATH = 'api/openapi.json';
@@ -87,8 +88,9 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
 
   // Answered before its body was read (401 before an upload, 413 part-way through one): the
   // rest of the body may still be on its way, so the connection is not reused for another request.
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+  fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
     if (!request.raw.complete) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   const origins = corsOrigins(config.CORS_ORIGINS);
@@ -117,6 +119,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
     errorResponseBuilder: (_request: FastifyRequest, context: { after: string; max: number }) =>
       new ProblemException({ type: PROBLEM_TYPES.rateLimited, title: 'Too many requests', status: 429, detail: `More than ${context.max} requests in the window; retry in ${context.after}.` }),
   });
+
+  answerCachedReads(fastify, app.get(ViewsService).cache, ring, config);
 
   if (existsSync(config.PORTAL_DIR)) {
     // Files are looked up per request (a rebuilt portal is served without a restart); a path

@@ -7,7 +7,7 @@ import { MessagingMetrics } from '@focus/messaging';
 import { AppConfig, ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness';
-import { requestIdOf } from './http/request-id';
+import { requestLogging } from './http/request-logging';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
@@ -44,13 +44,7 @@ export class AppCoreModule {
       module: AppCoreModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            genReqId: (req) => requestIdOf(req),
-            customProps: () => ({ service: serviceName }),
-            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-            redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
-          },
+          pinoHttp: requestLogging(config, serviceName),
         }),
       ],
       controllers: [HealthController],

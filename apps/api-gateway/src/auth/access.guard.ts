@@ -29,6 +29,20 @@ export function identifyRequest(ring: ApiKeyRing, request: FastifyRequest): Iden
   return identified;
 }
 
+/** The role `access` needs under this configuration; undefined when it is open to anyone. */
+export function roleNeeded(access: Access, config: GatewayConfig): Role | undefined {
+  if (access === 'write') return 'editor';
+  return config.GATEWAY_READ_ACCESS === 'key' ? 'reader' : undefined;
+}
+
+/** Whether the request may do `access` (no answer: the guard explains a refusal). */
+export function mayAccess(ring: ApiKeyRing, config: GatewayConfig, request: FastifyRequest, access: Access): boolean {
+  const needed = roleNeeded(access, config);
+  if (needed === undefined) return true;
+  const { apiKey } = identifyRequest(ring, request);
+  return apiKey !== undefined && roleAllows(apiKey.role, needed);
+}
+
 /**
  * Writes need an editor key in `x-api-key`: none or an unknown one is 401, a reader's is 403.
  * Reads are open unless configured otherwise. Routes without @RequiresAccess are open.
@@ -44,7 +58,7 @@ export class AccessGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
     if (access === undefined) return true;
-    const needed: Role | undefined = access === 'write' ? 'editor' : this.config.GATEWAY_READ_ACCESS === 'key' ? 'reader' : undefined;
+    const needed = roleNeeded(access, this.config);
     if (needed === undefined) return true;
     const { apiKey, apiKeyPresented } = identifyRequest(this.ring, context.switchToHttp().getRequest<FastifyRequest>());
     if (!apiKey) {

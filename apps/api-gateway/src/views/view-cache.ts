@@ -62,14 +62,8 @@ export class ViewCache {
    */
   async get(key: string, code: string, load: () => Promise<{ value: CachedView; cacheable: boolean }>): Promise<CachedView> {
     if (!this.isEnabled()) return (await load()).value;
-    const entry = this.entries.get(key);
-    if (entry && (this.ttlMs === 0 || this.now() - entry.storedAt < this.ttlMs)) {
-      this.entries.delete(key);
-      this.entries.set(key, entry); // most recently used last
-      this.hits++;
-      return entry.value;
-    }
-    if (entry) this.entries.delete(key);
+    const hit = this.lookup(key);
+    if (hit) return hit;
     this.misses++;
     const shared = this.inflight.get(key);
     if (shared) {
@@ -94,6 +88,24 @@ export class ViewCache {
     const current = value.version === undefined || value.version >= (this.announced.get(code) ?? 0);
     if (cacheable && unchanged && current && this.isEnabled()) this.store(key, code, value);
     return value;
+  }
+
+  /**
+   * The fresh cached answer for `key`, if there is one; nothing is loaded. Only keys made by
+   * `key()` from validated parts are ever stored, so any other string simply misses.
+   */
+  lookup(key: string): CachedView | undefined {
+    if (!this.isEnabled()) return undefined;
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (this.ttlMs !== 0 && this.now() - entry.storedAt >= this.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, entry); // most recently used last
+    this.hits++;
+    return entry.value;
   }
 
   /** operation-view.updated: drops the operation's views (and the list, whose years changed). */

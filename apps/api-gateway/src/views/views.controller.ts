@@ -7,7 +7,7 @@ import { RequiresAccess } from '../auth/access.guard';
 import { GatewayConfig } from '../config';
 import { ApiRead } from '../openapi/api-docs';
 import { ReadResult, ViewsService } from './views.service';
-import { matchesIfNoneMatch } from './view-cache';
+import { sendView, viewCacheControl } from './view-reply';
 
 @ApiTags('operations')
 @Controller('api/v1/operations')
@@ -18,7 +18,7 @@ export class ViewsController {
     private readonly views: ViewsService,
     @InjectConfig() config: GatewayConfig,
   ) {
-    this.cacheControl = config.VIEW_MAX_AGE_SECONDS > 0 ? `public, max-age=${config.VIEW_MAX_AGE_SECONDS}` : 'public, no-cache';
+    this.cacheControl = viewCacheControl(config);
   }
 
   @Get()
@@ -66,13 +66,7 @@ export class ViewsController {
       reply.status(statusCode).send(body);
       return;
     }
-    const { view } = result;
-    reply.header('etag', view.etag).header('cache-control', this.cacheControl);
-    if (matchesIfNoneMatch(ifNoneMatch, view.etag)) {
-      reply.status(304).send();
-      return;
-    }
-    reply.status(200).header('content-type', view.contentType).send(view.body);
+    sendView(reply, result.view, ifNoneMatch, this.cacheControl);
   }
 }
 
