@@ -5,7 +5,7 @@ import { describeError } from '../errors';
 import { MessagingMetrics } from '../metrics';
 import { bulkWriteInChunks, MAX_UPDATES_PER_COMMAND } from '../mongo-bulk';
 import { findByIds, serverTraits } from '../server-traits';
-import { withWriteLock } from '../write-lock';
+import { documentLocks, withWriteLocks } from '../write-lock';
 import { EntryPublisher } from './entry-publisher';
 import { OutboxEntry } from './outbox-entry';
 
@@ -227,7 +227,8 @@ export class OutboxRelay {
       entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       await this.publisher.publish(entries);
     }
-    await withWriteLock(collection.collectionName, () => this.clearPublished(collection, documents));
+    const locks = documentLocks(collection.collectionName, documents.map((doc) => String(doc._id)));
+    await withWriteLocks(locks, () => this.clearPublished(collection, documents));
     return { published: entries.length, firstId: entries[0]?.id };
   }
 

@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { createEvent, EventDefinition, EventEnvelope } from '@focus/contracts';
-import { bulkWriteInChunks, findByIds, MAX_UPDATES_PER_COMMAND, OutboxHint, toOutboxEntry, withOutbox, withWriteLock } from '@focus/messaging';
+import { bulkWriteInChunks, findByIds, MAX_UPDATES_PER_COMMAND, OutboxHint, toOutboxEntry, withOutbox, withWriteLocks, documentLocks } from '@focus/messaging';
 import { ProblemException, PROBLEM_TYPES, notFound, preconditionFailed } from '../http/problem';
 import { canonicalJson } from './canonical-json';
 import { VersionedDocument } from './versioned-document';
@@ -79,16 +79,16 @@ export class VersionedRepository<S extends object> {
   }
 
   async put(change: Change<S>, options: WriteOptions = {}): Promise<WriteResult<S>> {
-    return this.locked(() => this.write(change.id, change.subjectCode, change.state, options));
+    return this.locked([change.id], () => this.write(change.id, change.subjectCode, change.state, options));
   }
 
   async remove(id: string, subjectCode: string, options: WriteOptions = {}): Promise<WriteResult<S>> {
-    return this.locked(() => this.write(id, subjectCode, null, options));
+    return this.locked([id], () => this.write(id, subjectCode, null, options));
   }
 
-  /** See withWriteLock: on FerretDB, overlapping updates of one document lose one. */
-  private locked<T>(work: () => Promise<T>): Promise<T> {
-    return withWriteLock(this.model.collection.collectionName, work);
+  /** See withWriteLocks: on FerretDB, overlapping updates of one document lose one. */
+  private locked<T>(ids: string[], work: () => Promise<T>): Promise<T> {
+    return withWriteLocks(documentLocks(this.model.collection.collectionName, ids), work);
   }
 
   /**
@@ -96,7 +96,10 @@ export class VersionedRepository<S extends object> {
    * skipped. A change that lost a race with another writer is retried one by one.
    */
   async putMany(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'> = {}): Promise<Record<'created' | 'updated' | 'unchanged', number>> {
-    const { counts, written } = await this.locked(() => this.putManyUnlocked(changes, options));
+    const { counts, written } = await this.locked(
+      changes.map((change) => change.id),
+      () => this.putManyUnlocked(changes, options),
+    );
     this.hint(written);
     return counts;
   }
