@@ -44,4 +44,4 @@ USER node
 # Ready means the app's database, broker and outbox answer (GET /health/ready).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=6 \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["sh", "-c", "exec node -r ./tools/runtime/register-aliases.js dist/out-tsc/apps/$APP/src/main.js"]
+CMD ["sh", "-c", "exec node $(node tools/runtime/node-flags.js \"$APP\") -r ./tools/runtime/register-aliases.js dist/out-tsc/apps/$APP/src/main.js"]

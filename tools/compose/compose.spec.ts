@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
@@ -103,5 +105,15 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('npm prune --omit=dev');
     const seedStage = dockerfile.slice(dockerfile.indexOf('AS seed\n'), dockerfile.indexOf('AS build'));
     expect(seedStage).toMatch(/^USER node$/m);
+  });
+
+  it.each(apps)('starts %s with the Node flags the stack gives it (tools/runtime/node-flags.js)', (app) => {
+    const [, command] = /^CMD \["sh", "-c", (".*")\]$/m.exec(dockerfile) ?? [];
+    expect(command).toBeDefined();
+    // The CMD's own shell line, run from the image's layout (the repository's root), printed instead of run.
+    const line = (JSON.parse(command ?? '""') as string).replace(/^exec node /, 'echo node ');
+    const printed = execFileSync('sh', ['-c', line], { cwd: root, env: { ...process.env, APP: app }, encoding: 'utf8' }).trim();
+    const { nodeFlags } = createRequire(__filename)(join(root, 'tools/runtime/node-flags.js')) as { nodeFlags(app: string): string[] };
+    expect(printed).toBe(['node', ...nodeFlags(app), '-r', './tools/runtime/register-aliases.js', `dist/out-tsc/apps/${app}/src/main.js`].join(' '));
   });
 });

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Kafka } from 'kafkajs';
@@ -44,6 +45,8 @@ const BUILD_STAMP = join(BUILD_DIR, '.build-stamp');
 export const PORTAL_BUILD_DIR = join(WORKSPACE_ROOT, 'dist/portal');
 const BUILD_LOCK = join(WORKSPACE_ROOT, 'tmp/build.lock');
 const REGISTER_ALIASES = join(WORKSPACE_ROOT, 'tools/runtime/register-aliases.js');
+// Plain JavaScript beside register-aliases, because the Docker image's CMD runs it too.
+const { nodeFlags } = createRequire(__filename)(join(WORKSPACE_ROOT, 'tools/runtime/node-flags.js')) as { nodeFlags(app: string): string[] };
 
 export interface StackOptions {
   /** Which apps to run (default: all six), started in dependency order. */
@@ -127,7 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const launch = async (app: StackApp): Promise<void> => {
     if (!apps.includes(app)) throw new Error(`${app} is not part of this stack (${apps.join(', ')})`);
     if (running.has(app)) throw new Error(`${app} is already running`);
-    const child = spawn(process.execPath, ['-r', REGISTER_ALIASES, join(BUILD_DIR, 'apps', app, 'src/main.js')], {
+    const child = spawn(process.execPath, [...nodeFlags(app), '-r', REGISTER_ALIASES, join(BUILD_DIR, 'apps', app, 'src/main.js')], {
       cwd: WORKSPACE_ROOT,
       env: envs[app],
       stdio: ['ignore', 'pipe', 'pipe'],
