@@ -5,6 +5,8 @@ import { applyEventAt } from './apply-event';
 import { emptyState, OperationState, OperationViewDocument, stateOf, viewVersion } from './operation-state';
 
 const MAX_ATTEMPTS = 5;
+/** Views read, changed and written together; a multiple of MAX_UPDATES_PER_COMMAND. */
+export const VIEWS_PER_ROUND = 3 * MAX_UPDATES_PER_COMMAND;
 
 /** A view's version as a batch left it, and the request that last changed it (for the announcement). */
 export interface ViewVersion {
@@ -20,7 +22,7 @@ export interface BatchResult {
 
 /**
  * Applies events to the view documents of one collection: every operation a batch touches is
- * read once and written once, all in one bulk write (cut into commands of bounded size only).
+ * read once and written once, a few views at a time (VIEWS_PER_ROUND).
  * Each write is conditional on the version read, so two writers of one view (a rebalance
  * overlap) cannot lose each other's update: the loser reads again and re-applies. Callers
  * serialise writers in one process (withWriteLock). Announcing is the caller's (ViewAnnouncer).
@@ -31,7 +33,19 @@ export class ViewWriter {
   async applyBatch(events: readonly EventEnvelope[]): Promise<BatchResult> {
     const outcomes: HandleOutcome[] = events.map(() => 'skipped');
     const versions = new Map<string, ViewVersion>();
-    let pending = indexesByOperation(events);
+    // A view is hundreds of kB once decoded, and a catching-up batch touches every operation:
+    // held all at once they were most of the aggregator's memory. In groups, each is read
+    // and written as before (one read per view, writes in commands of MAX_UPDATES_PER_COMMAND),
+    // and only a group's views are held at a time.
+    const byOperation = [...indexesByOperation(events)];
+    for (let start = 0; start < byOperation.length; start += VIEWS_PER_ROUND) {
+      await this.applyToViews(events, new Map(byOperation.slice(start, start + VIEWS_PER_ROUND)), outcomes, versions);
+    }
+    return { outcomes, versions };
+  }
+
+  /** Applies the events at `pending` (by operation) to their views, re-reading any a concurrent writer changed. */
+  private async applyToViews(events: readonly EventEnvelope[], pending: Map<string, number[]>, outcomes: HandleOutcome[], versions: Map<string, ViewVersion>): Promise<void> {
     for (let attempt = 1; pending.size > 0; attempt++) {
       if (attempt > MAX_ATTEMPTS) throw new Error(`operation views ${[...pending.keys()].join(', ')}: concurrent writers kept winning`);
       const held = await this.load([...pending.keys()]);
@@ -62,7 +76,6 @@ export class ViewWriter {
       const after = await this.load([...intended.keys()]);
       pending = new Map([...pending].filter(([code]) => intended.has(code) && after.get(code)?.version !== intended.get(code)));
     }
-    return { outcomes, versions };
   }
 
   /** Every view's stored version (a rebuilt collection going live announces them all). */
