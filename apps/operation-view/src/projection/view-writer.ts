@@ -6,7 +6,7 @@ import { emptyState, OperationState, OperationViewDocument, stateOf, viewVersion
 
 const MAX_ATTEMPTS = 5;
 /** Views read, changed and written together; a multiple of MAX_UPDATES_PER_COMMAND. */
-export const VIEWS_PER_ROUND = 3 * MAX_UPDATES_PER_COMMAND;
+export const VIEWS_PER_ROUND = 10 * MAX_UPDATES_PER_COMMAND;
 
 /** A view's version as a batch left it, and the request that last changed it (for the announcement). */
 export interface ViewVersion {
