@@ -20,15 +20,19 @@ export function requestLogging(config: AppConfig, serviceName: string): Options 
     level: config.LOG_LEVEL,
     base: { pid: process.pid, hostname: hostname(), service: serviceName },
     genReqId: (req) => requestIdOf(req),
-    autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+    autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(pathOf(req)) },
     wrapSerializers: false,
     serializers: { req: requestSummary, res: responseSummary, err: stdSerializers.err },
   };
 }
 
-/** Behind Nest's middleware, `url` is relative to where the middleware is mounted. */
-function requestSummary(req: IncomingMessage & { id?: string; originalUrl?: string }) {
-  return { id: req.id, method: req.method, url: req.originalUrl ?? req.url, remoteAddress: req.socket?.remoteAddress };
+/** Behind Nest's middleware, `url` is relative to the route it is mounted on (`/` for `/health/ready`). */
+function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
+  return req.originalUrl ?? req.url ?? '';
+}
+
+function requestSummary(req: IncomingMessage & { id?: string }) {
+  return { id: req.id, method: req.method, url: pathOf(req), remoteAddress: req.socket?.remoteAddress };
 }
 
 function responseSummary(res: ServerResponse) {
