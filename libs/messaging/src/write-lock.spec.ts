@@ -1,4 +1,4 @@
-import { documentLocks, withWriteLock, withWriteLocks } from './write-lock';
+import { withDocumentLocks, withWriteLock } from './write-lock';
 
 /** A piece of work that records when it ran and finishes when released. */
 function held(log: string[], name: string) {
@@ -17,7 +17,7 @@ function held(log: string[], name: string) {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('withWriteLocks', () => {
+describe('withWriteLock and withDocumentLocks', () => {
   it('runs holders of one lock in turn, in the order they asked, and holders of others alongside', async () => {
     const log: string[] = [];
     const a = held(log, 'a');
@@ -41,10 +41,10 @@ describe('withWriteLocks', () => {
     const both = held(log, 'both');
     const after = held(log, 'after');
     const results = [
-      withWriteLocks(documentLocks('c', ['1']), one.work),
-      withWriteLocks(documentLocks('c', ['2']), two.work),
-      withWriteLocks(documentLocks('c', ['2', '1']), both.work),
-      withWriteLocks(documentLocks('c', ['1']), after.work),
+      withDocumentLocks('c', ['1'], one.work),
+      withDocumentLocks('c', ['2'], two.work),
+      withDocumentLocks('c', ['2', '1'], both.work),
+      withDocumentLocks('c', ['1'], after.work),
     ];
     await tick();
     expect(log).toEqual(['one start', 'two start']);

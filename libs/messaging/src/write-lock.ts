@@ -13,12 +13,17 @@ export function withWriteLock<T>(lock: string, work: () => Promise<T>): Promise<
   return withWriteLocks([lock], work);
 }
 
+/** Runs `work` once no earlier writer of any of these documents of `collection` is running. */
+export function withDocumentLocks<T>(collection: string, ids: Iterable<string>, work: () => Promise<T>): Promise<T> {
+  return withWriteLocks(Array.from(ids, (id) => `${collection}/${id}`), work);
+}
+
 /**
  * Runs `work` once no earlier holder of any of `locks` is running. All of them are taken at
  * once, in one synchronous step, so two writers that share several locks cannot wait for each
  * other in a cycle: each waits only for those that asked before it.
  */
-export async function withWriteLocks<T>(locks: Iterable<string>, work: () => Promise<T>): Promise<T> {
+async function withWriteLocks<T>(locks: Iterable<string>, work: () => Promise<T>): Promise<T> {
   const keys = [...new Set(locks)];
   const earlier = keys.map((key) => tails.get(key)).filter((tail): tail is Promise<unknown> => tail !== undefined);
   const run = (earlier.length === 0 ? Promise.resolve() : Promise.all(earlier)).then(work);
@@ -29,9 +34,4 @@ export async function withWriteLocks<T>(locks: Iterable<string>, work: () => Pro
   } finally {
     for (const key of keys) if (tails.get(key) === tail) tails.delete(key);
   }
-}
-
-/** The locks of some documents of one collection, for withWriteLocks. */
-export function documentLocks(collection: string, ids: Iterable<string>): string[] {
-  return Array.from(ids, (id) => `${collection}/${id}`);
 }

@@ -23,9 +23,10 @@ const VIEW_ROUTE = '/api/v1/operations/:code';
 export function answerCachedReads(fastify: FastifyInstance, cache: ViewCache, ring: ApiKeyRing, config: GatewayConfig): void {
   const cacheControl = viewCacheControl(config);
   fastify.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    // Access before the lookup, so a hit is counted (and kept fresh) only when it is answered.
     const key = request.method === 'GET' ? cacheKeyOf(request) : undefined;
-    const view = key === undefined ? undefined : cache.lookup(key);
-    if (view === undefined || !mayAccess(ring, config, request, 'read')) {
+    const view = key !== undefined && mayAccess(ring, config, request, 'read') ? cache.lookup(key) : undefined;
+    if (view === undefined) {
       done();
       return;
     }

@@ -5,7 +5,7 @@ import { describeError } from '../errors';
 import { MessagingMetrics } from '../metrics';
 import { bulkWriteInChunks, MAX_UPDATES_PER_COMMAND } from '../mongo-bulk';
 import { findByIds, serverTraits } from '../server-traits';
-import { documentLocks, withWriteLocks } from '../write-lock';
+import { withDocumentLocks } from '../write-lock';
 import { EntryPublisher } from './entry-publisher';
 import { OutboxEntry } from './outbox-entry';
 
@@ -227,8 +227,8 @@ export class OutboxRelay {
       entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       await this.publisher.publish(entries);
     }
-    const locks = documentLocks(collection.collectionName, documents.map((doc) => String(doc._id)));
-    await withWriteLocks(locks, () => this.clearPublished(collection, documents));
+    const ids = documents.map((doc) => String(doc._id));
+    await withDocumentLocks(collection.collectionName, ids, () => this.clearPublished(collection, documents));
     return { published: entries.length, firstId: entries[0]?.id };
   }
 

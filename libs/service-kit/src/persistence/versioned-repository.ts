@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { createEvent, EventDefinition, EventEnvelope } from '@focus/contracts';
-import { bulkWriteInChunks, findByIds, MAX_UPDATES_PER_COMMAND, OutboxHint, toOutboxEntry, withOutbox, withWriteLocks, documentLocks } from '@focus/messaging';
+import { bulkWriteInChunks, findByIds, MAX_UPDATES_PER_COMMAND, OutboxHint, toOutboxEntry, withDocumentLocks, withOutbox } from '@focus/messaging';
 import { ProblemException, PROBLEM_TYPES, notFound, preconditionFailed } from '../http/problem';
 import { canonicalJson } from './canonical-json';
 import { VersionedDocument } from './versioned-document';
@@ -86,9 +86,9 @@ export class VersionedRepository<S extends object> {
     return this.locked([id], () => this.write(id, subjectCode, null, options));
   }
 
-  /** See withWriteLocks: on FerretDB, overlapping updates of one document lose one. */
+  /** See withDocumentLocks: on FerretDB, overlapping updates of one document lose one. */
   private locked<T>(ids: string[], work: () => Promise<T>): Promise<T> {
-    return withWriteLocks(documentLocks(this.model.collection.collectionName, ids), work);
+    return withDocumentLocks(this.model.collection.collectionName, ids, work);
   }
 
   /**
