@@ -6,6 +6,8 @@ import type { IncomingMessage } from 'node:http';
 import { AppConfig } from './config/service-config';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
+import { logRequests } from './http/request-logging';
+import { APP_LOGGER } from './service-core.module';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 
 
@@ -16,7 +18,8 @@ export interface CreateAppOptions {
 
 /**
  * Builds a Focus HTTP app the same way for every service and for tests: Fastify with the
- * configured body limit, request ids, pino logs, strict validation and problem+json errors.
+ * configured body limit, request ids, pino logs (a line per request), strict validation and
+ * problem+json errors.
  */
 export async function createServiceApp(module: unknown, config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -32,6 +35,7 @@ export async function createServiceApp(module: unknown, config: AppConfig, optio
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify, app.get(APP_LOGGER));
   // A callback hook, not an async one: it runs on every answer, and a promise each costs.
   fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
     reply.header(REQUEST_ID_HEADER, request.id);

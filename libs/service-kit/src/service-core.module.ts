@@ -7,9 +7,11 @@ import { MessagingMetrics } from '@focus/messaging';
 import { AppConfig, ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness';
-import { requestLogging } from './http/request-logging';
+import { createAppLogger } from './http/request-logging';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+/** The app's pino logger (createAppLogger): what request lines are written to. */
+export const APP_LOGGER = Symbol('APP_LOGGER');
 
 /** Registers the database with readiness: connected, and answering a ping. */
 @Injectable()
@@ -40,16 +42,18 @@ class DatabaseReadiness implements OnModuleInit {
 @Module({})
 export class AppCoreModule {
   static forRoot(config: AppConfig, serviceName: string): DynamicModule {
+    const logger = createAppLogger(config, serviceName);
     return {
       module: AppCoreModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: requestLogging(config, serviceName),
-        }),
+        // nestjs-pino for Nest's own logs only: its request middleware is mounted on no route,
+        // as request lines come from a Fastify hook (logRequests, installed by createServiceApp).
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
       ],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
+        { provide: APP_LOGGER, useValue: logger },
         { provide: AppConfig, useValue: config },
         {
           provide: Registry,
@@ -63,7 +67,7 @@ export class AppCoreModule {
         { provide: MessagingMetrics, useFactory: (registry: Registry) => new MessagingMetrics(registry), inject: [Registry] },
         ReadinessRegistry,
       ],
-      exports: [SERVICE_CONFIG, AppConfig, Registry, MessagingMetrics, ReadinessRegistry],
+      exports: [SERVICE_CONFIG, APP_LOGGER, AppConfig, Registry, MessagingMetrics, ReadinessRegistry],
     };
   }
 }

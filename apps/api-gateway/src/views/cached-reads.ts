@@ -13,7 +13,7 @@ const VIEW_ROUTE = '/api/v1/operations/:code';
  * Answers cache hits of the two read routes in Fastify's preHandler, before Nest's pipeline
  * (guards, pipes, parameter decorators, the handler's promise) runs: on a hit that pipeline
  * is most of a read's cost. What runs before the preHandler still runs for every request
- * (rate limit, CORS, request logging), and so do the onSend hooks (x-request-id).
+ * (rate limit, CORS), and so do the hooks after it (x-request-id, the request's log line).
  *
  * Everything else falls through to ViewsController unchanged: a miss (it loads and stores),
  * a query it would refuse, a request without the read role. A hit needs no validation of its

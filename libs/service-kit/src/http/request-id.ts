@@ -7,7 +7,8 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Takes the caller's request id when it is safe to log and forward, otherwise makes one.
- * It is also left on the raw request, where the pino-http logger and Kafka headers find it.
+ * It is also left on the raw request: Fastify's `request.id` (the log line's) and the Kafka
+ * headers of the events a request causes are this one id.
  */
 export function requestIdOf(raw: IncomingMessage): string {
   const existing = (raw as IncomingMessage & { id?: string }).id;

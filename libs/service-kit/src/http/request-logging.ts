@@ -1,40 +1,44 @@
 import { hostname } from 'node:os';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { stdSerializers } from 'pino';
-import type { Options } from 'pino-http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DestinationStream, Logger, pino, stdSerializers } from 'pino';
 import { AppConfig } from '../config/service-config';
-import { requestIdOf } from './request-id';
 
-/**
- * pino-http's settings for every app: one line per request (health and metrics aside), and a
- * request logger that carries the request id into every log line written while it runs.
- *
- * pino-http binds `req` to a child logger per request whether its line is written or not, so
- * what `req` holds is paid on every request: the id, method, URL and client address, never the
- * headers (which also keeps keys, cookies and authorizations out of the logs). Serializers are
- * given whole (not wrapped around pino's), so nothing else is built per request either. The service
- * name is a base binding, made once, instead of a child per request.
- */
-export function requestLogging(config: AppConfig, serviceName: string): Options {
-  return {
+/** Requests that are asked for all the time and say nothing: no line for them. */
+const UNLOGGED = /^\/(health|metrics)(\/|\?|$)/;
+
+/** The app's one pino logger: Nest's logs and request lines both go through it. */
+export function createAppLogger(config: AppConfig, serviceName: string, destination?: DestinationStream): Logger {
+  const options = {
     level: config.LOG_LEVEL,
     base: { pid: process.pid, hostname: hostname(), service: serviceName },
-    genReqId: (req) => requestIdOf(req),
-    autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(pathOf(req)) },
-    wrapSerializers: false,
-    serializers: { req: requestSummary, res: responseSummary, err: stdSerializers.err },
+    serializers: { err: stdSerializers.err },
   };
+  return destination ? pino(options, destination) : pino(options);
 }
 
-/** Behind Nest's middleware, `url` is relative to the route it is mounted on (`/` for `/health/ready`). */
-function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
-  return req.originalUrl ?? req.url ?? '';
-}
-
-function requestSummary(req: IncomingMessage & { id?: string }) {
-  return { id: req.id, method: req.method, url: pathOf(req), remoteAddress: req.socket?.remoteAddress };
-}
-
-function responseSummary(res: ServerResponse) {
-  return { statusCode: res.statusCode };
+/**
+ * One line per answered request (health and metrics aside), written from Fastify's onResponse
+ * hook: `request completed`, or `request errored` at error level for a 5xx.
+ *
+ * Not nestjs-pino's middleware: that ran pino-http (a child logger and its bindings) and an
+ * AsyncLocalStorage scope on every request through Nest's middleware layer, whether a line was
+ * written or not; on a cached read through the gateway it was a third of the request's cost.
+ * Here nothing is built unless the line's level is enabled. Log lines written while a request
+ * runs do not carry its id by themselves: where one matters (a 5xx), it is logged with it.
+ */
+export function logRequests(fastify: FastifyInstance, logger: Logger): void {
+  // A callback hook, not an async one: it runs on every answer, and a promise each costs.
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const failed = reply.statusCode >= 500;
+    if (logger.isLevelEnabled(failed ? 'error' : 'info') && !UNLOGGED.test(request.url)) {
+      const line = {
+        req: { id: request.id, method: request.method, url: request.url, remoteAddress: request.socket.remoteAddress },
+        res: { statusCode: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime),
+      };
+      if (failed) logger.error(line, 'request errored');
+      else logger.info(line, 'request completed');
+    }
+    done();
+  });
 }

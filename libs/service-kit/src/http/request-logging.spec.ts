@@ -1,0 +1,92 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { Writable } from 'node:stream';
+import { createServiceApp } from '../bootstrap';
+import { AppConfig, loadConfig } from '../config/service-config';
+import { APP_LOGGER, AppCoreModule } from '../service-core.module';
+import { createAppLogger } from './request-logging';
+
+const ENV = { KAFKA_BROKERS: '127.0.0.1:9092', PORT: '0' };
+
+/** The pino lines one logger writes, parsed. */
+function memoryLogger(level: string): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createAppLogger(loadConfig(AppConfig, {}, { ...ENV, LOG_LEVEL: level }), 'test-service', destination), lines };
+}
+
+@Controller()
+class ProbeController {
+  @Get('probe')
+  probe(@Req() request: FastifyRequest) {
+    // pino-http sets `log` on the raw request it handles: it must not have run.
+    return { pinoHttpRan: 'log' in request.raw };
+  }
+
+  @Get('broken')
+  broken() {
+    throw new Error('boom');
+  }
+}
+
+describe('request logging', () => {
+  let app: NestFastifyApplication;
+
+  async function start(level: string) {
+    const config = loadConfig(AppConfig, {}, { ...ENV, LOG_LEVEL: level });
+    const module = { module: class ProbeModule {}, imports: [AppCoreModule.forRoot(config, 'test-service')], controllers: [ProbeController] };
+    app = await createServiceApp(module, config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  }
+
+  /** What the app's logger was asked to write, by level, without writing it. */
+  function captured(...levels: Array<'info' | 'error'>) {
+    const logger = app.get<Logger>(APP_LOGGER);
+    return levels.map((level) => jest.spyOn(logger, level).mockImplementation(() => undefined));
+  }
+
+  const requestLines = (spy: jest.SpyInstance) => spy.mock.calls.filter(([, message]) => typeof message === 'string' && message.startsWith('request '));
+
+  afterEach(async () => {
+    await app?.close();
+  });
+
+  it('writes one line per request with its id, URL, status and time, and none for health or metrics', async () => {
+    await start('info');
+    const [info, error] = captured('info', 'error');
+    const fastify = app.getHttpAdapter().getInstance();
+
+    const probe = await fastify.inject({ method: 'GET', url: '/probe?year=2018', headers: { 'x-request-id': 'req-123' } });
+    expect(probe.json()).toEqual({ pinoHttpRan: false });
+    await fastify.inject({ method: 'GET', url: '/health/live' });
+    await fastify.inject({ method: 'GET', url: '/metrics' });
+    expect((await fastify.inject({ method: 'GET', url: '/broken' })).statusCode).toBe(500);
+
+    expect(requestLines(info)).toEqual([
+      [{ req: { id: 'req-123', method: 'GET', url: '/probe?year=2018', remoteAddress: '127.0.0.1' }, res: { statusCode: 200 }, responseTime: expect.any(Number) }, 'request completed'],
+    ]);
+    expect(requestLines(error)).toEqual([[expect.objectContaining({ req: expect.objectContaining({ url: '/broken' }), res: { statusCode: 500 } }), 'request errored']]);
+  });
+
+  it('builds no line below its level', async () => {
+    await start('warn');
+    const [info] = captured('info');
+    expect((await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/probe' })).statusCode).toBe(200);
+    expect(info).not.toHaveBeenCalled();
+  });
+
+  it('writes JSON lines that name the service', () => {
+    const { logger, lines } = memoryLogger('info');
+    logger.info({ req: { id: 'x' } }, 'request completed');
+    logger.debug('below the level');
+    expect(lines).toEqual([expect.objectContaining({ level: 30, service: 'test-service', msg: 'request completed', req: { id: 'x' } })]);
+  });
+});
