@@ -10,15 +10,16 @@
 // collection (tools/bench, every scenario): ~45 MB for the gateway and the three small
 // services, ~70 MB for population during the UNHCR import.
 //
-// The aggregator has none. It holds ~80 MB, but its resident memory is mostly the 8 MiB
-// fetches of a catching-up consumer, and its ceiling cost projection and rebuild 20-50% of
-// their speed in collections (tools/bench/README.md has the figures).
+// The aggregator held 50-60 MB during projection and rebuild (tools/bench), with its fetches
+// limited to 4 MiB (PROJECTION_BATCHES): its ceiling leaves as much again, as the other apps'
+// do. Without a ceiling and with 32 MiB fetches it reached 430 MB, nearly all garbage.
 const HEAP_CEILING_MB = {
   'api-gateway': 128,
   budget: 128,
   narratives: 128,
   contributions: 128,
   population: 160,
+  'operation-view': 128,
 };
 
 function nodeFlags(app) {

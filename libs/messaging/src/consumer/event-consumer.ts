@@ -44,6 +44,11 @@ export interface EventConsumerOptions {
    * `maxBatchSize`, how much a consumer catching up applies per write.
    */
   maxBytesPerPartition?: number;
+  /**
+   * Most bytes one fetch brings in all (kafkajs' default, 10 MiB, when unset): what a fetch
+   * holds in memory while it is applied. The broker fills partitions in turn up to it.
+   */
+  maxBytesPerFetch?: number;
   /** A consumer that has not fetched or heartbeated for this long is reported stalled. */
   stallAfterMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -77,8 +82,14 @@ export class EventConsumer {
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
     this.state = 'starting';
-    const { maxBytesPerPartition } = this.options;
-    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 }, ...(maxBytesPerPartition ? { maxBytesPerPartition, maxBytes: Math.max(10 * 1024 * 1024, 4 * maxBytesPerPartition) } : {}) });
+    const { maxBytesPerPartition, maxBytesPerFetch } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+      ...(maxBytesPerPartition ? { maxBytesPerPartition } : {}),
+      ...(maxBytesPerFetch ? { maxBytes: maxBytesPerFetch } : {}),
+    });
     this.consumer = consumer;
     const alive = () => {
       this.lastSignOfLife = Date.now();
