@@ -146,6 +146,10 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topic(TOPICS.operationView)], fromBeginning: false });
     await consumer.run({
+      // Nothing to commit (a group of this instance's own, read from the latest offset), and
+      // kafkajs' auto-commit is a round trip to the coordinator after every batch, before the
+      // next fetch: on the path from a view's change to the cache dropping it.
+      autoCommit: false,
       eachMessage: async ({ message }) => {
         const decoded = decodeEvent(message.value);
         if (!decoded.ok) {
