@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppCoreModule, createServiceApp, ProblemException, PROBLEM_TYPES, ReadinessRegistry } from '@focus/service-kit';
+import { AppCoreModule, createServiceApp, isOperationalPath, ProblemException, PROBLEM_TYPES, ReadinessRegistry } from '@focus/service-kit';
 import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
 import { corsOrigins, GatewayConfig } from './config';
@@ -115,7 +115,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
       const { apiKey } = identifyRequest(ring, request);
       return apiKey ? `key:${apiKey.name}` : `ip:${request.ip}`;
     },
-    allowList: (request: FastifyRequest) => /^\/(health\/|metrics$)/.test(request.url),
+    allowList: (request: FastifyRequest) => isOperationalPath(request.url),
     errorResponseBuilder: (_request: FastifyRequest, context: { after: string; max: number }) =>
       new ProblemException({ type: PROBLEM_TYPES.rateLimited, title: 'Too many requests', status: 429, detail: `More than ${context.max} requests in the window; retry in ${context.after}.` }),
   });

@@ -1,6 +1,7 @@
 export * from './api';
 export * from './bootstrap';
 export * from './config/service-config';
+export { isOperationalPath } from './health/health.controller';
 export * from './health/readiness';
 export * from './http/etag';
 export * from './http/params';

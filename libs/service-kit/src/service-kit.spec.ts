@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, ServiceConfig } from './config/service-config';
+import { isOperationalPath } from './health/health.controller';
 import { parseIfMatch, etagOf } from './http/etag';
 import { ProblemException } from './http/problem';
 import { toProblem } from './http/problem-details.filter';
@@ -54,5 +55,12 @@ describe('canonical JSON', () => {
   it('ignores key order at every depth, not array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe(canonicalJson({ a: { c: null, d: [2, 1] }, b: 1 }));
     expect(canonicalJson([1, 2])).not.toBe(canonicalJson([2, 1]));
+  });
+});
+
+describe('operational paths', () => {
+  it('are exactly the health and metrics routes, with or without a query', () => {
+    for (const url of ['/health/live', '/health/ready', '/metrics', '/metrics?name=x']) expect(isOperationalPath(url)).toBe(true);
+    for (const url of ['/health', '/healthz', '/metrics/x', '/api/v1/operations', '/api/health/live']) expect(isOperationalPath(url)).toBe(false);
   });
 });

@@ -6,6 +6,16 @@ import { sendProblem } from '../http/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../http/problem';
 import { ReadinessRegistry } from './readiness';
 
+const OPERATIONAL_PATH = /^\/(health\/(live|ready)|metrics)(\?|$)/;
+
+/**
+ * Whether a request URL is one of this controller's (health, metrics): asked for all the time
+ * by orchestrators and scrapers, so it is neither logged nor rate-limited.
+ */
+export function isOperationalPath(url: string): boolean {
+  return OPERATIONAL_PATH.test(url);
+}
+
 const STATUS = (value: string) => ({ 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: [value] }, checks: { type: 'object' } } } } });
 
 @ApiTags('health')

@@ -2,9 +2,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DestinationStream, Logger, pino, stdSerializers } from 'pino';
 import { AppConfig } from '../config/service-config';
-
-/** Requests that are asked for all the time and say nothing: no line for them. */
-const UNLOGGED = /^\/(health|metrics)(\/|\?|$)/;
+import { isOperationalPath } from '../health/health.controller';
 
 /** The app's one pino logger: Nest's logs and request lines both go through it. */
 export function createAppLogger(config: AppConfig, serviceName: string, destination?: DestinationStream): Logger {
@@ -30,7 +28,7 @@ export function logRequests(fastify: FastifyInstance, logger: Logger): void {
   // A callback hook, not an async one: it runs on every answer, and a promise each costs.
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const failed = reply.statusCode >= 500;
-    if (logger.isLevelEnabled(failed ? 'error' : 'info') && !UNLOGGED.test(request.url)) {
+    if (logger.isLevelEnabled(failed ? 'error' : 'info') && !isOperationalPath(request.url)) {
       const line = {
         req: { id: request.id, method: request.method, url: request.url, remoteAddress: request.socket.remoteAddress },
         res: { statusCode: reply.statusCode },
