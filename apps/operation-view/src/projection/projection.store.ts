@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEnvelope } from '@focus/contracts';
 import { HandleOutcome, withWriteLock } from '@focus/messaging';
 import { OperationViewDocument } from './operation-state';
+import { decodeView } from './stored-view';
 import { ViewAnnouncer } from './view-announcer';
 import { ViewGenerations } from './view-generations';
 import { ViewWriter } from './view-writer';
@@ -34,11 +35,12 @@ export class ProjectionStore {
 
   async find(code: string): Promise<OperationViewDocument | null> {
     const collection = await this.generations.current();
-    return collection.findOne({ _id: code });
+    const stored = await collection.findOne({ _id: code });
+    return stored && decodeView(stored);
   }
 
   async list(): Promise<OperationViewDocument[]> {
     const collection = await this.generations.current();
-    return collection.find({}).sort({ _id: 1 }).toArray();
+    return (await collection.find({}).sort({ _id: 1 }).toArray()).map(decodeView);
   }
 }

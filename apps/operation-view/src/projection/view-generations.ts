@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Db } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { OperationViewDocument } from './operation-state';
+import { StoredViewDocument } from './stored-view';
 
 /** The first generation's name; a rebuild makes `operation_views_<timestamp>`. */
 export const INITIAL_VIEWS = 'operation_views';
@@ -33,7 +33,7 @@ export class ViewGenerations {
     this.db = connection.db;
   }
 
-  async current(): Promise<Collection<OperationViewDocument>> {
+  async current(): Promise<Collection<StoredViewDocument>> {
     if (Date.now() - this.checkedAt > POINTER_TTL_MS) {
       const pointer = await this.pointers().findOne({ _id: POINTER_ID });
       this.use(pointer?.collection ?? INITIAL_VIEWS);
@@ -42,11 +42,11 @@ export class ViewGenerations {
   }
 
   /** A fresh, empty generation (created by its first write). */
-  create(): Collection<OperationViewDocument> {
+  create(): Collection<StoredViewDocument> {
     return this.collection(`${INITIAL_VIEWS}_${Date.now()}`);
   }
 
-  async swapTo(collection: Collection<OperationViewDocument>): Promise<void> {
+  async swapTo(collection: Collection<StoredViewDocument>): Promise<void> {
     await this.pointers().updateOne({ _id: POINTER_ID }, { $set: { collection: collection.collectionName, swappedAt: new Date() } }, { upsert: true });
     this.use(collection.collectionName);
   }
@@ -65,8 +65,8 @@ export class ViewGenerations {
     this.checkedAt = Date.now();
   }
 
-  private collection(name: string): Collection<OperationViewDocument> {
-    return this.db.collection<OperationViewDocument>(name);
+  private collection(name: string): Collection<StoredViewDocument> {
+    return this.db.collection<StoredViewDocument>(name);
   }
 
   private pointers(): Collection<Pointer> {

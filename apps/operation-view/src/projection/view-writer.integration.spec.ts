@@ -1,10 +1,11 @@
 import { Collection, CommandStartedEvent, MongoClient } from 'mongodb';
-import { createEvent, entityIds, EventEnvelope, EVENTS } from '@focus/contracts';
+import { createEvent, entityIds, EventEnvelope, EVENT_TYPES, EVENTS } from '@focus/contracts';
 import { MAX_STATEMENTS_PER_COMMAND, MAX_UPDATES_PER_COMMAND, serverTraits } from '@focus/messaging';
 import { testInfrastructure, testNamespace } from '@focus/testing';
 import { seedEventsFor } from '../testing/seed-events';
 import { seedState } from '../testing/seed-state';
-import { OperationState, OperationViewDocument, stateOf, viewVersion } from './operation-state';
+import { OperationState, stateOf, viewVersion } from './operation-state';
+import { decodeView, StoredViewDocument } from './stored-view';
 import { BatchResult, ViewWriter, VIEWS_PER_ROUND } from './view-writer';
 
 // "One bulk write per batch", counted on the wire: the driver reports every command it sends
@@ -13,7 +14,7 @@ describe('ViewWriter on the real server', () => {
   const ns = testNamespace('view-writer');
   const codes = ['OP-A', 'OP-B', 'OP-C'];
   let client: MongoClient;
-  let collection: Collection<OperationViewDocument>;
+  let collection: Collection<StoredViewDocument>;
   const started: CommandStartedEvent[] = [];
 
   /**
@@ -54,7 +55,7 @@ describe('ViewWriter on the real server', () => {
     client = new MongoClient(testInfrastructure().mongoUrl, { monitorCommands: true, serverSelectionTimeoutMS: 10_000 });
     await client.connect();
     client.on('commandStarted', (event) => started.push(event));
-    collection = client.db(ns.dbName).collection<OperationViewDocument>('operation_views');
+    collection = client.db(ns.dbName).collection<StoredViewDocument>('operation_views');
     ferretdb = (await serverTraits(collection as never)).ferretdb;
   });
 
@@ -71,11 +72,11 @@ describe('ViewWriter on the real server', () => {
     expect(commands).toEqual({ find: reads(codes.length), insert: 1 });
     expect(new Set(result?.outcomes)).toEqual(new Set(['applied']));
     for (const code of codes) {
-      const view = await collection.findOne({ _id: code });
-      expect(stateOf(view!)).toEqual(seedState(code));
-      expect(view!.version).toBe(viewVersion(seedState(code)));
+      const view = await storedView(code);
+      expect(stateOf(view)).toEqual(seedState(code));
+      expect(view.version).toBe(viewVersion(seedState(code)));
       // One version to announce per view for the batch, not one per event.
-      expect(result?.versions.get(code)?.version).toBe(view!.version);
+      expect(result?.versions.get(code)?.version).toBe(view.version);
     }
     expect(result?.versions.size).toBe(codes.length);
   });
@@ -88,8 +89,7 @@ describe('ViewWriter on the real server', () => {
     expect(commands).toEqual({ find: reads(codes.length), update: Math.ceil(codes.length / MAX_UPDATES_PER_COMMAND) });
     expect(result?.outcomes).toEqual([...stale.map(() => 'skipped'), ...newer.map(() => 'applied')]);
     for (const code of codes) {
-      const view = await collection.findOne({ _id: code });
-      expect(stateOf(view!)).toEqual(revised(code));
+      expect(stateOf(await storedView(code))).toEqual(revised(code));
       expect(result?.versions.get(code)?.version).toBe(viewVersion(revised(code)));
     }
   });
@@ -119,7 +119,40 @@ describe('ViewWriter on the real server', () => {
     expect(inserted).toEqual({ find: reads(many.length), insert: perRound(many.length, MAX_STATEMENTS_PER_COMMAND) });
     const updated = await commandsOf(() => new ViewWriter(collection).applyBatch(totals(2)));
     expect(updated).toEqual({ find: reads(many.length), update: perRound(many.length, MAX_UPDATES_PER_COMMAND) });
-    const views = await collection.find({ _id: { $in: many } }).toArray();
+    const views = (await collection.find({ _id: { $in: many } }).toArray()).map(decodeView);
     expect(views.map((view) => Object.values(view.totals).map((held) => held.s?.total))).toEqual(many.map(() => [2018, 2019, 2020]));
   });
+
+  it('stores each bucket as text and sets only the buckets a batch changed', async () => {
+    const code = 'OP-TEXT';
+    await new ViewWriter(collection).applyBatch(seedEventsFor(seedState(code), code));
+    const stored = await collection.findOne({ _id: code });
+    for (const bucket of ['profile', 'figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const) expect(typeof stored?.[bucket]).toBe('string');
+
+    const budgetOnly = seedEventsFor(revised(code), code).filter((event) => event.type === EVENT_TYPES.budgetLineUpserted);
+    expect(budgetOnly.length).toBeGreaterThan(0);
+    started.length = 0;
+    await new ViewWriter(collection).applyBatch(budgetOnly);
+    const update = started.find((event) => event.commandName === 'update' && event.command.update === collection.collectionName);
+    expect(Object.keys(update?.command.updates[0].u.$set).sort()).toEqual(['budget', 'updatedAt', 'version']);
+    expect(decodeView((await collection.findOne({ _id: code }))!).budget).toEqual(revised(code).budget);
+  });
+
+  it('reads a view stored before buckets were text, and stores all of its buckets as text at its next write', async () => {
+    const code = 'OP-OLD';
+    const state = seedState(code);
+    // As views were stored until then: the state's buckets as objects.
+    await collection.insertOne({ _id: code, ...state, version: viewVersion(state), updatedAt: new Date() });
+    const newer = seedEventsFor(revised(code), code).filter((event) => event.type === EVENT_TYPES.budgetLineUpserted);
+    await new ViewWriter(collection).applyBatch(newer);
+    const stored = (await collection.findOne({ _id: code }))!;
+    for (const bucket of ['profile', 'figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const) expect(typeof stored[bucket]).toBe('string');
+    expect(stateOf(decodeView(stored))).toEqual({ ...state, budget: revised(code).budget });
+  });
+
+  async function storedView(code: string) {
+    const stored = await collection.findOne({ _id: code });
+    if (!stored) throw new Error(`no view ${code}`);
+    return decodeView(stored);
+  }
 });

@@ -2,7 +2,8 @@ import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { EventEnvelope } from '@focus/contracts';
 import { bulkWriteInChunks, findByIds, HandleOutcome, MAX_UPDATES_PER_COMMAND } from '@focus/messaging';
 import { applyEventAt } from './apply-event';
-import { emptyState, OperationState, OperationViewDocument, stateOf, viewVersion } from './operation-state';
+import { Bucket, emptyState, OperationState, stateOf, viewVersion } from './operation-state';
+import { BUCKETS, bucketOf, decodeView, encodeBucket, encodeView, isEncoded, StoredViewDocument } from './stored-view';
 
 const MAX_ATTEMPTS = 5;
 /** Views read, changed and written together; a multiple of MAX_UPDATES_PER_COMMAND. */
@@ -28,7 +29,7 @@ export interface BatchResult {
  * serialise writers in one process (withWriteLock). Announcing is the caller's (ViewAnnouncer).
  */
 export class ViewWriter {
-  constructor(readonly collection: Collection<OperationViewDocument>) {}
+  constructor(readonly collection: Collection<StoredViewDocument>) {}
 
   async applyBatch(events: readonly EventEnvelope[]): Promise<BatchResult> {
     const outcomes: HandleOutcome[] = events.map(() => 'skipped');
@@ -49,16 +50,16 @@ export class ViewWriter {
     for (let attempt = 1; pending.size > 0; attempt++) {
       if (attempt > MAX_ATTEMPTS) throw new Error(`operation views ${[...pending.keys()].join(', ')}: concurrent writers kept winning`);
       const held = await this.load([...pending.keys()]);
-      const writes: AnyBulkWriteOperation<OperationViewDocument>[] = [];
+      const writes: AnyBulkWriteOperation<StoredViewDocument>[] = [];
       const intended = new Map<string, number>();
       for (const [code, indexes] of pending) {
         const current = held.get(code);
-        const state = current ? stateOf(current) : emptyState();
-        const changed = new Set<string>();
+        const state = current ? stateOf(decodeView(current)) : emptyState();
+        const changed = new Set<Bucket>();
         for (const index of indexes) {
           const path = applyEventAt(state, events[index]);
           outcomes[index] = path === undefined ? 'skipped' : 'applied';
-          if (path !== undefined) changed.add(path);
+          if (path !== undefined) changed.add(bucketOf(path));
         }
         if (changed.size === 0) {
           if (current) versions.set(code, { version: current.version });
@@ -85,15 +86,14 @@ export class ViewWriter {
   }
 
   /**
-   * A new view is inserted whole; an existing one gets only the entity states that changed
-   * (plus version and time): a view holds every entity of an operation, hundreds of them, and
-   * rewriting all for one new figure made projection many times slower than its baseline.
+   * A new view is inserted whole; an existing one gets the buckets that changed (plus version
+   * and time), and a view stored before buckets were text gets all of them.
    */
-  private writeOf(code: string, state: OperationState, changed: ReadonlySet<string>, version: number, current: OperationViewDocument | undefined): AnyBulkWriteOperation<OperationViewDocument> {
+  private writeOf(code: string, state: OperationState, changed: ReadonlySet<Bucket>, version: number, current: StoredViewDocument | undefined): AnyBulkWriteOperation<StoredViewDocument> {
     const updatedAt = new Date();
-    if (!current) return { insertOne: { document: { _id: code, ...emptyState(), ...state, version, updatedAt } } };
+    if (!current) return { insertOne: { document: encodeView(code, state, version, updatedAt) } };
     const set: Record<string, unknown> = { version, updatedAt };
-    for (const path of changed) set[path] = valueAt(state, path);
+    for (const bucket of isEncoded(current) ? changed : BUCKETS) if (bucket !== 'profile' || state.profile) set[bucket] = encodeBucket(state, bucket);
     return { updateOne: { filter: { _id: code, version: current.version }, update: { $set: set } } };
   }
 
@@ -103,7 +103,7 @@ export class ViewWriter {
    * command holds a pooled connection until the command ends (see MAX_UPDATES_PER_COMMAND).
    * One write per view, unordered, so writing the inserts first changes nothing.
    */
-  private async write(writes: AnyBulkWriteOperation<OperationViewDocument>[]): Promise<number> {
+  private async write(writes: AnyBulkWriteOperation<StoredViewDocument>[]): Promise<number> {
     try {
       const inserts = writes.filter((write) => 'insertOne' in write);
       const updates = writes.filter((write) => !('insertOne' in write));
@@ -116,19 +116,11 @@ export class ViewWriter {
     }
   }
 
-  private async load(codes: string[]): Promise<Map<string, OperationViewDocument>> {
+  private async load(codes: string[]): Promise<Map<string, StoredViewDocument>> {
     // By _id, one indexed read each on FerretDB, where `$in` scans the whole collection.
     const documents = await findByIds(this.collection, codes);
-    return new Map(documents.map((d) => [d._id, d as OperationViewDocument]));
+    return new Map(documents.map((d) => [d._id, d as StoredViewDocument]));
   }
-}
-
-/** The value at `bucket.entityId` (or `profile`) of a state: what a partial update sets there. */
-function valueAt(state: OperationState, path: string): unknown {
-  if (path === 'profile') return state.profile;
-  const dot = path.indexOf('.');
-  const bucket = path.slice(0, dot) as Exclude<keyof OperationState, 'profile'>;
-  return state[bucket][path.slice(dot + 1)];
 }
 
 function indexesByOperation(events: readonly EventEnvelope[]): Map<string, number[]> {
