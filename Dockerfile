@@ -35,7 +35,8 @@ RUN npx tsc -p tsconfig.build.json \
 # The app image (the default target): compiled JavaScript and production dependencies only.
 FROM node:20.20-bookworm-slim AS app
 ARG APP
-ENV NODE_ENV=production APP=${APP}
+# The malloc thresholds are tools/runtime/node-flags.js's MALLOC_ENVIRONMENT (why: there).
+ENV NODE_ENV=production APP=${APP} MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build --chown=node:node /repo/node_modules ./node_modules
 COPY --from=build --chown=node:node /repo/dist ./dist

@@ -116,4 +116,11 @@ describe('Dockerfile', () => {
     const { nodeFlags } = createRequire(__filename)(join(root, 'tools/runtime/node-flags.js')) as { nodeFlags(app: string): string[] };
     expect(printed).toBe(['node', ...nodeFlags(app), '-r', './tools/runtime/register-aliases.js', `dist/out-tsc/apps/${app}/src/main.js`].join(' '));
   });
+
+  it('gives every app the malloc settings the stack gives it (tools/runtime/node-flags.js)', () => {
+    const appStage = dockerfile.slice(dockerfile.lastIndexOf('FROM'));
+    const { MALLOC_ENVIRONMENT } = createRequire(__filename)(join(root, 'tools/runtime/node-flags.js')) as { MALLOC_ENVIRONMENT: Record<string, string> };
+    expect(Object.keys(MALLOC_ENVIRONMENT).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(MALLOC_ENVIRONMENT)) expect(appStage).toMatch(new RegExp(`^ENV .*\\b${name}=${value}\\b`, 'm'));
+  });
 });

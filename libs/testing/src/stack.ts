@@ -46,7 +46,10 @@ export const PORTAL_BUILD_DIR = join(WORKSPACE_ROOT, 'dist/portal');
 const BUILD_LOCK = join(WORKSPACE_ROOT, 'tmp/build.lock');
 const REGISTER_ALIASES = join(WORKSPACE_ROOT, 'tools/runtime/register-aliases.js');
 // Plain JavaScript beside register-aliases, because the Docker image's CMD runs it too.
-const { nodeFlags } = createRequire(__filename)(join(WORKSPACE_ROOT, 'tools/runtime/node-flags.js')) as { nodeFlags(app: string): string[] };
+const { nodeFlags, MALLOC_ENVIRONMENT } = createRequire(__filename)(join(WORKSPACE_ROOT, 'tools/runtime/node-flags.js')) as {
+  nodeFlags(app: string): string[];
+  MALLOC_ENVIRONMENT: Record<string, string>;
+};
 
 export interface StackOptions {
   /** Which apps to run (default: all six), started in dependency order. */
@@ -230,6 +233,7 @@ function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options:
   const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const ns = options.namespace;
   const env: Record<string, string> = {
+    ...MALLOC_ENVIRONMENT,
     ...inherited,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     ...(ns
