@@ -29,6 +29,8 @@ describe('bench (quick, real stack)', () => {
         'freshness p50_ms',
         'freshness p95_ms',
         'freshness p99_ms',
+        'freshness cpu_ms_per_write',
+        'freshness cores_busy',
         'rebuild seconds',
         'import rows_per_s',
         ...STACK_APPS.map((app) => `memory rss_mb:${app}`),
