@@ -84,6 +84,8 @@ describe('population service', () => {
     ['a malformed source date', { value: 1, source: { name: 'x', asOf: '2018-02-30' } }, 422, 'source.asOf'],
     // Found by the fault suite's fuzzing: an empty list passed ValidateNested and failed later, as a 500.
     ['a list for the source', { value: 1, source: [] }, 422, 'source'],
+    // One way to leave the source out: without the field. Null was taken for absent.
+    ['a null source', { value: 1, source: null }, 422, 'source'],
     ['an array body', [1, 2], 422, ''],
     // Found by the fault suite's fuzzing: keys every object inherits were dropped silently, and the write went through.
     ['an inherited key', { value: 6, constructor: 1 }, 422, 'constructor'],

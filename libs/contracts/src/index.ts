@@ -31,6 +31,6 @@ export type { ContractDocuments } from './documents/contract-documents';
 export type { JsonSchema } from './validation/json-schema';
 // For HTTP bodies that hold a contract class: the same strict nesting the events have.
 export { NestedList, NestedObject } from './validation/nesting';
-export { IsUsd } from './validation/rules';
+export { IsUsd, Omittable } from './validation/rules';
 export { reservedKeyPaths } from './validation/strict-validation';
 export { schemaDefinitions } from './documents/class-schemas';

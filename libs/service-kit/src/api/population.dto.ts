@@ -1,13 +1,13 @@
 import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
-import { COUNT_MAX, FigureSource, NestedObject } from '@focus/contracts';
+import { COUNT_MAX, FigureSource, NestedObject, Omittable } from '@focus/contracts';
 
 /** `PUT /operations/{code}/population/{year}/{type|total}`. */
 export class PutFigureDto {
   @IsInt() @Min(0) @Max(COUNT_MAX)
   value!: number;
 
-  /** Where the figure comes from; an edit without one is credited to the editor, today. */
-  @IsOptional() @NestedObject(() => FigureSource)
+  /** Where the figure comes from; an edit without one is credited to the editor, today. Null is refused, not taken for absent. */
+  @Omittable() @NestedObject(() => FigureSource)
   source?: FigureSource;
 }
 
