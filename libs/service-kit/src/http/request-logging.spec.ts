@@ -2,6 +2,7 @@ import { Controller, Get, Req } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { createServiceApp } from '../bootstrap';
 import { AppConfig, loadConfig } from '../config/service-config';
@@ -34,7 +35,15 @@ class ProbeController {
   broken() {
     throw new Error('boom');
   }
+
+  /** Answers only once the test lets it: a request its client can leave before the answer. */
+  @Get('slow')
+  slow() {
+    return new Promise((resolve) => (releaseSlow = () => resolve({ late: true })));
+  }
 }
+
+let releaseSlow: (() => void) | undefined;
 
 describe('request logging', () => {
   let app: NestFastifyApplication;
@@ -48,9 +57,15 @@ describe('request logging', () => {
   }
 
   /** What the app's logger was asked to write, by level, without writing it. */
-  function captured(...levels: Array<'info' | 'error'>) {
+  function captured(...levels: Array<'info' | 'warn' | 'error'>) {
     const logger = app.get<Logger>(APP_LOGGER);
     return levels.map((level) => jest.spyOn(logger, level).mockImplementation(() => undefined));
+  }
+
+  /** Polls until `check` holds (a socket's close reaches the server a moment after the client's). */
+  async function eventually(check: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(check()).toBe(true);
   }
 
   const requestLines = (spy: jest.SpyInstance) => spy.mock.calls.filter(([, message]) => typeof message === 'string' && message.startsWith('request '));
@@ -74,6 +89,22 @@ describe('request logging', () => {
       [{ req: { id: 'req-123', method: 'GET', url: '/probe?year=2018', remoteAddress: '127.0.0.1' }, res: { statusCode: 200 }, responseTime: expect.any(Number) }, 'request completed'],
     ]);
     expect(requestLines(error)).toEqual([[expect.objectContaining({ req: expect.objectContaining({ url: '/broken' }), res: { statusCode: 500 } }), 'request errored']]);
+  });
+
+  it('writes a warning for a request its client left before the answer', async () => {
+    await start('info');
+    const [warn] = captured('warn');
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    const client = httpRequest({ host: '127.0.0.1', port, path: '/slow', headers: { 'x-request-id': 'req-left' } });
+    client.on('error', () => undefined);
+    client.end();
+    await eventually(() => releaseSlow !== undefined);
+    client.destroy();
+    await eventually(() => requestLines(warn).length > 0);
+    releaseSlow?.();
+    // (Its client's address is gone with its socket by then.)
+    expect(requestLines(warn)).toEqual([[{ req: expect.objectContaining({ id: 'req-left', method: 'GET', url: '/slow' }) }, 'request aborted']]);
   });
 
   it('builds no line below its level', async () => {

@@ -15,8 +15,9 @@ export function createAppLogger(config: AppConfig, serviceName: string, destinat
 }
 
 /**
- * One line per answered request (health and metrics aside), written from Fastify's onResponse
- * hook: `request completed`, or `request errored` at error level for a 5xx.
+ * One line per request (health and metrics aside), written from Fastify's hooks: `request
+ * completed`, `request errored` at error level for a 5xx, or `request aborted` at warn level
+ * when the client left before its answer (a timeout upstream, a closed tab).
  *
  * Not nestjs-pino's middleware: that ran pino-http (a child logger and its bindings) and an
  * AsyncLocalStorage scope on every request through Nest's middleware layer, whether a line was
@@ -25,18 +26,22 @@ export function createAppLogger(config: AppConfig, serviceName: string, destinat
  * runs do not carry its id by themselves: where one matters (a 5xx), it is logged with it.
  */
 export function logRequests(fastify: FastifyInstance, logger: Logger): void {
-  // A callback hook, not an async one: it runs on every answer, and a promise each costs.
+  // Callback hooks, not async ones: they run on every request, and a promise each costs.
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const failed = reply.statusCode >= 500;
     if (logger.isLevelEnabled(failed ? 'error' : 'info') && !isOperationalPath(request.url)) {
-      const line = {
-        req: { id: request.id, method: request.method, url: request.url, remoteAddress: request.socket.remoteAddress },
-        res: { statusCode: reply.statusCode },
-        responseTime: Math.round(reply.elapsedTime),
-      };
+      const line = { req: requestFields(request), res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) };
       if (failed) logger.error(line, 'request errored');
       else logger.info(line, 'request completed');
     }
     done();
   });
+  fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) => {
+    if (logger.isLevelEnabled('warn') && !isOperationalPath(request.url)) logger.warn({ req: requestFields(request) }, 'request aborted');
+    done();
+  });
+}
+
+function requestFields(request: FastifyRequest) {
+  return { id: request.id, method: request.method, url: request.url, remoteAddress: request.socket.remoteAddress };
 }
