@@ -198,6 +198,25 @@ describe('api-gateway end to end', () => {
     expect(list.items).toHaveLength(1);
   });
 
+  it('reads one contribution where the Location of its POST points, with its version as ETag', async () => {
+    const contribution = { donor: { name: 'Norway', type: 'government' }, date: '2019-07-10', operationCode: 'KAZ', status: 'paid', amountUsd: 1_250.5 };
+    const recorded = await write('POST', '/contributions', contribution);
+    expect(recorded.status).toBe(201);
+    const location = recorded.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/api\/v1\/contributions\/[0-9a-f-]{36}$/);
+    const { state } = (await recorded.json()) as { state: { id: string } };
+
+    const found = await fetch(`${stack.gatewayUrl}${location}`, { headers: { 'x-api-key': READER } });
+    expect(found.status).toBe(200);
+    expect(found.headers.get('etag')).toBe(recorded.headers.get('etag'));
+    expect(await found.json()).toMatchObject({ id: state.id, donor: { name: 'Norway' }, amountUsd: 1_250.5, amountCents: 125_050, version: 1 });
+
+    const unknown = await read('/contributions/0190a6e4-7b2c-7def-8123-456789abcdef');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await read('/contributions/not-an-id')).status).toBe(400);
+  });
+
   it('streams contribution events over SSE, and resumes after Last-Event-ID without duplicates', async () => {
     await eventually(async () => {
       const ready = (await (await fetch(`${stack.gatewayUrl}/health/ready`)).json()) as { checks: { events: { detail: { contributions: string } } } };

@@ -20,6 +20,7 @@ const PARAMS = {
   kind: { name: 'kind', description: '`result`: year-end results; `plan`: planning figures.', schema: { type: 'string', enum: [...KEY_FIGURE_KINDS] }, example: 'result' },
   lang: { name: 'lang', schema: { type: 'string', enum: [...LANGS] }, example: 'en' },
   section: { name: 'section', schema: { type: 'string', enum: [...NARRATIVE_SECTION_KEYS] }, example: NARRATIVE_SECTION_KEYS[0] },
+  contributionId: { name: 'id', description: 'The id the contribution was recorded under (the Location of its POST).', schema: { type: 'string', format: 'uuid' }, example: '0190a6e4-7b2c-7def-8123-456789abcdef' },
 } as const;
 export type ParamName = keyof typeof PARAMS;
 
@@ -113,7 +114,7 @@ export function ApiRecordContribution() {
   const result = (description: string) => ({
     description,
     content: { 'application/json': { schema: writeResult('ContributionResponse'), example: EXAMPLES.writeResult('ContributionResponse') } },
-    headers: { ...ETAG_HEADER, Location: { description: "The contribution's path on the contributions service (`/contributions/{id}`); the gateway has no route to read one contribution: list them with GET /api/v1/contributions.", schema: { type: 'string' } } },
+    headers: { ...ETAG_HEADER, Location: { description: 'Where to read the contribution: `/api/v1/contributions/{id}`.', schema: { type: 'string' } } },
   });
   return applyDecorators(
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any 1 to 200 visible ASCII characters; a retry with the same key and body records nothing.' }),
@@ -177,6 +178,19 @@ export function ApiContributionList() {
     ApiResponse({ status: 200, description: 'A page of contributions.', content: { 'application/json': { schema: ref('ContributionPage') } } }),
     problem(400, 'A malformed query parameter.'),
     problem(422, 'An invalid query parameter; `errors` names it.'),
+    problem(401, 'Only when the gateway is configured to require keys for reads.'),
+    RATE_LIMITED,
+    UNAVAILABLE,
+    TIMEOUT,
+  );
+}
+
+export function ApiContribution() {
+  return applyDecorators(
+    params(['contributionId']),
+    ApiResponse({ status: 200, description: 'The contribution at its current version.', headers: ETAG_HEADER, content: { 'application/json': { schema: ref('ContributionListItem') } } }),
+    problem(400, 'A malformed id.'),
+    problem(404, 'No contribution was recorded under this id.'),
     problem(401, 'Only when the gateway is configured to require keys for reads.'),
     RATE_LIMITED,
     UNAVAILABLE,

@@ -113,7 +113,9 @@ export class Upstreams implements OnModuleDestroy {
     }
     reply.status(response.statusCode);
     for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value);
+      if (value === undefined || HOP_BY_HOP.has(name)) continue;
+      // An owner's Location is a path of its own, which the gateway serves under its prefix.
+      reply.header(name, name === 'location' && typeof value === 'string' && value.startsWith('/') ? `${API_PREFIX}${value}` : value);
     }
     if (options.completeAnswer && response.statusCode < 300) {
       const completed = await options.completeAnswer(Buffer.from(await response.body.arrayBuffer()));

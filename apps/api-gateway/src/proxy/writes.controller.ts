@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectConfig, ProblemException, PROBLEM_TYPES } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
 import { GatewayConfig } from '../config';
-import { ApiContributionList, ApiDelete, ApiImport, ApiPut, ApiRecordContribution } from '../openapi/api-docs';
+import { ApiContribution, ApiContributionList, ApiDelete, ApiImport, ApiPut, ApiRecordContribution } from '../openapi/api-docs';
 import { MissingProfiles } from './missing-profiles';
 import { Upstreams } from './upstreams';
 
@@ -12,8 +12,8 @@ const IMPORT_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The write API, each route passed to the service that owns its entity: the body, If-Match,
- * Idempotency-Key and the request id go through; the status, ETag, Location and
- * problem+json come back unchanged. Validation is the owner's: it holds the rules.
+ * Idempotency-Key and the request id go through; the status, ETag and problem+json come
+ * back unchanged, a Location under /api/v1. Validation is the owner's: it holds the rules.
  */
 @Controller('api/v1')
 export class WritesController {
@@ -132,6 +132,16 @@ export class WritesController {
   @ApiOperation({ operationId: 'listContributions', summary: 'Contributions, newest first, a page at a time (nextCursor).' })
   @ApiContributionList()
   listContributions(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.upstreams.forward('contributions', request, reply);
+  }
+
+  // (GET contributions/stream, a static route, is matched before this one.)
+  @ApiTags('contributions')
+  @Get('contributions/:id')
+  @RequiresAccess('read')
+  @ApiOperation({ operationId: 'getContribution', summary: 'One contribution, with its version as ETag: where the Location of its POST points.' })
+  @ApiContribution()
+  getContribution(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.upstreams.forward('contributions', request, reply);
   }
 
