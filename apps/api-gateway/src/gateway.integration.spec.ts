@@ -217,6 +217,22 @@ describe('api-gateway end to end', () => {
     expect((await read('/contributions/not-an-id')).status).toBe(400);
   });
 
+  it('corrects a contribution with PUT on its Location, If-Match guarding it, editors only', async () => {
+    const pledged = { donor: { name: 'Sweden', type: 'government' }, date: '2019-07-11', operationCode: 'KAZ', status: 'pledged', amountUsd: 500 };
+    const recorded = await write('POST', '/contributions', pledged);
+    const path = (recorded.headers.get('location') ?? '').replace(/^\/api\/v1/, '');
+    const paid = await write('PUT', path, { ...pledged, status: 'paid' }, { 'if-match': recorded.headers.get('etag') ?? '' });
+    expect(paid.status).toBe(200);
+    expect(paid.headers.get('etag')).toBe('"2"');
+    expect(await (await read(path)).json()).toMatchObject({ status: 'paid', version: 2 });
+
+    const stale = await write('PUT', path, { ...pledged, status: 'cancelled' }, { 'if-match': '"1"' });
+    expect(stale.status).toBe(412);
+    expect(await (await read(path)).json()).toMatchObject({ status: 'paid', version: 2 });
+    expect((await write('PUT', '/contributions/0190a6e4-7b2c-7def-8123-456789abcdef', pledged)).status).toBe(404);
+    expect((await fetch(`${api}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': READER }, body: JSON.stringify(pledged) })).status).toBe(403);
+  });
+
   it('streams contribution events over SSE, and resumes after Last-Event-ID without duplicates', async () => {
     await eventually(async () => {
       const ready = (await (await fetch(`${stack.gatewayUrl}/health/ready`)).json()) as { checks: { events: { detail: { contributions: string } } } };

@@ -185,6 +185,20 @@ export function ApiContributionList() {
   );
 }
 
+/** A recorded contribution replaced whole: never creates (its id is the server's to make). */
+export function ApiReplaceContribution() {
+  const result = { content: { 'application/json': { schema: writeResult('ContributionResponse'), example: EXAMPLES.writeResult('ContributionResponse') } }, headers: ETAG_HEADER };
+  return applyDecorators(
+    params(['contributionId']),
+    IF_MATCH,
+    ApiBody({ required: true, schema: ref('ContributionBodyDto'), examples: { example: { value: EXAMPLES.body('ContributionBodyDto') } } }),
+    ApiResponse({ status: 200, description: 'Updated (status `cancelled` cancels it; another operationCode moves it), or unchanged (a retried PUT).', ...result }),
+    problem(404, 'No contribution was recorded under this id.'),
+    problem(412, 'If-Match names a version that is no longer current; currentVersion says which is.'),
+    writeCommon(),
+  );
+}
+
 export function ApiContribution() {
   return applyDecorators(
     params(['contributionId']),

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectConfig, ProblemException, PROBLEM_TYPES } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
 import { GatewayConfig } from '../config';
-import { ApiContribution, ApiContributionList, ApiDelete, ApiImport, ApiPut, ApiRecordContribution } from '../openapi/api-docs';
+import { ApiContribution, ApiContributionList, ApiDelete, ApiImport, ApiPut, ApiRecordContribution, ApiReplaceContribution } from '../openapi/api-docs';
 import { MissingProfiles } from './missing-profiles';
 import { Upstreams } from './upstreams';
 
@@ -142,6 +142,19 @@ export class WritesController {
   @ApiOperation({ operationId: 'getContribution', summary: 'One contribution, with its version as ETag: where the Location of its POST points.' })
   @ApiContribution()
   getContribution(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.upstreams.forward('contributions', request, reply);
+  }
+
+  @ApiTags('contributions')
+  @Put('contributions/:id')
+  @RequiresAccess('write')
+  @ApiOperation({
+    operationId: 'replaceContribution',
+    summary: 'Corrects a recorded contribution: its whole body again, as for POST.',
+    description: 'Publishes contributions.contribution.updated, .cancelled (status cancelled) or .moved (another operationCode) with the full new state.',
+  })
+  @ApiReplaceContribution()
+  replaceContribution(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.upstreams.forward('contributions', request, reply);
   }
 
