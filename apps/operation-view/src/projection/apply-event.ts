@@ -2,7 +2,7 @@ import { EventEnvelope, EVENT_TYPES } from '@focus/contracts';
 import { Bucket, OperationState, Projected } from './operation-state';
 
 /** Which part of an operation's state each event type writes. */
-const BUCKETS: Record<string, Bucket> = {
+const BUCKET_OF_EVENT_TYPE: Record<string, Bucket> = {
   [EVENT_TYPES.populationFigureUpserted]: 'figures',
   [EVENT_TYPES.populationFigureDeleted]: 'figures',
   [EVENT_TYPES.populationTotalUpserted]: 'totals',
@@ -23,7 +23,7 @@ const BUCKETS: Record<string, Bucket> = {
   [EVENT_TYPES.contributionsContributionMoved]: 'contributions',
 };
 
-export const PROJECTED_EVENT_TYPES = Object.keys(BUCKETS);
+export const PROJECTED_EVENT_TYPES = Object.keys(BUCKET_OF_EVENT_TYPE);
 
 /**
  * Applies an event-carried state to an operation's state, in place, if it is newer than the
@@ -40,7 +40,7 @@ export function applyEvent(state: OperationState, event: EventEnvelope): boolean
  * Entity ids hold no '.' (codes, years, keys and UUIDs), so the path is unambiguous.
  */
 export function applyEventAt(state: OperationState, event: EventEnvelope): string | undefined {
-  const bucket = BUCKETS[event.type];
+  const bucket = BUCKET_OF_EVENT_TYPE[event.type];
   if (!bucket) return undefined;
   const { entityId, version } = event.subject;
   const held: Projected<unknown> | undefined = bucket === 'profile' ? state.profile : state[bucket][entityId];

@@ -42,7 +42,9 @@ export function emptyState(): OperationState {
   return { figures: {}, totals: {}, budget: {}, keyFigures: {}, sections: {}, contributions: {} };
 }
 
-const ENTITY_BUCKETS = ['figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const;
+export const ENTITY_BUCKETS = ['figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const;
+/** Every part of a state: the profile and the entity buckets. */
+export const BUCKETS: readonly Bucket[] = ['profile', ...ENTITY_BUCKETS];
 
 /**
  * The view's version: the sum of the versions of every entity state it holds (tombstones

@@ -1,6 +1,4 @@
-import { Bucket, OperationState, OperationViewDocument } from './operation-state';
-
-export const BUCKETS: readonly Bucket[] = ['profile', 'figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'];
+import { Bucket, BUCKETS, OperationState, OperationViewDocument } from './operation-state';
 
 /**
  * A view as the collection holds it: each bucket of its state as JSON text, beside the

@@ -4,7 +4,7 @@ import { MAX_STATEMENTS_PER_COMMAND, MAX_UPDATES_PER_COMMAND, serverTraits } fro
 import { testInfrastructure, testNamespace } from '@focus/testing';
 import { seedEventsFor } from '../testing/seed-events';
 import { seedState } from '../testing/seed-state';
-import { OperationState, stateOf, viewVersion } from './operation-state';
+import { BUCKETS, ENTITY_BUCKETS, OperationState, stateOf, viewVersion } from './operation-state';
 import { decodeView, StoredViewDocument } from './stored-view';
 import { BatchResult, ViewWriter, VIEWS_PER_ROUND } from './view-writer';
 
@@ -36,7 +36,7 @@ describe('ViewWriter on the real server', () => {
   function revised(code: string): OperationState {
     const state = seedState(code);
     if (state.profile) state.profile.v = 2;
-    for (const bucket of ['figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const) {
+    for (const bucket of ENTITY_BUCKETS) {
       for (const held of Object.values(state[bucket])) held.v = 2;
     }
     return state;
@@ -127,7 +127,7 @@ describe('ViewWriter on the real server', () => {
     const code = 'OP-TEXT';
     await new ViewWriter(collection).applyBatch(seedEventsFor(seedState(code), code));
     const stored = await collection.findOne({ _id: code });
-    for (const bucket of ['profile', 'figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const) expect(typeof stored?.[bucket]).toBe('string');
+    for (const bucket of BUCKETS) expect(typeof stored?.[bucket]).toBe('string');
 
     const budgetOnly = seedEventsFor(revised(code), code).filter((event) => event.type === EVENT_TYPES.budgetLineUpserted);
     expect(budgetOnly.length).toBeGreaterThan(0);
@@ -146,7 +146,7 @@ describe('ViewWriter on the real server', () => {
     const newer = seedEventsFor(revised(code), code).filter((event) => event.type === EVENT_TYPES.budgetLineUpserted);
     await new ViewWriter(collection).applyBatch(newer);
     const stored = (await collection.findOne({ _id: code }))!;
-    for (const bucket of ['profile', 'figures', 'totals', 'budget', 'keyFigures', 'sections', 'contributions'] as const) expect(typeof stored[bucket]).toBe('string');
+    for (const bucket of BUCKETS) expect(typeof stored[bucket]).toBe('string');
     expect(stateOf(decodeView(stored))).toEqual({ ...state, budget: revised(code).budget });
   });
 

@@ -2,8 +2,8 @@ import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { EventEnvelope } from '@focus/contracts';
 import { bulkWriteInChunks, findByIds, HandleOutcome, MAX_UPDATES_PER_COMMAND } from '@focus/messaging';
 import { applyEventAt } from './apply-event';
-import { Bucket, emptyState, OperationState, stateOf, viewVersion } from './operation-state';
-import { BUCKETS, bucketOf, decodeView, encodeBucket, encodeView, isEncoded, StoredViewDocument } from './stored-view';
+import { Bucket, BUCKETS, emptyState, OperationState, stateOf, viewVersion } from './operation-state';
+import { bucketOf, decodeView, encodeBucket, encodeView, isEncoded, StoredViewDocument } from './stored-view';
 
 const MAX_ATTEMPTS = 5;
 /**

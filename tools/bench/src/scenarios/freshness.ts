@@ -1,5 +1,5 @@
 import { BenchContext } from '../bench-context';
-import { cpuSnapshot, cpuUsage } from '../cpu-usage';
+import { CpuUsage, cpuSnapshot, cpuUsage } from '../cpu-usage';
 import { percentile } from '../stats';
 import { BenchRow, row } from '../results';
 
@@ -49,7 +49,7 @@ export async function freshnessScenario(ctx: BenchContext): Promise<BenchRow[]> 
     sends.push(chains[k]);
   }
   let achievedRate: number;
-  let cpu: ReturnType<typeof cpuUsage>;
+  let cpu: CpuUsage;
   try {
     await Promise.all(sends);
     achievedRate = total / ((Date.now() - started) / 1000);
