@@ -13,16 +13,16 @@ export type StoredViewDocument = {
   updatedAt: Date;
 } & { [B in Bucket]?: string | OperationState[B] };
 
-/** A bucket as it is stored. */
-export function encodeBucket(state: OperationState, bucket: Bucket): string {
-  return JSON.stringify(state[bucket] ?? null);
+/** The given buckets of a state as they are stored (a profile it lacks is left out). */
+export function encodeBuckets(state: OperationState, buckets: Iterable<Bucket>): Partial<Record<Bucket, string>> {
+  const encoded: Partial<Record<Bucket, string>> = {};
+  for (const bucket of buckets) if (state[bucket] !== undefined) encoded[bucket] = JSON.stringify(state[bucket]);
+  return encoded;
 }
 
 /** A whole view as it is stored. */
 export function encodeView(code: string, state: OperationState, version: number, updatedAt: Date): StoredViewDocument {
-  const document: StoredViewDocument = { _id: code, version, updatedAt };
-  for (const bucket of BUCKETS) if (bucket !== 'profile' || state.profile) Object.assign(document, { [bucket]: encodeBucket(state, bucket) });
-  return document;
+  return { _id: code, version, updatedAt, ...encodeBuckets(state, BUCKETS) };
 }
 
 /**

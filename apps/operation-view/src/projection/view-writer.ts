@@ -3,7 +3,7 @@ import { EventEnvelope } from '@focus/contracts';
 import { bulkWriteInChunks, findByIds, HandleOutcome, MAX_UPDATES_PER_COMMAND } from '@focus/messaging';
 import { applyEventAt } from './apply-event';
 import { Bucket, BUCKETS, emptyState, OperationState, stateOf, viewVersion } from './operation-state';
-import { bucketOf, decodeView, encodeBucket, encodeView, isEncoded, StoredViewDocument } from './stored-view';
+import { bucketOf, decodeView, encodeBuckets, encodeView, isEncoded, StoredViewDocument } from './stored-view';
 
 const MAX_ATTEMPTS = 5;
 /**
@@ -96,8 +96,7 @@ export class ViewWriter {
   private writeOf(code: string, state: OperationState, changed: ReadonlySet<Bucket>, version: number, current: StoredViewDocument | undefined): AnyBulkWriteOperation<StoredViewDocument> {
     const updatedAt = new Date();
     if (!current) return { insertOne: { document: encodeView(code, state, version, updatedAt) } };
-    const set: Record<string, unknown> = { version, updatedAt };
-    for (const bucket of isEncoded(current) ? changed : BUCKETS) if (bucket !== 'profile' || state.profile) set[bucket] = encodeBucket(state, bucket);
+    const set = { version, updatedAt, ...encodeBuckets(state, isEncoded(current) ? changed : BUCKETS) };
     return { updateOne: { filter: { _id: code, version: current.version }, update: { $set: set } } };
   }
 
