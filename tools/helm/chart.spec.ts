@@ -67,18 +67,13 @@ function environmentOf(container: Container): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The gateway's variables for where its upstream apps listen (OPERATION_VIEW_URL, POPULATION_URL…), as it declares them. */
+const upstreamVariables = (): string[] => declaredVariables(configs['api-gateway'].configClass).filter((name) => name.endsWith('_URL'));
+
 /** Variables the chart wires itself (from kafka, mongodb, apiKeys and its Services) rather than from `config`. */
-const WIRED = ['PORT', 'KAFKA_BROKERS', 'MONGO_URL', 'GATEWAY_API_KEYS', 'OPERATION_VIEW_URL', 'POPULATION_URL', 'BUDGET_URL', 'NARRATIVES_URL', 'CONTRIBUTIONS_URL'];
+const wired = (): string[] => ['PORT', 'KAFKA_BROKERS', 'MONGO_URL', 'GATEWAY_API_KEYS', ...upstreamVariables()];
 /** Fault injection for tools/faults, never set in production (README): the chart leaves it out on purpose. */
 const NOT_FOR_PRODUCTION = ['OUTBOX_RELAY_START_DELAY_MS'];
-
-const UPSTREAMS: Partial<Record<StackApp, string>> = {
-  'operation-view': 'OPERATION_VIEW_URL',
-  population: 'POPULATION_URL',
-  budget: 'BUDGET_URL',
-  narratives: 'NARRATIVES_URL',
-  contributions: 'CONTRIBUTIONS_URL',
-};
 
 const mebibytes = (quantity: string): number => {
   const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
@@ -135,7 +130,7 @@ describe('deploy/helm/focus', () => {
       apps: Record<string, { config: Record<string, unknown> }>;
     };
     for (const app of STACK_APPS) {
-      const settable = new Set([...Object.keys(values.config), ...Object.keys(values.apps[app].config), ...WIRED, ...NOT_FOR_PRODUCTION]);
+      const settable = new Set([...Object.keys(values.config), ...Object.keys(values.apps[app].config), ...wired(), ...NOT_FOR_PRODUCTION]);
       const missing = declaredVariables(configs[app].configClass).filter((variable) => !settable.has(variable));
       expect({ app, missing }).toEqual({ app, missing: [] });
     }
@@ -232,12 +227,15 @@ describe.each(CI_VALUES)('deploy/helm/focus rendered with %s', (valuesFile) => {
   });
 
   it('the gateway finds each upstream at its Service, and takes its API keys from the Secret, never inlined', () => {
-    for (const [app, variable] of Object.entries(UPSTREAMS) as [StackApp, string][]) {
+    const reached = upstreamVariables().map((variable) => {
       const url = new URL(env('api-gateway', variable)?.value ?? '');
       const service = one('Service', url.hostname);
-      expect(service.spec.selector['app.kubernetes.io/name']).toBe(app);
       expect(Number(url.port)).toBe(service.spec.ports[0].port);
-    }
+      const app = service.spec.selector['app.kubernetes.io/name'] as string;
+      expect(variable).toBe(`${app.toUpperCase().replace(/-/g, '_')}_URL`);
+      return app;
+    });
+    expect(reached.sort()).toEqual(STACK_APPS.filter((app) => app !== 'api-gateway').sort());
     expect(env('api-gateway', 'GATEWAY_API_KEYS')).toEqual({
       name: 'GATEWAY_API_KEYS',
       valueFrom: { secretKeyRef: { name: 'focus-api-keys', key: 'GATEWAY_API_KEYS' } },

@@ -42,7 +42,9 @@ async function main(): Promise<number> {
  * is only reported: the chart's spec tries again and fails with the reason.
  */
 async function prepareHelm(args: string[]): Promise<void> {
-  const projects = args.flatMap((arg, i) => (arg === '-p' || arg === '--projects' ? [args[i + 1] ?? ''] : arg.startsWith('--projects=') ? [arg.slice(11)] : []));
+  const projects = args.flatMap((arg, i) =>
+    arg === '-p' || arg === '--projects' ? [args[i + 1] ?? ''] : arg.startsWith('--projects=') ? [arg.slice(11)] : [],
+  );
   if (projects.length > 0 && !projects.some((list) => list.split(',').includes('tools'))) return;
   if (!(process.env['FOCUS_TEST_TARGETS'] ?? 'test').split(',').includes('test')) return;
   try {

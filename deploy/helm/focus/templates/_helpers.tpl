@@ -86,7 +86,10 @@ every number in values as a float, which would print 67108864 as 6.7108864e+07: 
 {{/* The gateway's upstream variables: each app's in-cluster Service. */}}
 {{- define "focus.upstreamEnv" -}}
 {{- $root := . -}}
-{{- range $app, $variable := dict "operation-view" "OPERATION_VIEW_URL" "population" "POPULATION_URL" "budget" "BUDGET_URL" "narratives" "NARRATIVES_URL" "contributions" "CONTRIBUTIONS_URL" }}
+{{- $upstreams := dict "operation-view" "OPERATION_VIEW_URL" "population" "POPULATION_URL" "budget" "BUDGET_URL" -}}
+{{- $_ := set $upstreams "narratives" "NARRATIVES_URL" -}}
+{{- $_ = set $upstreams "contributions" "CONTRIBUTIONS_URL" -}}
+{{- range $app, $variable := $upstreams }}
 - name: {{ $variable }}
   value: {{ printf "http://%s:%v" (include "focus.appName" (dict "root" $root "app" $app)) (index $root.Values.apps $app).port | quote }}
 {{- end }}
