@@ -1,4 +1,3 @@
-export * from './api';
 export * from './bootstrap';
 export * from './config/service-config';
 export { isOperationalPath } from './health/health.controller';

@@ -106,7 +106,8 @@ export class ViewEventsServer extends ServerKafka implements CustomTransportStra
   }
 
   private async ensureTopics(): Promise<void> {
-    const admin = this.client!.admin();
+    if (!this.client) throw new Error('no Kafka client');
+    const admin = this.client.admin();
     await admin.connect();
     try {
       const topics = [...this.messageHandlers.keys()].map((pattern) => this.settings.topicPrefix + pattern);

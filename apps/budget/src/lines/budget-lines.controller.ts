@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BudgetLineState, Pillar, PILLAR_NUMBERS, centsToUsd } from '@focus/contracts';
-import { OneOfPipe, OperationCodePipe, PutBudgetLineDto, RequestWriteOptions, WriteOptions, writeResponse, YearPipe } from '@focus/service-kit';
+import { BudgetLineState, centsToUsd, Pillar, PILLAR_NUMBERS, PutBudgetLineDto } from '@focus/contracts';
+import { OneOfPipe, OperationCodePipe, RequestWriteOptions, WriteOptions, writeResponse, YearPipe } from '@focus/service-kit';
 import { BudgetLinesService } from './budget-lines.service';
 
 const pillarPipe = new OneOfPipe<Pillar>('pillar', PILLAR_NUMBERS);

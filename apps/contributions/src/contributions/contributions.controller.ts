@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ContributionState, centsToUsd } from '@focus/contracts';
-import { badRequest, ContributionBodyDto, Entity, etagOf, ListContributionsQueryDto, RequestId, RequestWriteOptions, validationProblem, WriteOptions, writeResponse, WriteResult } from '@focus/service-kit';
+import { centsToUsd, ContributionBodyDto, ContributionState, ListContributionsQueryDto } from '@focus/contracts';
+import { badRequest, Entity, etagOf, RequestId, RequestWriteOptions, validationProblem, WriteOptions, writeResponse, WriteResult } from '@focus/service-kit';
 import { ContributionsService } from './contributions.service';
 import { isContributionId } from './list-cursor';
 

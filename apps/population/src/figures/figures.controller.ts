@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { FigureSource, POPULATION_TYPE_CODES } from '@focus/contracts';
-import { OneOfPipe, OperationCodePipe, PutFigureDto, RequestWriteOptions, WriteOptions, writeResponse, YearPipe } from '@focus/service-kit';
+import { FigureSource, POPULATION_TYPE_CODES, PutFigureDto } from '@focus/contracts';
+import { OneOfPipe, OperationCodePipe, RequestWriteOptions, WriteOptions, writeResponse, YearPipe } from '@focus/service-kit';
 import { editorSource, FigureKey, FiguresService } from './figures.service';
 
 const FIGURE_KEYS: readonly FigureKey[] = [...POPULATION_TYPE_CODES, 'total'];
