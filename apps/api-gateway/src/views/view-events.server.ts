@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, ServerKafka } from '@nestjs/microservices';
+import { logLevel } from 'kafkajs';
 import type { Consumer } from '@nestjs/microservices/external/kafka.interface';
 import { backoffDelay, ensureTopics, sleep } from '@focus/messaging';
 import { ViewCache } from './view-cache';
@@ -36,7 +37,13 @@ export class ViewEventsServer extends ServerKafka implements CustomTransportStra
   constructor(private readonly settings: ViewEventsServerOptions) {
     super({
       postfixId: '',
-      client: { clientId: `api-gateway-${settings.instance}`, brokers: settings.brokers, connectionTimeout: 3_000, retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 } },
+      client: {
+        clientId: `api-gateway-${settings.instance}`,
+        brokers: settings.brokers,
+        // Warnings and errors only, as the rest of the gateway's Kafka clients log.
+        logLevel: logLevel.WARN,
+        connectionTimeout: 3_000, retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+      },
       consumer: { groupId: `api-gateway.views.${settings.instance}`, allowAutoTopicCreation: false },
       subscribe: { fromBeginning: false },
       run: { autoCommit: false },
