@@ -42,7 +42,8 @@ export class ViewEventsServer extends ServerKafka implements CustomTransportStra
         brokers: settings.brokers,
         // Warnings and errors only, as the rest of the gateway's Kafka clients log.
         logLevel: logLevel.WARN,
-        connectionTimeout: 3_000, retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+        connectionTimeout: 3_000,
+        retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
       },
       consumer: { groupId: `api-gateway.views.${settings.instance}`, allowAutoTopicCreation: false },
       subscribe: { fromBeginning: false },
