@@ -1,4 +1,4 @@
-import { Controller, DynamicModule, Logger, Module } from '@nestjs/common';
+import { Controller, DynamicModule, Inject, Logger, Module } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
 import { ContributionContract } from './contract';
 import { ContributionLedger, Outcome } from './contribution-ledger';
@@ -22,9 +22,10 @@ export class SubscriberModule {
     class ContributionsSubscriber {
       private readonly logger = new Logger('ContributionsSubscriber');
 
+      // Injected by name, not by design-time types: `serve` runs through tsx, which emits none.
       constructor(
-        private readonly contract: ContributionContract,
-        private readonly ledger: ContributionLedger,
+        @Inject(ContributionContract) private readonly contract: ContributionContract,
+        @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
       ) {}
 
       /**
