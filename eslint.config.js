@@ -19,6 +19,8 @@ function boundaries({ tests }) {
         { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts', 'type:messaging'] },
         { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTesting(['type:contracts', 'type:messaging', 'type:service-kit']) },
         { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:service-kit', 'type:testing'] },
+        // What a team outside this repository writes: the published contract (JSON Schemas) only; its tests publish with ours.
+        { sourceTag: 'type:example', onlyDependOnLibsWithTags: tests ? ['type:contracts', 'type:testing'] : [] },
       ],
     },
   ];

@@ -7,23 +7,20 @@
  */
 import { existsSync } from 'node:fs';
 import { megabytes, progressBar } from '../cli/progress';
+import { apiTarget, parseArgs, runCli, UsageError } from '../cli/run-cli';
 import { uploadCsv } from './upload';
 
 const USAGE = 'Usage: npm run import -- population FILE [--url http://localhost:3000/api/v1] [--key local-dev-editor] [--source "UNHCR population statistics 2025.06.1"]';
 
 async function main(argv: string[]): Promise<number> {
-  const [kind, file, ...rest] = argv;
-  const flags = new Map<string, string>();
-  for (let i = 0; i < rest.length; i += 2) flags.set(rest[i], rest[i + 1] ?? '');
-  if (kind !== 'population' || !file || [...flags.keys()].some((f) => !['--url', '--key', '--source'].includes(f))) {
-    console.error(USAGE);
-    return 2;
-  }
+  const { positional, flags } = parseArgs(argv, ['--url', '--key', '--source']);
+  const [kind, file] = positional;
+  if (kind !== 'population' || !file || positional.length > 2) throw new UsageError('expected: population FILE');
   if (!existsSync(file)) {
     console.error(`import: no such file: ${file}`);
     return 2;
   }
-  const base = (flags.get('--url') ?? process.env['FOCUS_API_URL'] ?? 'http://localhost:3000/api/v1').replace(/\/$/, '');
+  const { apiUrl: base, apiKey } = apiTarget(flags);
   const source = flags.get('--source');
   const url = `${base}/imports/population${source ? `?source=${encodeURIComponent(source)}` : ''}`;
   const interactive = process.stderr.isTTY;
@@ -33,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
   const { status, body } = await uploadCsv({
     file,
     url,
-    apiKey: flags.get('--key') ?? process.env['FOCUS_API_KEY'] ?? 'local-dev-editor',
+    apiKey,
     onProgress: (sent, total) => {
       const percent = Math.floor((sent / total) * 100);
       if (interactive) process.stderr.write(`\r${progressBar(sent, total, megabytes)}`);
@@ -53,15 +50,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    console.error(
-      cause?.code === 'ECONNREFUSED'
-        ? 'import: nothing answers at that URL. Start the system (npm start) or pass --url to a running gateway or population service.'
-        : `import: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
+runCli(
+  { name: 'import', usage: USAGE, unreachable: 'nothing answers at that URL. Start the system (npm start) or pass --url to a running gateway or population service.' },
+  main,
 );

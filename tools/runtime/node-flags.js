@@ -2,17 +2,13 @@
 // `npm start` (libs/testing), and the Docker image (`node tools/runtime/node-flags.js <app>`
 // prints the flags for its CMD; its ENV carries MALLOC_ENVIRONMENT).
 //
-// Under load V8 lets the old generation grow long before it collects it: the gateway, whose
-// live heap is ~45 MB, reached 250 MB of resident memory in 30 s of writes and reads, nearly
-// all of it garbage. A ceiling makes V8 collect sooner, and a smaller young generation keeps
-// 16 MB fewer resident. A ceiling below what an app really holds would end it with an
-// out-of-memory crash, so each leaves room over the most it was seen holding after a full
-// collection (tools/bench, every scenario): ~45 MB for the gateway and the three small
-// services, ~70 MB for population during the UNHCR import.
-//
-// The aggregator held 50-60 MB during projection and rebuild (tools/bench), with its fetches
-// limited to 4 MiB (PROJECTION_BATCHES): its ceiling leaves as much again, as the other apps'
-// do. Without a ceiling and with 32 MiB fetches it reached 430 MB, nearly all garbage.
+// Under load V8 lets the old generation grow long before it collects it, so an app's resident
+// memory grows far past its live heap, nearly all of it garbage. A ceiling makes V8 collect
+// sooner, and a smaller young generation keeps less resident. A ceiling below what an app
+// really holds would end it with an out-of-memory crash, so each leaves room over the most it
+// was seen holding after a full collection in every scenario of tools/bench (population more,
+// for the UNHCR import; the aggregator with its fetches limited by PROJECTION_BATCHES, as large
+// fetches are what it holds). The figures behind these numbers: tools/bench/README.md, "Memory".
 const HEAP_CEILING_MB = {
   'api-gateway': 128,
   budget: 128,
@@ -25,8 +21,8 @@ const HEAP_CEILING_MB = {
 // glibc's malloc raises its threshold for serving a large allocation with its own mapping each
 // time such a mapping is freed, so after the first few big socket reads and BSON buffers it
 // serves them from its heaps, which fragment and stay resident. Fixed thresholds hand them
-// back: the aggregator's peak went from 207-215 to 179-189 MB through projection and rebuild, the
-// gateway's from 161 to 151 (tools/bench). Set before the process starts: glibc reads them once.
+// back (what that saved: tools/bench/README.md, "Memory"). Set before the process starts:
+// glibc reads them once.
 const MALLOC_ENVIRONMENT = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
 function nodeFlags(app) {

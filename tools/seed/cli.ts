@@ -5,16 +5,14 @@
  * API. Idempotent: a second run changes nothing.
  */
 import { progressBar } from '../cli/progress';
+import { apiTarget, parseArgs, runCli, UsageError } from '../cli/run-cli';
 import { loadSeed, SeedLoadError } from './load';
 import { readSeed } from './seed-requests';
 
 async function main(argv: string[]): Promise<number> {
-  const flag = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const apiUrl = (flag('--url') ?? process.env['FOCUS_API_URL'] ?? 'http://localhost:3000/api/v1').replace(/\/$/, '');
-  const apiKey = flag('--key') ?? process.env['FOCUS_API_KEY'] ?? 'local-dev-editor';
+  const { positional, flags } = parseArgs(argv, ['--url', '--key']);
+  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}`);
+  const { apiUrl, apiKey } = apiTarget(flags);
   const seed = readSeed();
   console.error(`seed: loading ${seed.code} through ${apiUrl}`);
   const summary = await loadSeed(seed, {
@@ -27,13 +25,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code === 'ECONNREFUSED') console.error('seed: nothing answers at that URL; start the system first (npm start) or pass --url.');
-    else if (error instanceof SeedLoadError) console.error(`seed: refused: ${error.message}`);
-    else console.error(`seed: ${(error as Error).message}`);
-    process.exit(1);
+runCli(
+  {
+    name: 'seed',
+    usage: 'Usage: npm run seed [-- --url http://localhost:3000/api/v1] [--key local-dev-editor]',
+    unreachable: 'nothing answers at that URL; start the system first (npm start) or pass --url.',
+    explain: (error) => (error instanceof SeedLoadError ? `refused: ${error.message}` : undefined),
   },
+  main,
 );

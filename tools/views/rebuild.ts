@@ -6,6 +6,7 @@
  * in, showing progress until it is done. The old views keep serving meanwhile.
  */
 import { progressBar } from '../cli/progress';
+import { parseArgs, runCli, UsageError } from '../cli/run-cli';
 
 interface RebuildStatus {
   phase: 'replaying' | 'swapping' | 'tailing' | 'done' | 'failed';
@@ -19,8 +20,9 @@ interface RebuildStatus {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const urlFlag = argv.indexOf('--url');
-  const base = (urlFlag >= 0 ? argv[urlFlag + 1] : (process.env['OPERATION_VIEW_URL'] ?? 'http://127.0.0.1:3105')).replace(/\/$/, '');
+  const { positional, flags } = parseArgs(argv, ['--url']);
+  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}`);
+  const base = (flags.get('--url') ?? process.env['OPERATION_VIEW_URL'] ?? 'http://127.0.0.1:3105').replace(/\/$/, '');
   const started = await fetch(`${base}/admin/rebuild`, { method: 'POST' });
   if (started.status !== 202) {
     console.error(`rebuild: the aggregator at ${base} answered ${started.status}: ${await started.text()}`);
@@ -48,11 +50,11 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    console.error(cause?.code === 'ECONNREFUSED' ? 'rebuild: no aggregator answers there; is the system running (npm start)? Pass --url to point elsewhere.' : `rebuild: ${(error as Error).message}`);
-    process.exit(1);
+runCli(
+  {
+    name: 'rebuild',
+    usage: 'Usage: npm run views:rebuild [-- --url http://127.0.0.1:3105]',
+    unreachable: 'no aggregator answers there; is the system running (npm start)? Pass --url to point elsewhere.',
   },
+  main,
 );

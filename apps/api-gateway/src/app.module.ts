@@ -12,13 +12,16 @@ import { ApiKeyRing } from './auth/api-keys';
 import { corsOrigins, GatewayConfig } from './config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { MissingProfiles } from './proxy/missing-profiles';
-import { Upstreams } from './proxy/upstreams';
+import { Upstreams } from './upstream/upstreams';
 import { WritesController } from './proxy/writes.controller';
 import { ContributionsStreamController } from './stream/contributions-stream.controller';
-import { GatewayEvents } from './stream/gateway-events';
+import { ContributionEvents } from './stream/contribution-events';
 import { GatewayMetrics } from './stream/gateway-metrics';
 import { ViewsController } from './views/views.controller';
 import { ViewsService } from './views/views.service';
+import { ViewEventsServer } from './views/view-events.server';
+import { ViewInvalidation } from './views/view-invalidation.controller';
+import { GATEWAY_INSTANCE } from './gateway-instance';
 import { answerCachedReads } from './views/cached-reads';
 
 export const DOCS_PATH = 'api/docs';
@@ -60,14 +63,14 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AppCoreModule.forRoot(config, 'api-gateway')],
-      controllers: [ViewsController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
+      controllers: [ViewsController, ViewInvalidation, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
       providers: [
         { provide: ApiKeyRing, useValue: new ApiKeyRing(config.apiKeys) },
         { provide: APP_GUARD, useClass: AccessGuard },
         Upstreams,
         MissingProfiles,
         ViewsService,
-        GatewayEvents,
+        ContributionEvents,
         GatewayMetrics,
         AggregatorReadiness,
       ],
@@ -120,7 +123,25 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
       new ProblemException({ type: PROBLEM_TYPES.rateLimited, title: 'Too many requests', status: 429, detail: `More than ${context.max} requests in the window; retry in ${context.after}.` }),
   });
 
-  answerCachedReads(fastify, app.get(ViewsService).cache, ring, config);
+  const { cache } = app.get(ViewsService);
+  answerCachedReads(fastify, cache, ring, config);
+
+  // operation-view.events drop cached views: an @EventPattern handler (ViewInvalidation) on the Kafka transport.
+  const viewEvents = new ViewEventsServer({
+    brokers: config.KAFKA_BROKERS.split(','),
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    partitions: config.KAFKA_TOPIC_PARTITIONS,
+    instance: GATEWAY_INSTANCE,
+    cache,
+  });
+  app.connectMicroservice({ strategy: viewEvents });
+  const contributionEvents = app.get(ContributionEvents);
+  // Reported, not required: the gateway serves (uncached, without a live stream) without them.
+  app.get(ReadinessRegistry).register({
+    name: 'events',
+    check: async () => ({ ok: true, detail: { views: viewEvents.state, contributions: contributionEvents.state, cache: cache.isEnabled() } }),
+  });
+  await app.startAllMicroservices();
 
   if (existsSync(config.PORTAL_DIR)) {
     // Files are looked up per request (a rebuilt portal is served without a restart); a path

@@ -4,11 +4,21 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-vali
 import { AppConfig, ConfigError, loadConfig } from '@focus/service-kit';
 import { ApiKey, ApiKeyConfigError, DEFAULT_API_KEYS, holdsLocalDevKey, LOCAL_DEV_EDITOR_KEY, parseApiKeys } from './auth/api-keys';
 
-const BASE_URL = /^https?:\/\/[^/\s]+$/;
-const baseUrl = (name: string) => Matches(BASE_URL, { message: `${name} must be a base URL such as http://127.0.0.1:3101 (no path)` });
+/** One base URL, or several (the replicas of one service), comma separated. */
+const BASE_URLS = /^\s*https?:\/\/[^/\s,]+\s*(?:,\s*https?:\/\/[^/\s,]+\s*)*$/;
+const baseUrl = (name: string) =>
+  Matches(BASE_URLS, { message: `${name} must be a base URL such as http://127.0.0.1:3101 (no path), or several of them comma separated` });
+
+/** The replicas' base URLs in a *_URL variable. */
+export function upstreamUrls(setting: string): string[] {
+  return setting.split(',').map((url) => url.trim()).filter(Boolean);
+}
 
 export class GatewayConfig extends AppConfig {
-  /** The read-model aggregator, and the four owner services writes go to. */
+  /**
+   * The read-model aggregator, and the four owner services writes go to: each one base URL,
+   * or a comma list of its replicas, which requests are spread over.
+   */
   @IsString() @baseUrl('OPERATION_VIEW_URL')
   OPERATION_VIEW_URL = 'http://127.0.0.1:3105';
 
@@ -68,6 +78,10 @@ export class GatewayConfig extends AppConfig {
 
   @IsInt() @Min(100) @Max(600_000)
   UPSTREAM_TIMEOUT_MS = 30_000;
+
+  /** How long a replica that refused, timed out or answered 502/503 is left aside before it is tried again. */
+  @IsInt() @Min(100) @Max(600_000)
+  UPSTREAM_DOWN_MS = 5_000;
 
   /** Parsed GATEWAY_API_KEYS (set by gatewayConfig). */
   apiKeys: ApiKey[] = [];

@@ -1,9 +1,10 @@
-import { ContributionState, EventEnvelope, EVENTS, UNEARMARKED_OPERATION_CODE } from '@focus/contracts';
-import type { EventHandler, HandleOutcome } from '@focus/messaging';
+import { Contribution, ContributionEvent } from './contribution-event';
+
+export type Outcome = 'applied' | 'skipped';
 
 export interface LedgerEntry {
   version: number;
-  contribution: ContributionState;
+  contribution: Contribution;
 }
 
 export interface OperationTotals {
@@ -14,28 +15,24 @@ export interface OperationTotals {
   undisclosed: number;
 }
 
-const CONTRIBUTION_EVENT_TYPES = new Set<string>([
-  EVENTS.contributionsContributionRecorded.type,
-  EVENTS.contributionsContributionUpdated.type,
-  EVENTS.contributionsContributionCancelled.type,
-]);
+/** The subject of an unearmarked contribution (the contract's UNEARMARKED_OPERATION_CODE). */
+export const UNEARMARKED = 'UNEARMARKED';
 
 /**
- * What an internal team's subscriber to `contributions.events` looks like: it keeps the latest
- * state of each contribution, applying an event only when its version is newer than the one
- * held. Every event carries the full state, so it never calls the contributions service back,
- * and duplicates or late deliveries change nothing. Here the "database" is a Map; a real
- * subscriber keeps the same (id, version, state) in its own store, with the same rule.
+ * The subscriber's own store: the latest state of each contribution, an event applied only
+ * when its version is newer than the one held. Every event carries the full state, so it
+ * never calls the contributions service back, and duplicates or late deliveries change
+ * nothing. "moved" carries the same state as the "updated" published with it (under the
+ * operation left): a ledger keyed by contribution id needs nothing more from it. Here the
+ * store is a Map; a real one keeps the same (id, version, state) with the same rule.
  */
-export class ContributionLedger implements EventHandler {
+export class ContributionLedger {
   private readonly entries = new Map<string, LedgerEntry>();
 
-  async handle(event: EventEnvelope): Promise<HandleOutcome> {
-    // A newer contract version or a type this subscriber doesn't know is not its business.
-    if (!CONTRIBUTION_EVENT_TYPES.has(event.type) || event.schemaVersion !== 1) return 'skipped';
+  apply(event: ContributionEvent): Outcome {
     const held = this.entries.get(event.subject.entityId);
     if (held && held.version >= event.subject.version) return 'skipped';
-    this.entries.set(event.subject.entityId, { version: event.subject.version, contribution: event.data as ContributionState });
+    this.entries.set(event.subject.entityId, { version: event.subject.version, contribution: event.data });
     return 'applied';
   }
 
@@ -52,7 +49,7 @@ export class ContributionLedger implements EventHandler {
     const byOperation = new Map<string, OperationTotals>();
     for (const { contribution } of this.entries.values()) {
       if (contribution.status === 'cancelled') continue;
-      const operationCode = contribution.operationCode ?? UNEARMARKED_OPERATION_CODE;
+      const operationCode = contribution.operationCode ?? UNEARMARKED;
       const totals = byOperation.get(operationCode) ?? { operationCode, pledgedCents: 0, paidCents: 0, undisclosed: 0 };
       if (contribution.amountCents === undefined) totals.undisclosed += 1;
       else if (contribution.status === 'paid') totals.paidCents += contribution.amountCents;

@@ -1,17 +1,23 @@
+import 'reflect-metadata';
+import { INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Kafka, Producer } from 'kafkajs';
 import { ContributionState, createEvent, dlqTopicOf, DLQ_HEADERS, EventEnvelope, EVENTS, TOPICS } from '@focus/contracts';
-import { EventConsumer } from '@focus/messaging';
 import { cleanUp, createTopics, eventually, readTopic, testKafka, testNamespace } from '@focus/testing';
 import { ContributionLedger } from './contribution-ledger';
+import { SubscriberModule } from './subscriber.module';
 
-// A subscriber on the real broker: duplicates, a late older version and poison in the
-// stream leave the ledger one clean, in-order delivery would, and poison goes to the DLQ.
+// The subscriber as it runs, a Nest microservice on the real broker, fed what the
+// contributions service publishes (@focus/contracts is only the publisher's side here):
+// duplicates, a late older version and poison in the stream leave the ledger as one clean,
+// in-order delivery would, and poison goes to the DLQ.
 describe('contribution subscriber example', () => {
   const ns = testNamespace('contribution-subscriber');
   const topic = ns.topic(TOPICS.contributions);
   let kafka: Kafka;
   let producer: Producer;
-  let consumer: EventConsumer | undefined;
+  let app: INestMicroservice | undefined;
 
   beforeAll(async () => {
     kafka = testKafka(ns);
@@ -21,7 +27,7 @@ describe('contribution subscriber example', () => {
   });
 
   afterAll(async () => {
-    await consumer?.stop();
+    await app?.close();
     await producer.disconnect();
     await cleanUp(ns, kafka);
   });
@@ -47,24 +53,24 @@ describe('contribution subscriber example', () => {
     ];
     await producer.send({ topic, messages: values.map((v) => ({ key: typeof v === 'string' ? 'KAZ' : v.subject.operationCode, value: typeof v === 'string' ? v : JSON.stringify(v) })) });
 
-    const ledger = new ContributionLedger();
     const outcomes: string[] = [];
-    consumer = new EventConsumer({
-      kafka,
-      groupId: ns.groupId('ledger'),
-      topics: [topic],
-      producer,
-      handler: {
-        handle: async (event) => {
-          const outcome = await ledger.handle(event);
-          outcomes.push(outcome);
-          return outcome;
+    const deadLettered: string[] = [];
+    app = await NestFactory.createMicroservice<MicroserviceOptions>(
+      SubscriberModule.forTopic(topic, (outcome, detail) => (outcome === 'dead-lettered' ? deadLettered.push(detail) : outcomes.push(outcome))),
+      {
+        transport: Transport.KAFKA,
+        options: {
+          postfixId: '',
+          client: { clientId: ns.groupId('ledger'), brokers: (process.env['KAFKA_BROKERS'] ?? '').split(',') },
+          consumer: { groupId: ns.groupId('ledger'), allowAutoTopicCreation: false },
+          subscribe: { fromBeginning: true },
+          parser: { keepBinary: true },
         },
+        logger: ['error'],
       },
-      backoff: { initialMs: 10, maxMs: 50 },
-      maxAttempts: 2,
-    });
-    await consumer.start();
+    );
+    await app.listen();
+    const ledger = app.get(ContributionLedger);
 
     await eventually(async () => (outcomes.length === 6 ? true : undefined), 30_000, 'six events handled');
     expect(outcomes).toEqual(['applied', 'applied', 'skipped', 'applied', 'applied', 'skipped']);
@@ -72,6 +78,7 @@ describe('contribution subscriber example', () => {
     expect(ledger.get(kuwait.id)).toEqual({ version: 2, contribution: { ...kuwait, status: 'cancelled' } });
     expect(ledger.totals()).toEqual([{ operationCode: 'KAZ', pledgedCents: 0, paidCents: 125000005, undisclosed: 0 }]);
 
+    expect(deadLettered).toEqual(['invalid-json', 'invalid-payload']);
     const dead = await readTopic(kafka, dlqTopicOf(topic), (messages) => messages.length >= 2);
     expect(dead.map((m) => m.headers[DLQ_HEADERS.reason])).toEqual(['invalid-json', 'invalid-payload']);
   });

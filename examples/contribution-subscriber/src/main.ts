@@ -1,6 +1,8 @@
-import { TOPICS } from '@focus/contracts';
-import { createIdempotentProducer, createKafka, EventConsumer } from '@focus/messaging';
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ContributionLedger } from './contribution-ledger';
+import { SubscriberModule } from './subscriber.module';
 
 /**
  * `KAFKA_BROKERS=127.0.0.1:9092 npx nx run contribution-subscriber:serve`: follows
@@ -8,40 +10,30 @@ import { ContributionLedger } from './contribution-ledger';
  */
 async function main(): Promise<void> {
   const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-  const prefix = process.env['KAFKA_TOPIC_PREFIX'] ?? '';
+  const topic = `${process.env['KAFKA_TOPIC_PREFIX'] ?? ''}contributions.events`;
   const groupId = process.env['GROUP_ID'] ?? 'example.contribution-subscriber';
-  const kafka = createKafka({ clientId: groupId, brokers });
-  // Poison messages go to contributions.events.dlq; the producer is only used for that.
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-
-  const ledger = new ContributionLedger();
-  const printing = {
-    handle: async (...args: Parameters<ContributionLedger['handle']>) => {
-      const outcome = await ledger.handle(...args);
-      const [event] = args;
-      process.stdout.write(`${outcome} ${event.type} ${event.subject.entityId} v${event.subject.version}\n`);
-      if (outcome === 'applied') process.stdout.write(`  totals: ${JSON.stringify(ledger.totals())}\n`);
-      return outcome;
+  // The ledger is the module's; the listener reads it once the app has made it.
+  const held: { ledger?: ContributionLedger } = {};
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+    SubscriberModule.forTopic(topic, (outcome, detail) => {
+      process.stdout.write(`${outcome} ${detail}\n`);
+      if (outcome === 'applied' && held.ledger) process.stdout.write(`  totals: ${JSON.stringify(held.ledger.totals())}\n`);
+    }),
+    {
+      transport: Transport.KAFKA,
+      options: {
+        postfixId: '',
+        client: { clientId: groupId, brokers },
+        consumer: { groupId, allowAutoTopicCreation: false },
+        subscribe: { fromBeginning: true },
+        // The value as bytes: the contract's schemas judge it (contract.ts), not a parser's guess.
+        parser: { keepBinary: true },
+      },
     },
-  };
-  const consumer = new EventConsumer({
-    kafka,
-    groupId,
-    topics: [`${prefix}${TOPICS.contributions}`],
-    handler: printing,
-    producer,
-    log: (level, message) => process.stderr.write(`${level}: ${message}\n`),
-  });
-  await consumer.start();
-
-  const stop = async () => {
-    await consumer.stop();
-    await producer.disconnect();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  );
+  held.ledger = app.get(ContributionLedger);
+  app.enableShutdownHooks();
+  await app.listen();
 }
 
 main().catch((error: unknown) => {

@@ -26,6 +26,7 @@ export * from './events/event-definitions';
 export * from './create-event';
 export * from './decode-event';
 export * from './message-headers';
+export * from './http';
 export { CONTRACT_DOCUMENT_PATHS, contractDocuments } from './documents/contract-documents';
 export type { ContractDocuments } from './documents/contract-documents';
 export type { JsonSchema } from './validation/json-schema';

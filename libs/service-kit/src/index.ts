@@ -1,10 +1,10 @@
-export * from './api';
 export * from './bootstrap';
 export * from './config/service-config';
 export { isOperationalPath } from './health/health.controller';
 export * from './health/readiness';
 export * from './http/etag';
 export * from './http/params';
+export * from './http/write-options';
 export * from './http/write-response';
 export * from './http/problem';
 export * from './http/problem-details.filter';

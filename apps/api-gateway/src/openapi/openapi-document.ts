@@ -1,18 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import {
-  BudgetLineState,
-  ContributionState,
-  KeyFigureSetState,
-  LANGS,
-  NarrativeSectionState,
-  OperationProfileState,
-  PopulationFigureState,
-  PopulationTotalState,
-  schemaDefinitions,
-  TOPICS,
-} from '@focus/contracts';
-import { ContributionBodyDto, PutBudgetLineDto, PutFigureDto, PutKeyFiguresDto, PutProfileDto, PutSectionDto } from '@focus/service-kit';
+import { BudgetLineState, ContributionBodyDto, ContributionState, KeyFigureSetState, LANGS, NarrativeSectionState, OperationProfileState, PopulationFigureState, PopulationTotalState, PutBudgetLineDto, PutFigureDto, PutKeyFiguresDto, PutProfileDto, PutSectionDto, schemaDefinitions, TOPICS } from '@focus/contracts';
 import { API_KEY_HEADER } from '../auth/access.guard';
 import { LOCAL_DEV_EDITOR_KEY } from '../auth/api-keys';
 import { API_KEY_SECURITY, CONTRIBUTION_STREAM_EVENT_TYPES, CONTRIBUTION_STREAM_EVENTS, STREAM_OPERATION_MEANING } from './api-docs';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Upstreams } from './upstreams';
+import { Upstreams } from '../upstream/upstreams';
 
 /**
  * What an imported country operation's profile says until an editor completes it: the UNHCR

@@ -6,7 +6,7 @@ import { RequiresAccess } from '../auth/access.guard';
 import { GatewayConfig } from '../config';
 import { ApiContribution, ApiContributionList, ApiDelete, ApiImport, ApiPut, ApiRecordContribution, ApiReplaceContribution } from '../openapi/api-docs';
 import { MissingProfiles } from './missing-profiles';
-import { Upstreams } from './upstreams';
+import { Upstreams } from '../upstream/upstreams';
 
 const IMPORT_TIMEOUT_MS = 10 * 60_000;
 

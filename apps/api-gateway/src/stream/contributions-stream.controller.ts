@@ -6,7 +6,7 @@ import { badRequest, REQUEST_ID_HEADER } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
 import { ApiContributionStream, CONTRIBUTION_STREAM_EVENT_TYPES } from '../openapi/api-docs';
 import { EventRing, StreamEvent } from './event-ring';
-import { GatewayEvents } from './gateway-events';
+import { ContributionEvents } from './contribution-events';
 
 const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 3_000;
@@ -14,7 +14,7 @@ const RETRY_MS = 3_000;
 @ApiTags('contributions')
 @Controller('api/v1/contributions')
 export class ContributionsStreamController {
-  constructor(private readonly events: GatewayEvents) {}
+  constructor(private readonly events: ContributionEvents) {}
 
   /**
    * Server-Sent Events: each contribution event (every type of contributions.events: recorded,

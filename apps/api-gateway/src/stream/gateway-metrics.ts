@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { ViewsService } from '../views/views.service';
-import { GatewayEvents } from './gateway-events';
+import { ContributionEvents } from './contribution-events';
 
 /** What the gateway adds to /metrics: how its cache serves, and who follows the stream. */
 @Injectable()
@@ -9,7 +9,7 @@ export class GatewayMetrics implements OnModuleInit {
   constructor(
     private readonly registry: Registry,
     private readonly views: ViewsService,
-    private readonly events: GatewayEvents,
+    private readonly events: ContributionEvents,
   ) {}
 
   onModuleInit() {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { VIEW_VERSION_HEADER } from '@focus/contracts';
 import { InjectConfig } from '@focus/service-kit';
 import { GatewayConfig } from '../config';
-import { UpstreamResponse, Upstreams } from '../proxy/upstreams';
+import { UpstreamResponse, Upstreams } from '../upstream/upstreams';
 import { CachedView, LIST_CODE, ViewCache } from './view-cache';
 
 /** What a read answers: a view (or the list) to send, or the aggregator's error as it came. */
@@ -50,12 +51,14 @@ export class ViewsService {
 
 /**
  * The aggregator's ETag ("<version>-<year>-<lang>", equal on every replica); for an answer
- * without one, a digest of the body, which is equal on every replica too.
+ * without one, a digest of the body, which is equal on every replica too. The view's version
+ * comes in a header of its own (the list has none).
  */
 function toCachedView(response: UpstreamResponse): CachedView {
   const header = response.headers['etag'];
   const etag = typeof header === 'string' && header ? header : `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
-  const versionMatch = /^(?:W\/)?"(\d+)-/.exec(etag);
+  const versionHeader = Number(response.headers[VIEW_VERSION_HEADER]);
+  const version = Number.isSafeInteger(versionHeader) && versionHeader > 0 ? versionHeader : undefined;
   const contentType = typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'application/json; charset=utf-8';
-  return { etag, body: response.body, contentType, version: versionMatch ? Number(versionMatch[1]) : undefined };
+  return { etag, body: response.body, contentType, version };
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BudgetLineState, Pillar, PILLAR_NUMBERS, centsToUsd } from '@focus/contracts';
-import { OneOfPipe, OperationCodePipe, parseIfMatch, PutBudgetLineDto, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
+import { BudgetLineState, centsToUsd, Pillar, PILLAR_NUMBERS, PutBudgetLineDto } from '@focus/contracts';
+import { OneOfPipe, OperationCodePipe, RequestWriteOptions, WriteOptions, writeResponse, YearPipe } from '@focus/service-kit';
 import { BudgetLinesService } from './budget-lines.service';
 
 const pillarPipe = new OneOfPipe<Pillar>('pillar', PILLAR_NUMBERS);
@@ -22,11 +22,10 @@ export class BudgetLinesController {
     @Param('year', YearPipe) year: number,
     @Param('pillar', pillarPipe) pillar: Pillar,
     @Body() body: PutBudgetLineDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.service.put(code, year, pillar, body.budgetUsd, body.expenditureUsd ?? null, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId });
+    const result = await this.service.put(code, year, pillar, body.budgetUsd, body.expenditureUsd ?? null, options);
     return writeResponse(reply, result);
   }
 
@@ -35,11 +34,10 @@ export class BudgetLinesController {
     @Param('code', OperationCodePipe) code: string,
     @Param('year', YearPipe) year: number,
     @Param('pillar', pillarPipe) pillar: Pillar,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return writeResponse(reply, await this.service.remove(code, year, pillar, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+    return writeResponse(reply, await this.service.remove(code, year, pillar, options));
   }
 }
 

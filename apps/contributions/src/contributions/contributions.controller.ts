@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ContributionState, centsToUsd } from '@focus/contracts';
-import { badRequest, ContributionBodyDto, Entity, etagOf, ListContributionsQueryDto, parseIfMatch, RequestId, validationProblem, writeResponse, WriteResult } from '@focus/service-kit';
+import { centsToUsd, ContributionBodyDto, ContributionState, ListContributionsQueryDto } from '@focus/contracts';
+import { badRequest, Entity, etagOf, RequestId, RequestWriteOptions, validationProblem, WriteOptions, writeResponse, WriteResult } from '@focus/service-kit';
 import { ContributionsService } from './contributions.service';
 import { isContributionId } from './list-cursor';
 
@@ -81,11 +81,10 @@ export class ContributionsController {
   async replace(
     @Param('id', ContributionIdPipe) id: string,
     @Body() body: ContributionBodyDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return presentWrite(reply, await this.service.replace(id, body, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+    return presentWrite(reply, await this.service.replace(id, body, options));
   }
 }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import { v7 as uuidv7 } from 'uuid';
-import { ContributionState, entityIds, EVENTS, UNEARMARKED_OPERATION_CODE, usdToCents } from '@focus/contracts';
+import { ContributionBodyDto, ContributionState, entityIds, EVENTS, UNEARMARKED_OPERATION_CODE, usdToCents } from '@focus/contracts';
 import { OutboxRelay } from '@focus/messaging';
 import {
   canonicalJson,
@@ -17,7 +17,6 @@ import {
   WriteOptions,
   WriteResult,
 } from '@focus/service-kit';
-import { ContributionBodyDto } from '@focus/service-kit';
 import { CONTRIBUTIONS, ContributionDocument, IDEMPOTENCY_KEYS, IdempotencyKeyDocument } from './contribution.models';
 import { earmarkOf, movedAwayEvents } from './earmark-moves';
 import { decodeCursor, encodeCursor } from './list-cursor';

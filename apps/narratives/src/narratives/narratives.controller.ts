@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { KEY_FIGURE_KINDS, KeyFigureKind, Lang, LANGS, NARRATIVE_SECTION_KEYS, NarrativeSectionKey } from '@focus/contracts';
-import { Entity, etagOf, OneOfPipe, OperationCodePipe, parseIfMatch, PutKeyFiguresDto, PutProfileDto, PutSectionDto, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
+import { KEY_FIGURE_KINDS, KeyFigureKind, Lang, LANGS, NARRATIVE_SECTION_KEYS, NarrativeSectionKey, PutKeyFiguresDto, PutProfileDto, PutSectionDto } from '@focus/contracts';
+import { Entity, etagOf, OneOfPipe, OperationCodePipe, RequestWriteOptions, WriteOptions, writeResponse, YearPipe } from '@focus/service-kit';
 import { NarrativesService } from './narratives.service';
 
 const kindPipe = new OneOfPipe<KeyFigureKind>('kind', KEY_FIGURE_KINDS);
@@ -23,21 +23,19 @@ export class NarrativesController {
   async putProfile(
     @Param('code', OperationCodePipe) code: string,
     @Body() body: PutProfileDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return writeResponse(reply, await this.service.putProfile(code, body, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+    return writeResponse(reply, await this.service.putProfile(code, body, options));
   }
 
   @Delete()
   async removeProfile(
     @Param('code', OperationCodePipe) code: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return writeResponse(reply, await this.service.removeProfile(code, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+    return writeResponse(reply, await this.service.removeProfile(code, options));
   }
 
   @Put('key-figures/:year/:kind')
@@ -46,11 +44,10 @@ export class NarrativesController {
     @Param('year', YearPipe) year: number,
     @Param('kind', kindPipe) kind: KeyFigureKind,
     @Body() body: PutKeyFiguresDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return writeResponse(reply, await this.service.putKeyFigures(code, year, kind, body.items, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+    return writeResponse(reply, await this.service.putKeyFigures(code, year, kind, body.items, options));
   }
 
   @Delete('key-figures/:year/:kind')
@@ -58,11 +55,10 @@ export class NarrativesController {
     @Param('code', OperationCodePipe) code: string,
     @Param('year', YearPipe) year: number,
     @Param('kind', kindPipe) kind: KeyFigureKind,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return writeResponse(reply, await this.service.removeKeyFigures(code, year, kind, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+    return writeResponse(reply, await this.service.removeKeyFigures(code, year, kind, options));
   }
 
   @Get('narratives')
@@ -83,11 +79,10 @@ export class NarrativesController {
     @Param('lang', langPipe) lang: Lang,
     @Param('section', sectionPipe) section: NarrativeSectionKey,
     @Body() body: PutSectionDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return writeResponse(reply, await this.service.putSection(code, year, lang, section, body.body, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+    return writeResponse(reply, await this.service.putSection(code, year, lang, section, body.body, options));
   }
 
   @Delete('narratives/:year/:lang/:section')
@@ -96,11 +91,10 @@ export class NarrativesController {
     @Param('year', YearPipe) year: number,
     @Param('lang', langPipe) lang: Lang,
     @Param('section', sectionPipe) section: NarrativeSectionKey,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return writeResponse(reply, await this.service.removeSection(code, year, lang, section, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId }));
+    return writeResponse(reply, await this.service.removeSection(code, year, lang, section, options));
   }
 }
 

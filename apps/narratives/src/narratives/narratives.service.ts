@@ -1,21 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import {
-  entityIds,
-  EVENTS,
-  KeyFigure,
-  KeyFigureKind,
-  KeyFigureSetState,
-  Lang,
-  LANGS,
-  NARRATIVE_SECTION_KEYS,
-  NarrativeSectionKey,
-  NarrativeSectionState,
-  OperationProfileState,
-} from '@focus/contracts';
+import { entityIds, EVENTS, KeyFigure, KeyFigureKind, KeyFigureSetState, Lang, LANGS, NARRATIVE_SECTION_KEYS, NarrativeSectionKey, NarrativeSectionState, OperationProfileState, PutProfileDto } from '@focus/contracts';
 import { OutboxHint, OutboxRelay } from '@focus/messaging';
-import { Entity, notFound, PutProfileDto, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
+import { Entity, notFound, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
 import { KEY_FIGURE_SETS, KeyFigureSetDocument, PROFILES, ProfileDocument, SECTIONS, SectionDocument } from './narrative.models';
 
 export interface OperationNarratives {

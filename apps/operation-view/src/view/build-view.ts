@@ -1,6 +1,7 @@
 import {
   BudgetLineState,
   centsToMillions,
+  centsToUsd,
   ContributionState,
   FigureSource,
   KeyFigureSetState,
@@ -113,7 +114,7 @@ function latestContributions(contributions: ContributionState[], code: string) {
     .filter((c) => (c.operationCode ?? UNEARMARKED_OPERATION_CODE) === code && c.status !== 'cancelled')
     .sort((a, b) => (a.date === b.date ? (a.id < b.id ? 1 : -1) : a.date < b.date ? 1 : -1))
     .slice(0, LATEST_CONTRIBUTIONS)
-    .map((c) => ({ id: c.id, date: c.date, donor: c.donor.name, donorType: c.donor.type, status: c.status, ...(c.amountCents === undefined ? {} : { amountUsd: c.amountCents / 100 }) }));
+    .map((c) => ({ id: c.id, date: c.date, donor: c.donor.name, donorType: c.donor.type, status: c.status, ...(c.amountCents === undefined ? {} : { amountUsd: centsToUsd(c.amountCents) }) }));
 }
 
 function keyFigureSet(sets: KeyFigureSetState[], year: number, kind: 'result' | 'plan', lang: Lang) {

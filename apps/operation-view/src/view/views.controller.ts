@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { UNEARMARKED_OPERATION_CODE, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
+import { UNEARMARKED_OPERATION_CODE, VIEW_VERSION_HEADER, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
 import { badRequest, notFound, OperationCodePipe } from '@focus/service-kit';
 import { ProjectionStore } from '../projection/projection.store';
 import { buildView, yearsWithData } from './build-view';
@@ -35,7 +35,7 @@ export class ViewsController {
     const view = buildView(document, { code, year, lang, version: document.version, updatedAt: new Date(document.updatedAt) });
     // Equal on every replica: the view's version and the representation asked for.
     const etag = `"${document.version}-${view.year}-${lang}"`;
-    reply.header('etag', etag);
+    reply.header('etag', etag).header(VIEW_VERSION_HEADER, String(document.version));
     if (ifNoneMatch === etag) {
       reply.status(304);
       return undefined;

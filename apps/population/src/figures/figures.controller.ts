@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { FigureSource, POPULATION_TYPE_CODES } from '@focus/contracts';
-import { OneOfPipe, OperationCodePipe, parseIfMatch, PutFigureDto, RequestId, writeResponse, YearPipe } from '@focus/service-kit';
+import { FigureSource, POPULATION_TYPE_CODES, PutFigureDto } from '@focus/contracts';
+import { OneOfPipe, OperationCodePipe, RequestWriteOptions, WriteOptions, writeResponse, YearPipe } from '@focus/service-kit';
 import { editorSource, FigureKey, FiguresService } from './figures.service';
 
 const FIGURE_KEYS: readonly FigureKey[] = [...POPULATION_TYPE_CODES, 'total'];
@@ -26,12 +26,11 @@ export class FiguresController {
     @Param('year', YearPipe) year: number,
     @Param('type', new OneOfPipe('type', FIGURE_KEYS)) type: FigureKey,
     @Body() body: PutFigureDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const source: FigureSource = body.source ?? editorSource();
-    const result = await this.service.put(code, year, type, body.value, source, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId });
+    const result = await this.service.put(code, year, type, body.value, source, options);
     return writeResponse(reply, result);
   }
 
@@ -40,11 +39,10 @@ export class FiguresController {
     @Param('code', OperationCodePipe) code: string,
     @Param('year', YearPipe) year: number,
     @Param('type', new OneOfPipe('type', FIGURE_KEYS)) type: FigureKey,
-    @Headers('if-match') ifMatch: string | undefined,
-    @RequestId() requestId: string,
+    @RequestWriteOptions() options: WriteOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.service.remove(code, year, type, { ifMatch: parseIfMatch(ifMatch), correlationId: requestId });
+    const result = await this.service.remove(code, year, type, options);
     return writeResponse(reply, result);
   }
 }

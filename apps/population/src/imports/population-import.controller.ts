@@ -1,7 +1,8 @@
 import { Controller, Headers, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { ImportQuery, InjectConfig, ProblemException, PROBLEM_TYPES, RequestId } from '@focus/service-kit';
+import { ImportQuery } from '@focus/contracts';
+import { InjectConfig, ProblemException, PROBLEM_TYPES, RequestId } from '@focus/service-kit';
 import { PopulationConfig } from '../config';
 import { PopulationImportService } from './population-import.service';
 

@@ -12,3 +12,9 @@ export class OperationViewUpdatedState {
   @IsWholeNumber(1)
   version!: number;
 }
+
+/**
+ * The aggregator's answer header that carries a view's version (meta.version) beside its
+ * ETag: a cache reads the version from it rather than from the ETag's text.
+ */
+export const VIEW_VERSION_HEADER = 'x-view-version';

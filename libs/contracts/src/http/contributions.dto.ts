@@ -1,6 +1,8 @@
-import { OmitType } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { ContributionState, IsUsd, OPERATION_CODE_PATTERN } from '@focus/contracts';
+import { OPERATION_CODE_PATTERN } from '../operation-code';
+import { ContributionState } from '../payloads/contribution';
+import { IsUsd } from '../validation/rules';
+import { OmitProperties } from '../validation/derived-class';
 
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -11,7 +13,7 @@ const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * cents. Leaving operationCode out records an unearmarked contribution; leaving amountUsd out,
  * an undisclosed amount. Neither may be null: absence has exactly one spelling.
  */
-export class ContributionBodyDto extends OmitType(ContributionState, ['id', 'amountCents'] as const) {
+export class ContributionBodyDto extends OmitProperties(ContributionState, ['id', 'amountCents'] as const) {
   @ValidateIf((_dto: ContributionBodyDto, value: unknown) => value !== undefined)
   @IsUsd()
   amountUsd?: number;

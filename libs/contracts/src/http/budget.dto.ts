@@ -1,5 +1,5 @@
 import { ValidateIf } from 'class-validator';
-import { IsUsd } from '@focus/contracts';
+import { IsUsd } from '../validation/rules';
 
 /** `PUT /operations/{code}/budget/{year}/pillars/{pillar}`. */
 export class PutBudgetLineDto {

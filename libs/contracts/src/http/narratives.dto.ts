@@ -1,5 +1,7 @@
-import { OmitType, PickType } from '@nestjs/swagger';
-import { KeyFigureSetState, NarrativeSectionState, OperationProfileState } from '@focus/contracts';
+import { KeyFigureSetState } from '../payloads/key-figure-set';
+import { NarrativeSectionState } from '../payloads/narrative-section';
+import { OperationProfileState } from '../payloads/operation-profile';
+import { OmitProperties, PickProperties } from '../validation/derived-class';
 
 /*
  * The HTTP bodies are the contracts' payload classes minus what the path already says, so a
@@ -8,13 +10,13 @@ import { KeyFigureSetState, NarrativeSectionState, OperationProfileState } from 
  */
 
 /** `PUT /operations/{code}`: {name:{en,fr}, region, subregion, offices[]}. */
-export class PutProfileDto extends OmitType(OperationProfileState, ['code'] as const) {}
+export class PutProfileDto extends OmitProperties(OperationProfileState, ['code'] as const) {}
 
 /** `PUT /operations/{code}/key-figures/{year}/{kind}`: {items:[{value, unit, text:{en, fr?}}]}. */
-export class PutKeyFiguresDto extends PickType(KeyFigureSetState, ['items'] as const) {}
+export class PutKeyFiguresDto extends PickProperties(KeyFigureSetState, ['items'] as const) {}
 
 /**
  * `PUT /operations/{code}/narratives/{year}/{lang}/{section}`: {body}, plain text of at most
  * NARRATIVE_BODY_MAX_LENGTH characters, stored exactly as given (never parsed as HTML).
  */
-export class PutSectionDto extends PickType(NarrativeSectionState, ['body'] as const) {}
+export class PutSectionDto extends PickProperties(NarrativeSectionState, ['body'] as const) {}

@@ -1,5 +1,8 @@
 import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
-import { COUNT_MAX, FigureSource, NestedObject, Omittable } from '@focus/contracts';
+import { COUNT_MAX } from '../domain/limits';
+import { FigureSource } from '../payloads/population';
+import { NestedObject } from '../validation/nesting';
+import { Omittable } from '../validation/rules';
 
 /** `PUT /operations/{code}/population/{year}/{type|total}`. */
 export class PutFigureDto {

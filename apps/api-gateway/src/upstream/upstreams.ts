@@ -4,7 +4,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { Dispatcher, Pool } from 'undici';
 import { InjectConfig, ProblemException, PROBLEM_TYPES, REQUEST_ID_HEADER } from '@focus/service-kit';
-import { GatewayConfig } from '../config';
+import { GatewayConfig, upstreamUrls } from '../config';
+import { Failure, failureOf, mayResend, Replica, ReplicaSet } from './replica-set';
 
 export const UPSTREAMS = ['population', 'budget', 'narratives', 'contributions', 'operationView'] as const;
 export type Upstream = (typeof UPSTREAMS)[number];
@@ -36,18 +37,17 @@ export interface ForwardOptions {
 }
 
 /**
- * Keep-alive connection pools to the aggregator and the four owner services (undici), and
- * the one way a request is passed on: a whitelist of headers, the request id, the body as
- * received (bytes, or a stream never buffered whole), and the answer back unchanged.
+ * Keep-alive connection pools to the replicas of the aggregator and the four owner services
+ * (undici), and the one way a request is passed on: a whitelist of headers, the request id,
+ * the body as received (bytes, or a stream never buffered whole), and the answer back unchanged.
  */
 @Injectable()
 export class Upstreams implements OnModuleDestroy {
   private readonly logger = new Logger('Upstreams');
-  private readonly pools: Record<Upstream, Pool>;
-  private readonly origins: Record<Upstream, string>;
+  private readonly services: Record<Upstream, ReplicaSet>;
 
   constructor(@InjectConfig() config: GatewayConfig) {
-    this.origins = {
+    const origins: Record<Upstream, string> = {
       population: config.POPULATION_URL,
       budget: config.BUDGET_URL,
       narratives: config.NARRATIVES_URL,
@@ -56,11 +56,14 @@ export class Upstreams implements OnModuleDestroy {
     };
     const pool = (origin: string) =>
       new Pool(origin, { connections: 64, keepAliveTimeout: 30_000, headersTimeout: config.UPSTREAM_TIMEOUT_MS, bodyTimeout: config.UPSTREAM_TIMEOUT_MS });
-    this.pools = Object.fromEntries(UPSTREAMS.map((name) => [name, pool(this.origins[name])])) as Record<Upstream, Pool>;
+    this.services = Object.fromEntries(UPSTREAMS.map((name) => [name, new ReplicaSet(upstreamUrls(origins[name]), pool, config.UPSTREAM_DOWN_MS)])) as Record<
+      Upstream,
+      ReplicaSet
+    >;
   }
 
   async onModuleDestroy() {
-    await Promise.all(Object.values(this.pools).map((p) => p.close().catch(() => undefined)));
+    await Promise.all(Object.values(this.services).map((service) => service.close()));
   }
 
   /** A GET whose answer is read whole (views, health): small JSON documents. */
@@ -126,19 +129,50 @@ export class Upstreams implements OnModuleDestroy {
     await reply.send(response.body);
   }
 
+  /**
+   * Sends to one replica after another until one answers: a replica that refuses, times out or
+   * answers 502/503 is skipped for a while (ReplicaSet). The request goes to the next one only
+   * when that cannot do harm (mayResend) and its body is bytes: a streamed body (the CSV
+   * import) is sent once. The last answer or failure is the client's.
+   */
   private async send(upstream: Upstream, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
-    try {
-      return await this.pools[upstream].request(options);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError || (error as { cause?: unknown }).cause instanceof BodyTooLargeError) throw error;
-      throw this.unavailable(upstream, error);
+    const service = this.services[upstream];
+    const method = options.method as Dispatcher.HttpMethod;
+    const replayable = !(options.body instanceof Readable);
+    const tried = new Set<Replica>();
+    // Another replica for this request, if it may go to one after `failure` (taken from the round only then).
+    const another = (failure: Failure) => (replayable && mayResend(method, failure) ? service.pick(tried) : undefined);
+    let replica = service.pick();
+    while (replica) {
+      tried.add(replica);
+      let next: Replica | undefined;
+      try {
+        const response = await replica.pool.request(options);
+        if (response.statusCode !== 502 && response.statusCode !== 503) {
+          service.markUp(replica);
+          return response;
+        }
+        service.markDown(replica);
+        next = another('maybe-sent');
+        if (!next) return response;
+        this.logger.warn(`${upstream} at ${replica.origin} answered ${response.statusCode}; trying ${next.origin}`);
+        await response.body.dump().catch(() => undefined);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError || (error as { cause?: unknown }).cause instanceof BodyTooLargeError) throw error;
+        service.markDown(replica);
+        next = another(failureOf(error));
+        if (!next) throw this.unavailable(upstream, replica, error);
+        this.logger.warn(`${upstream} at ${replica.origin}: ${describe(error)}; trying ${next.origin}`);
+      }
+      replica = next;
     }
+    throw new Error(`${upstream}: no replica to send to`); // (never: a service has at least one)
   }
 
-  private unavailable(upstream: Upstream, error: unknown): ProblemException {
+  private unavailable(upstream: Upstream, replica: Replica, error: unknown): ProblemException {
     const code = (error as { code?: string }).code ?? '';
     const timedOut = /TIMEOUT/.test(code);
-    this.logger.warn(`${upstream} at ${this.origins[upstream]}: ${code || (error instanceof Error ? error.message : String(error))}`);
+    this.logger.warn(`${upstream} at ${replica.origin}: ${describe(error)}`);
     return new ProblemException(
       {
         type: PROBLEM_TYPES.unavailable,
@@ -152,6 +186,10 @@ export class Upstreams implements OnModuleDestroy {
 }
 
 const DRAIN_TIMEOUT_MS = 10_000;
+
+function describe(error: unknown): string {
+  return (error as { code?: string }).code || (error instanceof Error ? error.message : String(error));
+}
 
 /** Reads and discards what is left of a request body: at most `maxBytes`, for at most `timeoutMs`. */
 export function drain(stream: Readable, maxBytes: number, timeoutMs: number): Promise<void> {
