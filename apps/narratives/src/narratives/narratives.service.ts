@@ -14,7 +14,7 @@ import {
   NarrativeSectionState,
   OperationProfileState,
 } from '@focus/contracts';
-import { OutboxHint, OutboxRelay } from '@focus/messaging';
+import { OutboxRelay } from '@focus/messaging';
 import { Entity, notFound, PutProfileDto, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
 import { KEY_FIGURE_SETS, KeyFigureSetDocument, PROFILES, ProfileDocument, SECTIONS, SectionDocument } from './narrative.models';
 
@@ -41,10 +41,9 @@ export class NarrativesService {
     @InjectModel(SECTIONS) sectionModel: Model<SectionDocument>,
     relay: OutboxRelay,
   ) {
-    const nudge = (hint: OutboxHint) => relay.nudge(hint);
-    this.profiles = new VersionedRepository<OperationProfileState>(profileModel, (_, next) => (next ? EVENTS.narrativesProfileUpserted : EVENTS.narrativesProfileDeleted), nudge);
-    this.keyFigureSets = new VersionedRepository<KeyFigureSetState>(keyFigureSetModel, (_, next) => (next ? EVENTS.narrativesKeyFiguresUpserted : EVENTS.narrativesKeyFiguresDeleted), nudge);
-    this.sections = new VersionedRepository<NarrativeSectionState>(sectionModel, (_, next) => (next ? EVENTS.narrativesSectionUpserted : EVENTS.narrativesSectionDeleted), nudge);
+    this.profiles = new VersionedRepository<OperationProfileState>(profileModel, (_, next) => (next ? EVENTS.narrativesProfileUpserted : EVENTS.narrativesProfileDeleted), relay);
+    this.keyFigureSets = new VersionedRepository<KeyFigureSetState>(keyFigureSetModel, (_, next) => (next ? EVENTS.narrativesKeyFiguresUpserted : EVENTS.narrativesKeyFiguresDeleted), relay);
+    this.sections = new VersionedRepository<NarrativeSectionState>(sectionModel, (_, next) => (next ? EVENTS.narrativesSectionUpserted : EVENTS.narrativesSectionDeleted), relay);
   }
 
   async getProfile(code: string): Promise<Entity<OperationProfileState>> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { entityIds, EVENTS, FigureSource, PopulationFigureState, PopulationTotalState, PopulationType } from '@focus/contracts';
-import { OutboxHint, OutboxRelay } from '@focus/messaging';
+import { OutboxRelay } from '@focus/messaging';
 import { Change, Entity, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
 import { FIGURES, FigureDocument, TOTALS, TotalDocument } from './figure.models';
 
@@ -27,9 +27,8 @@ export class FiguresService {
     @InjectModel(TOTALS) totalModel: Model<TotalDocument>,
     relay: OutboxRelay,
   ) {
-    const nudge = (hint: OutboxHint) => relay.nudge(hint);
-    this.figures = new VersionedRepository<PopulationFigureState>(figureModel, (_, next) => (next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted), nudge);
-    this.totals = new VersionedRepository<PopulationTotalState>(totalModel, (_, next) => (next ? EVENTS.populationTotalUpserted : EVENTS.populationTotalDeleted), nudge);
+    this.figures = new VersionedRepository<PopulationFigureState>(figureModel, (_, next) => (next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted), relay);
+    this.totals = new VersionedRepository<PopulationTotalState>(totalModel, (_, next) => (next ? EVENTS.populationTotalUpserted : EVENTS.populationTotalDeleted), relay);
   }
 
   async listForOperation(code: string): Promise<{ figures: Entity<PopulationFigureState>[]; totals: Entity<PopulationTotalState>[] }> {
