@@ -48,6 +48,8 @@ const SCAN_WHILE_HINTED_MS = 30_000;
 
 /** Hints kept per collection; past that (a long broker outage under load) the search finds the rest. */
 const MAX_HINTS = 100_000;
+/** Published documents remembered per collection (see recentlyPublished): a few rounds' worth. */
+const MAX_RECENT = 20_000;
 
 /** Documents of one collection that a write just left events in. */
 export interface OutboxHint {
@@ -86,6 +88,11 @@ export class OutboxRelay {
   /** Per collection, documents writers said they left events in, not yet looked at (with the document, if given). */
   private readonly hinted = new Map<string, Map<unknown, PendingDocument | undefined>>();
   private readonly foundHandlers = new Map<string, FoundHandler[]>();
+  /**
+   * Per collection, documents this relay published lately: a hinted document given in full is
+   * not read back, so without this one the search had published meanwhile would go out again.
+   */
+  private readonly recentlyPublished = new Map<string, Set<unknown>>();
   private readonly lastScanAt = new Map<string, number>();
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -172,7 +179,8 @@ export class OutboxRelay {
     const queued = this.hinted.get(collection.collectionName);
     while (queued && queued.size > 0) {
       const ids = firstOf(queued.keys(), this.batchSize);
-      const given = ids.map((id) => queued.get(id)).filter((doc): doc is PendingDocument => doc !== undefined);
+      const recent = this.recentlyPublished.get(collection.collectionName);
+      const given = ids.map((id) => queued.get(id)).filter((doc): doc is PendingDocument => doc !== undefined && !recent?.has(doc._id));
       const unread = ids.filter((id) => queued.get(id) === undefined);
       const read = (await findByIds(collection, unread, { projection: { outbox: 1, outboxPending: 1 } })).filter((doc) => doc.outboxPending);
       total += (await this.publishAndClear(collection, [...given, ...read])).published;
@@ -253,9 +261,21 @@ export class OutboxRelay {
       entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       await this.publisher.publish(entries);
     }
-    if (this.options.retained?.includes(collection.collectionName)) await this.markPublished(collection, documents);
-    else await this.clearPublished(collection, documents);
+    if (this.options.retained?.includes(collection.collectionName)) {
+      await this.markPublished(collection, documents);
+      this.remember(collection.collectionName, documents);
+    } else await this.clearPublished(collection, documents);
     return { published: entries.length, firstId: entries[0]?.id };
+  }
+
+  private remember(name: string, documents: PendingDocument[]): void {
+    const recent = this.recentlyPublished.get(name) ?? new Set<unknown>();
+    for (const doc of documents) recent.add(doc._id);
+    for (const id of recent) {
+      if (recent.size <= MAX_RECENT) break;
+      recent.delete(id);
+    }
+    this.recentlyPublished.set(name, recent);
   }
 
   /**

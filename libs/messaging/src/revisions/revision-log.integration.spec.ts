@@ -1,5 +1,6 @@
 import { CommandStartedEvent, Document, MongoClient } from 'mongodb';
 import { testInfrastructure, testNamespace } from '@focus/testing';
+import { serverTraits } from '../server-traits';
 import { Known, revisionId, RevisionDocument, RevisionLog } from './revision-log';
 
 /** A revision appends one token to a list: a lost write would be a token missing from the newest value. */
@@ -123,12 +124,13 @@ describe('RevisionLog between connections on the real server', () => {
     expect(await db.collection('behind').findOne({ _id: 'K' as never })).toMatchObject({ version: 3, tokens: ['a', 'b', 'c'] });
   });
 
-  it('costs a write three commands beyond reading the head: the append, the head, and one look past it', async () => {
+  it('costs a write the head read, the append and the head write, and on FerretDB one look past the head', async () => {
     const log = logOn(clients[0], 'cost');
     await write(log, 'K', 'a');
+    const { ferretdb } = await serverTraits(clients[0].db(ns.dbName).collection('cost'));
     started.length = 0;
     await write(log, 'K', 'b');
     const names = started.filter((e) => String(e.command[e.commandName]).startsWith('cost')).map((e) => e.commandName);
-    expect(names).toEqual(['find', 'insert', 'update', 'find']);
+    expect(names).toEqual(ferretdb ? ['find', 'insert', 'update', 'find'] : ['find', 'insert', 'update']);
   });
 });

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document, Filter } from 'mongodb';
 import { MAX_STATEMENTS_PER_COMMAND, MAX_UPDATES_PER_COMMAND } from '../mongo-bulk';
-import { findByIds } from '../server-traits';
+import { findByIds, serverTraits } from '../server-traits';
 import { isDuplicateKey, writeErrorsOf } from './duplicate-key';
 
 /**
@@ -53,10 +53,10 @@ export function revisionsOf(collection: string): string {
  *   after it. The insert succeeding proves the head was the newest (revisions are contiguous:
  *   seq n+1 is only ever written by one who saw n). A taken seq means another writer won:
  *   `latest` reads forward from what was known, and the writer decides again.
- * - `settle` then moves the head forward. On FerretDB an older head write can overwrite a newer
- *   one, so every writer whose head write landed looks for the next revision and writes that
- *   one too: whichever head write lands last was followed by such a look, so heads converge
- *   to the newest revision. A writer that died before its head write leaves the head behind:
+ * - `settle` then moves the head forward, never back on MongoDB, where the update's condition
+ *   is atomic. On FerretDB an older head write can overwrite a newer one, so there every writer
+ *   whose head write landed looks for the next revision and writes that one too: whichever
+ *   head write lands last was followed by such a look, so heads converge to the newest revision. A writer that died before its head write leaves the head behind:
  *   the next writer of that key reads forward past it anyway, and `repair` (run by the outbox
  *   relay on what it finds unpublished) moves the head for readers.
  */
@@ -110,11 +110,13 @@ export class RevisionLog<R extends RevisionDocument, V> {
    */
   async settle(items: ReadonlyArray<{ key: string } & Known<V>>): Promise<Map<string, Known<V>>> {
     const settled = new Map<string, Known<V>>();
+    if (items.length === 0) return settled;
+    const { ferretdb } = await serverTraits(this.options.heads);
     let round = [...items];
     while (round.length > 0) {
       const landed = await this.writeHeads(round);
       for (const item of round) settled.set(item.key, { seq: item.seq, value: item.value });
-      if (landed.length === 0) break;
+      if (landed.length === 0 || !ferretdb) break;
       const byKey = new Map(landed.map((item) => [item.key, item]));
       const newer = await findByIds(this.options.revisions, landed.map((item) => revisionId(item.key, item.seq + 1)));
       round = newer.map((revision) => {
