@@ -102,11 +102,12 @@ export class ViewWriter {
       }
       if (appended.length === 0) return;
       const taken = await this.log.append(appended);
-      const landed = [...after].filter(([code]) => !taken.has(revisionId(code, after.get(code)!.seq)));
+      const lost = new Set([...after].filter(([code, { seq }]) => taken.has(revisionId(code, seq))).map(([code]) => code));
+      const landed = [...after].filter(([code]) => !lost.has(code));
       const settled = await this.log.settle(landed.map(([key, { seq, value }]) => ({ key, seq, value })));
-      for (const [code, { correlationId }] of landed) versions.set(code, { version: viewVersion(settled.get(code)!.value), correlationId });
+      for (const [code, { value, correlationId }] of landed) versions.set(code, { version: viewVersion(settled.get(code)?.value ?? value), correlationId });
       // The rest lost their revision to another writer: from their heads, read forward and apply again.
-      pending = new Map([...pending].filter(([code]) => after.has(code) && taken.has(revisionId(code, after.get(code)!.seq))));
+      pending = new Map([...pending].filter(([code]) => lost.has(code)));
       if (pending.size === 0) return;
       const heads = await this.log.heads([...pending.keys()]);
       known = new Map();

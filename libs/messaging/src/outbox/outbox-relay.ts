@@ -149,8 +149,8 @@ export class OutboxRelay {
    * documents hinted and not yet published, plus those its last search found (up to a
    * round's batch size); 0 means nothing was pending at the last look. Readiness reports
    * this rather than an exact count: on FerretDB a count reads every pending document, and during an import the
-   * readiness probes' counts piled up into dozens of concurrent scans (FerretDB's memory
-   * went past 6 GB in one run and 20 GB in another).
+   * readiness probes' counts piled up into dozens of concurrent scans, which took FerretDB's
+   * memory to many GB (tools/bench/README.md).
    */
   observedBacklog(): Record<string, number> {
     return Object.fromEntries(
