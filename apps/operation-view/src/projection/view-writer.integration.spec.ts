@@ -190,6 +190,24 @@ describe('ViewWriter on the real server', () => {
     }
   });
 
+  it('completes the write of an aggregator that died between its revision and its head, when the batch comes again', async () => {
+    const code = 'OP-DIED';
+    await writer().applyBatch(seedEventsFor(seedState(code), code));
+    const budget = seedEventsFor(revised(code), code).filter((event) => event.type === EVENT_TYPES.budgetLineUpserted);
+    // What the dead aggregator left: the revision after the head, and the head as it was.
+    const changes = { budget: Object.fromEntries(budget.map((e) => [e.subject.entityId, { v: e.subject.version, s: e.data }])) };
+    await revisions.insertOne({ _id: `${code}@2`, key: code, seq: 2, changes: JSON.stringify(changes), recordedAt: new Date() });
+    expect((await collection.findOne({ _id: code }))?.revision).toBe(1);
+    // Redelivered (its offsets were never committed): applied on the newest revision, nothing new to append.
+    const result = await writer().applyBatch(budget);
+    expect(new Set(result.outcomes)).toEqual(new Set(['skipped']));
+    const head = (await collection.findOne({ _id: code }))!;
+    expect(head.revision).toBe(2);
+    expect(decodeView(head).budget).toEqual(revised(code).budget);
+    expect(result.versions.get(code)?.version).toBe(head.version);
+    expect(await revisions.countDocuments({ key: code })).toBe(2);
+  });
+
   it('reads a view stored before buckets were text, and stores all of its buckets as text at its next write', async () => {
     const code = 'OP-OLD';
     const state = seedState(code);

@@ -78,6 +78,8 @@ export class ViewWriter {
   /** Applies the events at `pending` (by operation) to their views; a view another writer got to first is read forward and done again. */
   private async applyToViews(events: readonly EventEnvelope[], pending: Map<string, number[]>, outcomes: HandleOutcome[], versions: Map<string, ViewVersion>): Promise<void> {
     let known = await this.log.heads([...pending.keys()]);
+    /** Views whose head lags a revision read past it (one an aggregator appended before it died): settled even if nothing changes. */
+    const behind: Array<{ key: string } & Known<OperationState>> = [];
     for (let attempt = 1; pending.size > 0; attempt++) {
       if (attempt > MAX_ATTEMPTS) throw new Error(`operation views ${[...pending.keys()].join(', ')}: concurrent writers kept winning`);
       const appended: ViewRevision[] = [];
@@ -94,13 +96,14 @@ export class ViewWriter {
         // Nothing newer than the head, so nothing newer than the newest revision either.
         if (Object.keys(changes).length === 0) {
           if (held) versions.set(code, { version: viewVersion(state) });
+          if (held && attempt > 1) behind.push({ key: code, ...held });
           continue;
         }
         const seq = (held?.seq ?? 0) + 1;
         appended.push({ _id: revisionId(code, seq), key: code, seq, changes: JSON.stringify(changes), recordedAt: new Date() });
         after.set(code, { seq, value: state, correlationId: events[indexes[indexes.length - 1]].correlationId });
       }
-      if (appended.length === 0) return;
+      if (appended.length === 0) break;
       const taken = await this.log.append(appended);
       const lost = new Set([...after].filter(([code, { seq }]) => taken.has(revisionId(code, seq))).map(([code]) => code));
       const landed = [...after].filter(([code]) => !lost.has(code));
@@ -108,7 +111,7 @@ export class ViewWriter {
       for (const [code, { value, correlationId }] of landed) versions.set(code, { version: viewVersion(settled.get(code)?.value ?? value), correlationId });
       // The rest lost their revision to another writer: from their heads, read forward and apply again.
       pending = new Map([...pending].filter(([code]) => lost.has(code)));
-      if (pending.size === 0) return;
+      if (pending.size === 0) break;
       const heads = await this.log.heads([...pending.keys()]);
       known = new Map();
       for (const code of pending.keys()) {
@@ -116,6 +119,7 @@ export class ViewWriter {
         if (newest) known.set(code, newest);
       }
     }
+    if (behind.length > 0) await this.log.settle(behind);
   }
 
   /** Every view's stored version (a rebuilt collection going live announces them all). */

@@ -169,7 +169,8 @@ export class VersionedRepository<S extends object> {
    * 404, unchanged) is only given on the newest version, which costs a look past the head.
    */
   private async write(id: string, subjectCode: string, state: S | null, options: WriteOptions): Promise<WriteResult<S>> {
-    let known = (await this.log.heads([id])).get(id);
+    const head = (await this.log.heads([id])).get(id);
+    let known = head;
     let newest = false;
     for (let lost = 0; lost < MAX_ATTEMPTS; ) {
       let answer: 'write' | 'unchanged' | Error;
@@ -186,6 +187,8 @@ export class VersionedRepository<S extends object> {
           newest = true;
           continue;
         }
+        // A head behind the newest revision (its writer died before settling it) is moved on the way.
+        if (known && known.seq > (head?.seq ?? 0)) await this.log.settle([{ key: id, ...known }]);
         if (answer === 'unchanged') return { status: 'unchanged', version: known?.seq ?? 0, state };
         throw answer;
       }
