@@ -1,8 +1,8 @@
 /**
  * Turns for writers inside one process. Not what keeps writes correct: that is RevisionLog's
  * insert under a unique index, which holds between processes too. What a lock still does is
- * save work or keep one process's steps in order (the aggregator's batch against its own
- * generation swap), where taking turns costs less than losing a race and retrying.
+ * save work (an owner's writers of one entity, who would otherwise race for each version) or
+ * keep one process's steps in order (the aggregator's batch against its own generation swap).
  */
 const tails = new Map<string, Promise<unknown>>();
 

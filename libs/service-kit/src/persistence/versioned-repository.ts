@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
 import { createEvent, EventDefinition, EventEnvelope } from '@focus/contracts';
-import { findByIds, Known, OutboxRelay, revisionId, RevisionLog, revisionsOf, toOutboxEntry } from '@focus/messaging';
+import { findByIds, Known, OutboxRelay, revisionId, RevisionLog, revisionsOf, toOutboxEntry, withDocumentLocks } from '@focus/messaging';
 import { ProblemException, PROBLEM_TYPES, notFound, preconditionFailed } from '../http/problem';
 import { canonicalJson } from './canonical-json';
 import { EntityRevision, VersionedDocument } from './versioned-document';
@@ -118,11 +118,21 @@ export class VersionedRepository<S extends object> {
   }
 
   put(change: Change<S>, options: WriteOptions = {}): Promise<WriteResult<S>> {
-    return this.write(change.id, change.subjectCode, change.state, options);
+    return this.inTurn([change.id], () => this.write(change.id, change.subjectCode, change.state, options));
   }
 
   remove(id: string, subjectCode: string, options: WriteOptions = {}): Promise<WriteResult<S>> {
-    return this.write(id, subjectCode, null, options);
+    return this.inTurn([id], () => this.write(id, subjectCode, null, options));
+  }
+
+  /**
+   * Writers of one entity in this process take turns. Not for correctness (the revision's
+   * insert is that, between processes too) but to save work: a hundred concurrent PUTs of one
+   * entity would otherwise race for each version, each loser reading and trying again, and
+   * some run out of attempts (409). In turn, only writers in other processes can collide.
+   */
+  private inTurn<T>(ids: string[], work: () => Promise<T>): Promise<T> {
+    return withDocumentLocks(this.revisionsName, ids, work);
   }
 
   /**
@@ -130,7 +140,14 @@ export class VersionedRepository<S extends object> {
    * to its head's is unchanged once no newer revision is found; a change whose version was
    * taken meanwhile is written again one by one.
    */
-  async putMany(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'> = {}): Promise<Counts> {
+  putMany(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'> = {}): Promise<Counts> {
+    return this.inTurn(
+      changes.map((change) => change.id),
+      () => this.putManyInTurn(changes, options),
+    );
+  }
+
+  private async putManyInTurn(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<Counts> {
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
     const heads = await this.log.heads(changes.map((change) => change.id));
     const seen = new Set<string>();
