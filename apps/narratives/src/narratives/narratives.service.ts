@@ -41,9 +41,12 @@ export class NarrativesService {
     @InjectModel(SECTIONS) sectionModel: Model<SectionDocument>,
     relay: OutboxRelay,
   ) {
-    this.profiles = new VersionedRepository<OperationProfileState>(profileModel, (_, next) => (next ? EVENTS.narrativesProfileUpserted : EVENTS.narrativesProfileDeleted), relay);
-    this.keyFigureSets = new VersionedRepository<KeyFigureSetState>(keyFigureSetModel, (_, next) => (next ? EVENTS.narrativesKeyFiguresUpserted : EVENTS.narrativesKeyFiguresDeleted), relay);
-    this.sections = new VersionedRepository<NarrativeSectionState>(sectionModel, (_, next) => (next ? EVENTS.narrativesSectionUpserted : EVENTS.narrativesSectionDeleted), relay);
+    const profileEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesProfileUpserted : EVENTS.narrativesProfileDeleted);
+    const keyFiguresEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesKeyFiguresUpserted : EVENTS.narrativesKeyFiguresDeleted);
+    const sectionEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesSectionUpserted : EVENTS.narrativesSectionDeleted);
+    this.profiles = new VersionedRepository<OperationProfileState>(profileModel, profileEvent, relay);
+    this.keyFigureSets = new VersionedRepository<KeyFigureSetState>(keyFigureSetModel, keyFiguresEvent, relay);
+    this.sections = new VersionedRepository<NarrativeSectionState>(sectionModel, sectionEvent, relay);
   }
 
   async getProfile(code: string): Promise<Entity<OperationProfileState>> {

@@ -30,7 +30,8 @@ describe('ViewWriter on the real server', () => {
     await work();
     const counts: Record<string, number> = {};
     for (const { commandName, command } of started) {
-      const name = command[commandName] === collection.collectionName ? commandName : command[commandName] === revisions.collectionName ? `revisions.${commandName}` : undefined;
+      const target = command[commandName];
+      const name = target === collection.collectionName ? commandName : target === revisions.collectionName ? `revisions.${commandName}` : undefined;
       if (name) counts[name] = (counts[name] ?? 0) + 1;
     }
     return counts;
@@ -167,7 +168,8 @@ describe('ViewWriter on the real server', () => {
       const all = racing.flatMap((code) => seedEventsFor(seedState(code), code));
       await writers[0].applyBatch(all);
       const newer = racing.flatMap((code) => seedEventsFor(revised(code), code));
-      const halves = [newer.filter((e) => e.type !== EVENT_TYPES.populationFigureUpserted), newer.filter((e) => e.type === EVENT_TYPES.populationFigureUpserted)];
+      const isFigure = (e: EventEnvelope) => e.type === EVENT_TYPES.populationFigureUpserted;
+      const halves = [newer.filter((e) => !isFigure(e)), newer.filter(isFigure)];
       expect(halves[1].length).toBeGreaterThan(0);
       // One event at a time from each side, so the writes interleave.
       const lanes = halves.map(async (half, side) => {

@@ -14,14 +14,18 @@ describe('figures written through two replicas at once', () => {
   let replicas: Array<VersionedRepository<PopulationFigureState>>;
   const id = 'ZZR:2018:REF';
 
-  const state = (value: number): PopulationFigureState => ({ operationCode: 'ZZR', year: 2018, type: 'REF', value, source: { name: 'test', asOf: '2018-12-31' } });
+  const source = { name: 'test', asOf: '2018-12-31' };
+  const state = (value: number): PopulationFigureState => ({ operationCode: 'ZZR', year: 2018, type: 'REF', value, source });
   const put = (replica: number, value: number, ifMatch?: number) =>
     replicas[replica].put({ id, subjectCode: 'ZZR', state: state(value) }, { ifMatch, correlationId: `req-${value}` });
 
   beforeAll(async () => {
     connections = [await connectTestDb(ns), await connectTestDb(ns)];
     replicas = connections.map(
-      (connection) => new VersionedRepository<PopulationFigureState>(connection.model<FigureDocument>(FIGURES, figureSchema), (_, next) => (next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted)),
+      (connection) =>
+        new VersionedRepository<PopulationFigureState>(connection.model<FigureDocument>(FIGURES, figureSchema), (_, next) =>
+          next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted,
+        ),
     );
   });
 

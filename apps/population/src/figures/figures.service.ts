@@ -27,8 +27,10 @@ export class FiguresService {
     @InjectModel(TOTALS) totalModel: Model<TotalDocument>,
     relay: OutboxRelay,
   ) {
-    this.figures = new VersionedRepository<PopulationFigureState>(figureModel, (_, next) => (next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted), relay);
-    this.totals = new VersionedRepository<PopulationTotalState>(totalModel, (_, next) => (next ? EVENTS.populationTotalUpserted : EVENTS.populationTotalDeleted), relay);
+    const figureEvent = (_: unknown, next: unknown) => (next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted);
+    const totalEvent = (_: unknown, next: unknown) => (next ? EVENTS.populationTotalUpserted : EVENTS.populationTotalDeleted);
+    this.figures = new VersionedRepository<PopulationFigureState>(figureModel, figureEvent, relay);
+    this.totals = new VersionedRepository<PopulationTotalState>(totalModel, totalEvent, relay);
   }
 
   async listForOperation(code: string): Promise<{ figures: Entity<PopulationFigureState>[]; totals: Entity<PopulationTotalState>[] }> {

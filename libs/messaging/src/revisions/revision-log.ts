@@ -56,9 +56,10 @@ export function revisionsOf(collection: string): string {
  * - `settle` then moves the head forward, never back on MongoDB, where the update's condition
  *   is atomic. On FerretDB an older head write can overwrite a newer one, so there every writer
  *   whose head write landed looks for the next revision and writes that one too: whichever
- *   head write lands last was followed by such a look, so heads converge to the newest revision. A writer that died before its head write leaves the head behind:
- *   the next writer of that key reads forward past it anyway, and `repair` (run by the outbox
- *   relay on what it finds unpublished) moves the head for readers.
+ *   head write lands last was followed by such a look, so heads converge to the newest
+ *   revision. A writer that died before its head write leaves the head behind: the next
+ *   writer of that key reads forward past it and settles it, and `repair` (run by the outbox
+ *   relay on what it finds unpublished) moves it for readers.
  */
 export class RevisionLog<R extends RevisionDocument, V> {
   constructor(private readonly options: RevisionLogOptions<R, V>) {}

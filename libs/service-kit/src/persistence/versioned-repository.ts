@@ -32,7 +32,8 @@ export interface WriteResult<S> {
 export type EventChooser<S> = (previous: S | null, next: S | null) => EventDefinition<S> | EventDefinition<null>;
 
 /**
- * Events written beside a change's own event, in the same revision, so they are as safe as it is: given the state stored before the change (null if none) and that event.
+ * Events written beside a change's own event, in the same revision, so they are as safe as it
+ * is: given the state stored before the change (null if none) and that event.
  * E.g. a contribution re-earmarked away from an operation also tells that operation.
  */
 export type CompanionEvents<S> = (previous: S | null, event: EventEnvelope<S>) => EventEnvelope[];
@@ -228,7 +229,8 @@ export class VersionedRepository<S extends object> {
   private async settle(revisions: EntityRevision<S>[]): Promise<void> {
     if (revisions.length === 0) return;
     this.relay?.nudge({ collection: this.revisionsName, ids: revisions.map((r) => r._id), documents: revisions });
-    await this.log.settle(revisions.map((r) => ({ key: r.key, seq: r.seq, value: { operationCode: r.operationCode, state: r.state, updatedAt: r.recordedAt } })));
+    const heads = revisions.map((r) => ({ key: r.key, seq: r.seq, value: { operationCode: r.operationCode, state: r.state, updatedAt: r.recordedAt } }));
+    await this.log.settle(heads);
   }
 
   private revisionOf(id: string, subjectCode: string, known: Known<HeadValue<S>> | undefined, state: S | null, correlationId?: string): EntityRevision<S> {
