@@ -48,6 +48,8 @@ const SCAN_WHILE_HINTED_MS = 30_000;
 
 /** Hints kept per collection; past that (a long broker outage under load) the search finds the rest. */
 const MAX_HINTS = 100_000;
+/** Hints held with their documents; past that (a broker away during an import) only ids, read back when published. */
+const MAX_HINTED_DOCUMENTS = 5_000;
 /** Published documents remembered per collection (see recentlyPublished): a few rounds' worth. */
 const MAX_RECENT = 20_000;
 
@@ -118,7 +120,9 @@ export class OutboxRelay {
     if (hint && hint.ids.length > 0) {
       const queued = this.hinted.get(hint.collection) ?? new Map<unknown, PendingDocument | undefined>();
       const given = new Map((hint.documents ?? []).map((doc) => [doc._id, { ...doc, outboxPending: true }]));
-      for (const id of hint.ids) if (queued.size < MAX_HINTS) queued.set(id, given.get(id));
+      for (const id of hint.ids) {
+        if (queued.size < MAX_HINTS) queued.set(id, queued.size < MAX_HINTED_DOCUMENTS ? given.get(id) : undefined);
+      }
       this.hinted.set(hint.collection, queued);
     }
     this.wake?.();
