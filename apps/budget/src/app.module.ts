@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TOPICS } from '@focus/contracts';
-import { createServiceApp, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
+import { createServiceApp, KafkaModule, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
 import { BudgetConfig } from './config';
 import { BudgetLinesController } from './lines/budget-lines.controller';
 import { BUDGET_LINES, budgetLineSchema, BudgetLinesService } from './lines/budget-lines.service';
@@ -15,7 +15,8 @@ export class BudgetModule {
       imports: [
         ServiceCoreModule.forRoot(config, 'budget'),
         MongooseModule.forFeature([{ name: BUDGET_LINES, schema: budgetLineSchema }]),
-        OutboxModule.forRoot({ collections: [BUDGET_LINES], topics: [TOPICS.budget] }),
+        KafkaModule.forRoot({ topics: [TOPICS.budget] }),
+        OutboxModule.forRoot({ collections: [BUDGET_LINES] }),
       ],
       controllers: [BudgetLinesController],
       providers: [BudgetLinesService],

@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { Connection } from 'mongoose';
 import { BudgetLineState, TOPICS } from '@focus/contracts';
 import { listen } from '@focus/service-kit';
+import { revisionsOf } from '@focus/messaging';
 import { cleanUp, connectTestDb, publishedEvents, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
 import { createBudgetApp } from './app.module';
 import { budgetConfig } from './config';
@@ -15,7 +16,7 @@ describe('budget service', () => {
   let base: string;
   let kafka: Kafka;
   let db: Connection;
-  const published = () => publishedEvents<BudgetLineState>(kafka, ns.topic(TOPICS.budget), db, [BUDGET_LINES]);
+  const published = () => publishedEvents<BudgetLineState>(kafka, ns.topic(TOPICS.budget), db, [BUDGET_LINES].map(revisionsOf));
   const put = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/operations/KAZ/budget${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TOPICS } from '@focus/contracts';
-import { createServiceApp, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
+import { createServiceApp, KafkaModule, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
 import { ContributionsConfig } from './config';
 import { CONTRIBUTIONS, contributionSchema, IDEMPOTENCY_KEYS, idempotencyKeySchema } from './contributions/contribution.models';
 import { ContributionsController } from './contributions/contributions.controller';
@@ -20,7 +20,8 @@ export class ContributionsModule {
           { name: IDEMPOTENCY_KEYS, schema: idempotencyKeySchema },
         ]),
         // Only contributions carry an outbox; idempotency keys publish nothing.
-        OutboxModule.forRoot({ collections: [CONTRIBUTIONS], topics: [TOPICS.contributions] }),
+        KafkaModule.forRoot({ topics: [TOPICS.contributions] }),
+        OutboxModule.forRoot({ collections: [CONTRIBUTIONS] }),
       ],
       controllers: [ContributionsController],
       providers: [ContributionsService],

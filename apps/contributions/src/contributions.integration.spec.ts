@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { Connection } from 'mongoose';
 import { ContributionState, decodeEvent, EventEnvelope, TOPICS } from '@focus/contracts';
 import { listen } from '@focus/service-kit';
+import { revisionsOf } from '@focus/messaging';
 import { cleanUp, connectTestDb, publishedEvents, readAllNow, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
 import { createContributionsApp } from './app.module';
 import { contributionsConfig } from './config';
@@ -21,7 +22,7 @@ describe('contributions service', () => {
   let base: string;
   let kafka: Kafka;
   let db: Connection;
-  const published = () => publishedEvents<ContributionState>(kafka, ns.topic(TOPICS.contributions), db, [CONTRIBUTIONS]);
+  const published = () => publishedEvents<ContributionState>(kafka, ns.topic(TOPICS.contributions), db, [CONTRIBUTIONS].map(revisionsOf));
   const eventsOf = async (id: string) => (await published()).filter((e) => e.subject.entityId === id);
   const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/contributions${path}`, {

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TOPICS } from '@focus/contracts';
-import { createServiceApp, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
+import { createServiceApp, KafkaModule, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
 import { NarrativesConfig } from './config';
 import { KEY_FIGURE_SETS, keyFigureSetSchema, PROFILES, profileSchema, SECTIONS, sectionSchema } from './narratives/narrative.models';
 import { NarrativesController } from './narratives/narratives.controller';
@@ -22,7 +22,8 @@ export class NarrativesModule {
           { name: KEY_FIGURE_SETS, schema: keyFigureSetSchema },
           { name: SECTIONS, schema: sectionSchema },
         ]),
-        OutboxModule.forRoot({ collections: COLLECTIONS, topics: [TOPICS.narratives] }),
+        KafkaModule.forRoot({ topics: [TOPICS.narratives] }),
+        OutboxModule.forRoot({ collections: COLLECTIONS }),
       ],
       controllers: [NarrativesController],
       providers: [NarrativesService],

@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { Connection } from 'mongoose';
 import { NARRATIVE_BODY_MAX_LENGTH, TOPICS } from '@focus/contracts';
 import { listen } from '@focus/service-kit';
+import { revisionsOf } from '@focus/messaging';
 import { cleanUp, connectTestDb, publishedEvents, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
 import { createNarrativesApp } from './app.module';
 import { narrativesConfig } from './config';
@@ -16,7 +17,7 @@ describe('narratives service', () => {
   let base: string;
   let kafka: Kafka;
   let db: Connection;
-  const published = () => publishedEvents(kafka, ns.topic(TOPICS.narratives), db, [PROFILES, KEY_FIGURE_SETS, SECTIONS]);
+  const published = () => publishedEvents(kafka, ns.topic(TOPICS.narratives), db, [PROFILES, KEY_FIGURE_SETS, SECTIONS].map(revisionsOf));
   const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/operations/KAZ${path}`, {
       method,

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TOPICS } from '@focus/contracts';
-import { createServiceApp, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
+import { createServiceApp, KafkaModule, ServiceCoreModule } from '@focus/service-kit';
 import { OperationViewConfig } from './config';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionStore } from './projection/projection.store';
@@ -22,7 +22,7 @@ export class OperationViewModule {
         // No outbox (ViewAnnouncer says why): Kafka, the producer and the topics. The view's
         // own topic, and the domain topics too (ensureTopics is idempotent), so the
         // aggregator can start before their owners.
-        OutboxModule.forRoot({ collections: [], topics: [TOPICS.operationView, ...SOURCE_TOPICS] }),
+        KafkaModule.forRoot({ topics: [TOPICS.operationView, ...SOURCE_TOPICS] }),
       ],
       controllers: [ViewsController, RebuildController],
       providers: [
@@ -42,7 +42,7 @@ export function createOperationViewApp(config: OperationViewConfig): Promise<Nes
   return createServiceApp(OperationViewModule.forRoot(config), config);
 }
 
-/** Starts HTTP and the consumer; the consumer needs the topics the outbox module creates. */
+/** Starts HTTP and the consumer; the consumer needs the topics KafkaModule creates. */
 export async function startOperationView(app: NestFastifyApplication): Promise<void> {
   await app.init();
   await app.get(ProjectionConsumer).start();

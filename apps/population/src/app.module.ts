@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TOPICS } from '@focus/contracts';
-import { createServiceApp, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
+import { createServiceApp, KafkaModule, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
 import { PopulationConfig } from './config';
 import { FIGURES, figureSchema, TOTALS, totalSchema } from './figures/figure.models';
 import { FiguresController } from './figures/figures.controller';
@@ -21,7 +21,8 @@ export class PopulationModule {
           { name: FIGURES, schema: figureSchema },
           { name: TOTALS, schema: totalSchema },
         ]),
-        OutboxModule.forRoot({ collections: [FIGURES, TOTALS], topics: [TOPICS.population] }),
+        KafkaModule.forRoot({ topics: [TOPICS.population] }),
+        OutboxModule.forRoot({ collections: [FIGURES, TOTALS] }),
       ],
       controllers: [FiguresController, PopulationImportController],
       providers: [FiguresService, PopulationImportService],

@@ -5,6 +5,7 @@ import { Kafka } from 'kafkajs';
 import { Connection } from 'mongoose';
 import { PopulationFigureState, TOPICS } from '@focus/contracts';
 import { listen } from '@focus/service-kit';
+import { revisionsOf } from '@focus/messaging';
 import { cleanUp, connectTestDb, publishedEvents, serviceEnvironment, testKafka, testNamespace } from '@focus/testing';
 import { createPopulationApp } from './app.module';
 import { populationConfig } from './config';
@@ -32,7 +33,7 @@ describe('population service', () => {
     await cleanUp(ns, kafka, db);
   });
 
-  const published = () => publishedEvents(kafka, topic, db, ['population_figures', 'population_totals']);
+  const published = () => publishedEvents(kafka, topic, db, ['population_figures', 'population_totals'].map(revisionsOf));
 
   function put(path: string, body: unknown, headers: Record<string, string> = {}) {
     return fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });

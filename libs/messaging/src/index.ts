@@ -12,3 +12,5 @@ export * from './nest/kafka-event-transport';
 export * from './outbox/outbox-entry';
 export * from './outbox/outbox-relay';
 export * from './outbox/entry-publisher';
+export * from './revisions/duplicate-key';
+export * from './revisions/revision-log';

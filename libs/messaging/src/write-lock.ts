@@ -1,10 +1,8 @@
 /**
- * FerretDB 1.x applies an update by reading the document, then writing the whole of it back:
- * two updates of one document that overlap lose the first (seen: the relay clearing an
- * outbox erased a projection write made meanwhile). Writers in one process therefore take
- * turns per document, or per collection where a writer rewrites documents it cannot name
- * beforehand. This does not protect writers in different processes; MongoDB itself needs
- * none of it.
+ * Turns for writers inside one process. Not what keeps writes correct: that is RevisionLog's
+ * insert under a unique index, which holds between processes too. What a lock still does is
+ * save work (an owner's writers of one entity, who would otherwise race for each version) or
+ * keep one process's steps in order (the aggregator's batch against its own generation swap).
  */
 const tails = new Map<string, Promise<unknown>>();
 

@@ -10,6 +10,8 @@ export * from './http/problem';
 export * from './http/problem-details.filter';
 export * from './http/request-id';
 export * from './http/strict-validation.pipe';
+export * from './kafka/kafka.module';
+export * from './kafka/kafka-readiness';
 export * from './outbox/outbox.module';
 export * from './persistence/canonical-json';
 export * from './persistence/versioned-document';

@@ -14,7 +14,7 @@ export class BudgetLinesService {
   private readonly lines: VersionedRepository<BudgetLineState>;
 
   constructor(@InjectModel(BUDGET_LINES) model: Model<VersionedDocument<BudgetLineState>>, relay: OutboxRelay) {
-    this.lines = new VersionedRepository<BudgetLineState>(model, (_, next) => (next ? EVENTS.budgetLineUpserted : EVENTS.budgetLineDeleted), (hint) => relay.nudge(hint));
+    this.lines = new VersionedRepository<BudgetLineState>(model, (_, next) => (next ? EVENTS.budgetLineUpserted : EVENTS.budgetLineDeleted), relay);
   }
 
   list(code: string): Promise<Entity<BudgetLineState>[]> {

@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import { v7 as uuidv7 } from 'uuid';
 import { ContributionBodyDto, ContributionState, entityIds, EVENTS, UNEARMARKED_OPERATION_CODE, usdToCents } from '@focus/contracts';
-import { OutboxRelay } from '@focus/messaging';
+import { isDuplicateKey, OutboxRelay } from '@focus/messaging';
 import {
   canonicalJson,
   Change,
@@ -56,7 +56,7 @@ export class ContributionsService {
     @InjectModel(IDEMPOTENCY_KEYS) private readonly keys: Model<IdempotencyKeyDocument>,
     relay: OutboxRelay,
   ) {
-    this.contributions = new VersionedRepository<ContributionState>(model, chooseEvent, (hint) => relay.nudge(hint), movedAwayEvents);
+    this.contributions = new VersionedRepository<ContributionState>(model, chooseEvent, relay, movedAwayEvents);
   }
 
   async get(id: string): Promise<Entity<ContributionState>> {
@@ -158,9 +158,4 @@ function contentOf(body: ContributionBodyDto): Omit<ContributionState, 'id'> {
 function changeOf(id: string, body: ContributionBodyDto): Change<ContributionState> {
   const state: ContributionState = { id, ...contentOf(body) };
   return { id: entityIds.contribution(id), subjectCode: earmarkOf(state), state };
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; writeErrors?: Array<{ code?: number }> };
-  return e?.code === 11000 || Boolean(e?.writeErrors?.some((w) => w.code === 11000));
 }

@@ -1,8 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { entityIds, EVENTS, KeyFigure, KeyFigureKind, KeyFigureSetState, Lang, LANGS, NARRATIVE_SECTION_KEYS, NarrativeSectionKey, NarrativeSectionState, OperationProfileState, PutProfileDto } from '@focus/contracts';
-import { OutboxHint, OutboxRelay } from '@focus/messaging';
+import {
+  entityIds,
+  EVENTS,
+  KeyFigure,
+  KeyFigureKind,
+  KeyFigureSetState,
+  Lang,
+  LANGS,
+  NARRATIVE_SECTION_KEYS,
+  NarrativeSectionKey,
+  NarrativeSectionState,
+  OperationProfileState,
+  PutProfileDto,
+} from '@focus/contracts';
+import { OutboxRelay } from '@focus/messaging';
 import { Entity, notFound, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
 import { KEY_FIGURE_SETS, KeyFigureSetDocument, PROFILES, ProfileDocument, SECTIONS, SectionDocument } from './narrative.models';
 
@@ -29,10 +42,12 @@ export class NarrativesService {
     @InjectModel(SECTIONS) sectionModel: Model<SectionDocument>,
     relay: OutboxRelay,
   ) {
-    const nudge = (hint: OutboxHint) => relay.nudge(hint);
-    this.profiles = new VersionedRepository<OperationProfileState>(profileModel, (_, next) => (next ? EVENTS.narrativesProfileUpserted : EVENTS.narrativesProfileDeleted), nudge);
-    this.keyFigureSets = new VersionedRepository<KeyFigureSetState>(keyFigureSetModel, (_, next) => (next ? EVENTS.narrativesKeyFiguresUpserted : EVENTS.narrativesKeyFiguresDeleted), nudge);
-    this.sections = new VersionedRepository<NarrativeSectionState>(sectionModel, (_, next) => (next ? EVENTS.narrativesSectionUpserted : EVENTS.narrativesSectionDeleted), nudge);
+    const profileEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesProfileUpserted : EVENTS.narrativesProfileDeleted);
+    const keyFiguresEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesKeyFiguresUpserted : EVENTS.narrativesKeyFiguresDeleted);
+    const sectionEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesSectionUpserted : EVENTS.narrativesSectionDeleted);
+    this.profiles = new VersionedRepository<OperationProfileState>(profileModel, profileEvent, relay);
+    this.keyFigureSets = new VersionedRepository<KeyFigureSetState>(keyFigureSetModel, keyFiguresEvent, relay);
+    this.sections = new VersionedRepository<NarrativeSectionState>(sectionModel, sectionEvent, relay);
   }
 
   async getProfile(code: string): Promise<Entity<OperationProfileState>> {

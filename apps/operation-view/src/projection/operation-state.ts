@@ -63,3 +63,21 @@ export function stateOf(document: OperationState): OperationState {
   const { profile, figures, totals, budget, keyFigures, sections, contributions } = document;
   return { ...(profile ? { profile } : {}), figures, totals, budget, keyFigures, sections, contributions };
 }
+
+/** Entity states as some events left them: what a view revision records. */
+export type StateChanges = Partial<OperationState>;
+
+/**
+ * Merges changes into a state, in place, keeping the newer of each entity's states: the same
+ * rule as applying events, so merging revisions in any order gives the same state.
+ */
+export function mergeState(into: OperationState, changes: StateChanges): OperationState {
+  if (changes.profile && (!into.profile || into.profile.v < changes.profile.v)) into.profile = changes.profile;
+  for (const bucket of ENTITY_BUCKETS) {
+    const held = into[bucket] as Record<string, Projected<unknown>>;
+    for (const [id, projected] of Object.entries(changes[bucket] ?? {})) {
+      if (!held[id] || held[id].v < projected.v) held[id] = projected;
+    }
+  }
+  return into;
+}

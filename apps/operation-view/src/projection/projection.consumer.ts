@@ -4,11 +4,10 @@ import { EventConsumer, MessagingMetrics } from '@focus/messaging';
 import { KAFKA, PRODUCER, ReadinessRegistry } from '@focus/service-kit';
 import { OperationViewConfig } from '../config';
 import { ProjectionStore } from './projection.store';
-import { PROJECTION_BATCHES } from './projection-batches';
-import { sourceTopics } from './source-topics';
+import { createProjectionConsumer } from './projection-entry';
 
 /**
- * Consumes the four domain topics into the live views, a batch per bulk write. Instances
+ * Consumes the four domain topics into the live views (createProjectionConsumer). Instances
  * sharing CONSUMER_GROUP split the partitions; readiness fails when consumption stops.
  */
 @Injectable()
@@ -24,24 +23,19 @@ export class ProjectionConsumer implements BeforeApplicationShutdown {
     store: ProjectionStore,
     readiness: ReadinessRegistry,
   ) {
-    this.consumer = new EventConsumer({
+    this.consumer = createProjectionConsumer({
       kafka,
       producer,
       metrics,
       groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONSUMER_GROUP}`,
-      topics: sourceTopics(config.KAFKA_TOPIC_PREFIX),
-      fromBeginning: true,
-      ...PROJECTION_BATCHES,
-      handler: {
-        handle: async (event) => (await store.applyBatch([event]))[0],
-        handleBatch: (items) => store.applyBatch(items.map((item) => item.event)),
-      },
-      log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      logger: this.logger,
+      apply: (events) => store.applyBatch(events),
     });
     readiness.register({ name: 'consumer', check: async () => ({ ok: this.consumer.health().healthy, detail: this.consumer.health() }) });
   }
 
-  /** Called once the topics exist (the outbox module creates them at bootstrap). */
+  /** Called once the topics exist (KafkaModule creates them at bootstrap). */
   start(): Promise<void> {
     return this.consumer.start();
   }

@@ -5,9 +5,11 @@ import { OperationViewDocument } from './operation-state';
 import { decodeView } from './stored-view';
 import { ViewAnnouncer } from './view-announcer';
 import { ViewGenerations } from './view-generations';
-import { ViewWriter } from './view-writer';
 
-/** Held while a batch is written and while a rebuild swaps generations: never both at once. */
+/**
+ * Held while a batch is written and while a rebuild swaps generations, so that in this process
+ * a batch lands in one generation, whole. Other instances are covered by the rebuild's tail.
+ */
 export const GENERATION_LOCK = 'operation-views/generation';
 
 /** The live views: the consumer writes them, the HTTP controller reads them. */
@@ -26,8 +28,7 @@ export class ProjectionStore {
   applyBatch(events: readonly EventEnvelope[]): Promise<HandleOutcome[]> {
     return withWriteLock(GENERATION_LOCK, async () => {
       const collection = await this.generations.current();
-      // In-process writers of a collection take turns: FerretDB's updates are not atomic.
-      const { outcomes, versions } = await withWriteLock(collection.collectionName, () => new ViewWriter(collection).applyBatch(events));
+      const { outcomes, versions } = await this.generations.writerFor(collection).applyBatch(events);
       await this.announcer.announce(versions);
       return outcomes;
     });

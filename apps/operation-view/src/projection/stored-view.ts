@@ -3,14 +3,15 @@ import { Bucket, BUCKETS, OperationState, OperationViewDocument } from './operat
 /**
  * A view as the collection holds it: each bucket of its state as JSON text, beside the
  * version and time. Nothing queries inside a view (it is read and written whole, by _id), and
- * FerretDB 1.x's cost goes by the number of fields, not bytes: a view of 1,000 small entities
- * (62 kB) took 41 ms to read and 57 ms to replace, the same bytes as one string 3 and 4 ms
- * (tools/bench/README.md). As text, a batch's write `$set`s the buckets it changed.
+ * FerretDB 1.x's cost goes by the number of fields, not bytes: as text, a view of a thousand
+ * entities reads and writes about as fast as one string of the same size (figures in
+ * tools/bench/README.md). `revision` is the view's last revision (ViewWriter).
  */
 export type StoredViewDocument = {
   _id: string;
   version: number;
   updatedAt: Date;
+  revision?: number;
 } & { [B in Bucket]?: string | OperationState[B] };
 
 /** The given buckets of a state as they are stored (a profile it lacks is left out). */

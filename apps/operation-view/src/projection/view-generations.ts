@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Db } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { revisionsOf } from '@focus/messaging';
 import { StoredViewDocument } from './stored-view';
+import { ViewRevision, ViewWriter } from './view-writer';
 
 /** The first generation's name; a rebuild makes `operation_views_<timestamp>`. */
 export const INITIAL_VIEWS = 'operation_views';
@@ -51,11 +53,17 @@ export class ViewGenerations {
     this.use(collection.collectionName);
   }
 
-  /** Drops every generation but the live one and the one it replaced. */
+  /** The writer of a generation's views, with its revisions beside it. */
+  writerFor(collection: Collection<StoredViewDocument>): ViewWriter {
+    return new ViewWriter(collection, this.db.collection<ViewRevision>(revisionsOf(collection.collectionName)));
+  }
+
+  /** Drops every generation (and its revisions) but the live one and the one it replaced. */
   async dropAllBut(keep: string[]): Promise<string[]> {
+    const kept = keep.flatMap((name) => [name, revisionsOf(name)]);
     const stale = (await this.db.listCollections({}, { nameOnly: true }).toArray())
       .map((c) => c.name)
-      .filter((name) => name.startsWith(INITIAL_VIEWS) && !keep.includes(name));
+      .filter((name) => name.startsWith(INITIAL_VIEWS) && !kept.includes(name));
     for (const name of stale) await this.db.dropCollection(name);
     return stale;
   }

@@ -1,12 +1,12 @@
 import { Collection, CommandStartedEvent, MongoClient } from 'mongodb';
 import { createEvent, entityIds, EventEnvelope, EVENT_TYPES, EVENTS } from '@focus/contracts';
-import { MAX_STATEMENTS_PER_COMMAND, MAX_UPDATES_PER_COMMAND, serverTraits } from '@focus/messaging';
+import { MAX_STATEMENTS_PER_COMMAND, MAX_UPDATES_PER_COMMAND, revisionsOf, serverTraits } from '@focus/messaging';
 import { testInfrastructure, testNamespace } from '@focus/testing';
 import { seedEventsFor } from '../testing/seed-events';
 import { seedState } from '../testing/seed-state';
 import { BUCKETS, ENTITY_BUCKETS, OperationState, stateOf, viewVersion } from './operation-state';
 import { decodeView, StoredViewDocument } from './stored-view';
-import { BatchResult, ViewWriter, VIEWS_PER_ROUND } from './view-writer';
+import { BatchResult, ViewRevision, ViewWriter, VIEWS_PER_ROUND } from './view-writer';
 
 // "One bulk write per batch", counted on the wire: the driver reports every command it sends
 // to the real server, so a write per event could not hide.
@@ -15,19 +15,24 @@ describe('ViewWriter on the real server', () => {
   const codes = ['OP-A', 'OP-B', 'OP-C'];
   let client: MongoClient;
   let collection: Collection<StoredViewDocument>;
+  let revisions: Collection<ViewRevision>;
   const started: CommandStartedEvent[] = [];
+  const writer = () => new ViewWriter(collection, revisions);
 
   /**
-   * The commands `work` sent about the views collection, counted by name. Reads are by _id:
-   * one `find` in all on MongoDB, one per view on FerretDB (where `$in` scans the collection);
-   * writes are what "one bulk write per batch" is about.
+   * The commands `work` sent about the views collection (`find`, `update`) and their revisions
+   * (`revisions.insert`, `revisions.find`), counted by name. Reads are by _id: one `find` in all
+   * on MongoDB, one per view on FerretDB (where `$in` scans the collection); writes are what
+   * "one bulk write per batch" is about.
    */
   async function commandsOf(work: () => Promise<unknown>): Promise<Record<string, number>> {
     started.length = 0;
     await work();
     const counts: Record<string, number> = {};
     for (const { commandName, command } of started) {
-      if (command[commandName] === collection.collectionName) counts[commandName] = (counts[commandName] ?? 0) + 1;
+      const target = command[commandName];
+      const name = target === collection.collectionName ? commandName : target === revisions.collectionName ? `revisions.${commandName}` : undefined;
+      if (name) counts[name] = (counts[name] ?? 0) + 1;
     }
     return counts;
   }
@@ -56,6 +61,7 @@ describe('ViewWriter on the real server', () => {
     await client.connect();
     client.on('commandStarted', (event) => started.push(event));
     collection = client.db(ns.dbName).collection<StoredViewDocument>('operation_views');
+    revisions = client.db(ns.dbName).collection<ViewRevision>(revisionsOf('operation_views'));
     ferretdb = (await serverTraits(collection as never)).ferretdb;
   });
 
@@ -64,12 +70,23 @@ describe('ViewWriter on the real server', () => {
     await client.close();
   });
 
-  it('writes a batch of many events for a few new operations with one read and one insert', async () => {
+  /**
+   * A batch's commands for `views` views that it changes: read the heads, append a revision
+   * each, write the heads, and on FerretDB (whose conditional update is not atomic) look one past each.
+   */
+  const changing = (views: number) => ({
+    find: reads(views),
+    update: perRound(views, MAX_UPDATES_PER_COMMAND),
+    'revisions.insert': perRound(views, MAX_STATEMENTS_PER_COMMAND),
+    ...(ferretdb ? { 'revisions.find': reads(views) } : {}),
+  });
+
+  it('writes a batch of many events for a few new operations with one read, one append and one head write per view', async () => {
     const events = codes.flatMap((code) => seedEventsFor(seedState(code), code));
     expect(events.length).toBeGreaterThan(20 * codes.length);
     let result: BatchResult | undefined;
-    const commands = await commandsOf(async () => (result = await new ViewWriter(collection).applyBatch(events)));
-    expect(commands).toEqual({ find: reads(codes.length), insert: 1 });
+    const commands = await commandsOf(async () => (result = await writer().applyBatch(events)));
+    expect(commands).toEqual(changing(codes.length));
     expect(new Set(result?.outcomes)).toEqual(new Set(['applied']));
     for (const code of codes) {
       const view = await storedView(code);
@@ -81,12 +98,12 @@ describe('ViewWriter on the real server', () => {
     expect(result?.versions.size).toBe(codes.length);
   });
 
-  it('writes a batch of newer and stale events for the same operations with one read and one update', async () => {
+  it('writes a batch of newer and stale events for the same operations with one read, one append and one head write per view', async () => {
     const newer = codes.flatMap((code) => seedEventsFor(revised(code), code));
     const stale = codes.flatMap((code) => seedEventsFor(seedState(code), code));
     let result: BatchResult | undefined;
-    const commands = await commandsOf(async () => (result = await new ViewWriter(collection).applyBatch([...stale, ...newer])));
-    expect(commands).toEqual({ find: reads(codes.length), update: Math.ceil(codes.length / MAX_UPDATES_PER_COMMAND) });
+    const commands = await commandsOf(async () => (result = await writer().applyBatch([...stale, ...newer])));
+    expect(commands).toEqual(changing(codes.length));
     expect(result?.outcomes).toEqual([...stale.map(() => 'skipped'), ...newer.map(() => 'applied')]);
     for (const code of codes) {
       expect(stateOf(await storedView(code))).toEqual(revised(code));
@@ -97,7 +114,7 @@ describe('ViewWriter on the real server', () => {
   it('writes nothing for a batch that changes nothing, and still names each view it touched at its stored version', async () => {
     const replay = codes.flatMap((code) => seedEventsFor(revised(code), code));
     let result: BatchResult | undefined;
-    expect(await commandsOf(async () => (result = await new ViewWriter(collection).applyBatch(replay)))).toEqual({ find: reads(codes.length) });
+    expect(await commandsOf(async () => (result = await writer().applyBatch(replay)))).toEqual({ find: reads(codes.length) });
     // A redelivered batch must announce again: the crash it follows may have come before the announcement.
     expect(new Set(result?.outcomes)).toEqual(new Set(['skipped']));
     expect([...(result?.versions ?? [])]).toEqual(codes.map((code) => [code, { version: viewVersion(revised(code)) }]));
@@ -115,27 +132,82 @@ describe('ViewWriter on the real server', () => {
           }),
         ),
       );
-    const inserted = await commandsOf(() => new ViewWriter(collection).applyBatch(totals(1)));
-    expect(inserted).toEqual({ find: reads(many.length), insert: perRound(many.length, MAX_STATEMENTS_PER_COMMAND) });
-    const updated = await commandsOf(() => new ViewWriter(collection).applyBatch(totals(2)));
-    expect(updated).toEqual({ find: reads(many.length), update: perRound(many.length, MAX_UPDATES_PER_COMMAND) });
+    const inserted = await commandsOf(() => writer().applyBatch(totals(1)));
+    expect(inserted).toEqual(changing(many.length));
+    const updated = await commandsOf(() => writer().applyBatch(totals(2)));
+    expect(updated).toEqual(changing(many.length));
     const views = (await collection.find({ _id: { $in: many } }).toArray()).map(decodeView);
     expect(views.map((view) => Object.values(view.totals).map((held) => held.s?.total))).toEqual(many.map(() => [2018, 2019, 2020]));
   });
 
-  it('stores each bucket as text and sets only the buckets a batch changed', async () => {
+  it('stores each bucket as text, and a revision holds only what its batch changed', async () => {
     const code = 'OP-TEXT';
-    await new ViewWriter(collection).applyBatch(seedEventsFor(seedState(code), code));
+    await writer().applyBatch(seedEventsFor(seedState(code), code));
     const stored = await collection.findOne({ _id: code });
     for (const bucket of BUCKETS) expect(typeof stored?.[bucket]).toBe('string');
+    expect(stored?.revision).toBe(1);
 
     const budgetOnly = seedEventsFor(revised(code), code).filter((event) => event.type === EVENT_TYPES.budgetLineUpserted);
     expect(budgetOnly.length).toBeGreaterThan(0);
-    started.length = 0;
-    await new ViewWriter(collection).applyBatch(budgetOnly);
-    const update = started.find((event) => event.commandName === 'update' && event.command.update === collection.collectionName);
-    expect(Object.keys(update?.command.updates[0].u.$set).sort()).toEqual(['budget', 'updatedAt', 'version']);
-    expect(decodeView((await collection.findOne({ _id: code }))!).budget).toEqual(revised(code).budget);
+    await writer().applyBatch(budgetOnly);
+    const revision = await revisions.findOne({ _id: `${code}@2` });
+    expect(Object.keys(JSON.parse(revision!.changes))).toEqual(['budget']);
+    expect(JSON.parse(revision!.changes).budget).toEqual(revised(code).budget);
+    const head = (await collection.findOne({ _id: code }))!;
+    expect(head.revision).toBe(2);
+    expect(decodeView(head).budget).toEqual(revised(code).budget);
+  });
+
+  it('loses no change when writers on separate connections write the same views at once, and ends as one writer would', async () => {
+    // Each view is fed by several topics, whose partitions two aggregators can hold: here one
+    // writes the newer budget lines and the other the newer figures, of the same views, in rounds.
+    const racing = ['RACE-A', 'RACE-B'];
+    const clients = await Promise.all([0, 1].map(() => new MongoClient(testInfrastructure().mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect()));
+    try {
+      const writers = clients.map((c) => new ViewWriter(c.db(ns.dbName).collection('race_views'), c.db(ns.dbName).collection(revisionsOf('race_views'))));
+      const all = racing.flatMap((code) => seedEventsFor(seedState(code), code));
+      await writers[0].applyBatch(all);
+      const newer = racing.flatMap((code) => seedEventsFor(revised(code), code));
+      const isFigure = (e: EventEnvelope) => e.type === EVENT_TYPES.populationFigureUpserted;
+      const halves = [newer.filter((e) => !isFigure(e)), newer.filter(isFigure)];
+      expect(halves[1].length).toBeGreaterThan(0);
+      // One event at a time from each side, so the writes interleave.
+      const lanes = halves.map(async (half, side) => {
+        for (const event of half) await writers[side].applyBatch([event]);
+      });
+      await Promise.all(lanes);
+      const stored = await clients[0].db(ns.dbName).collection<StoredViewDocument>('race_views').find().sort({ _id: 1 }).toArray();
+      const alone = racing.map((code) => revised(code));
+      expect(stored.map((doc) => stateOf(decodeView(doc)))).toEqual(alone);
+      expect(stored.map((doc) => doc.version)).toEqual(alone.map(viewVersion));
+      // Revisions 1..n with no gap, and the head at the newest.
+      const log = await clients[0].db(ns.dbName).collection<ViewRevision>(revisionsOf('race_views')).find().toArray();
+      for (const doc of stored) {
+        const seqs = log.filter((r) => r.key === doc._id).map((r) => r.seq).sort((a, b) => a - b);
+        expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+        expect(doc.revision).toBe(seqs.length);
+      }
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  });
+
+  it('completes the write of an aggregator that died between its revision and its head, when the batch comes again', async () => {
+    const code = 'OP-DIED';
+    await writer().applyBatch(seedEventsFor(seedState(code), code));
+    const budget = seedEventsFor(revised(code), code).filter((event) => event.type === EVENT_TYPES.budgetLineUpserted);
+    // What the dead aggregator left: the revision after the head, and the head as it was.
+    const changes = { budget: Object.fromEntries(budget.map((e) => [e.subject.entityId, { v: e.subject.version, s: e.data }])) };
+    await revisions.insertOne({ _id: `${code}@2`, key: code, seq: 2, changes: JSON.stringify(changes), recordedAt: new Date() });
+    expect((await collection.findOne({ _id: code }))?.revision).toBe(1);
+    // Redelivered (its offsets were never committed): applied on the newest revision, nothing new to append.
+    const result = await writer().applyBatch(budget);
+    expect(new Set(result.outcomes)).toEqual(new Set(['skipped']));
+    const head = (await collection.findOne({ _id: code }))!;
+    expect(head.revision).toBe(2);
+    expect(decodeView(head).budget).toEqual(revised(code).budget);
+    expect(result.versions.get(code)?.version).toBe(head.version);
+    expect(await revisions.countDocuments({ key: code })).toBe(2);
   });
 
   it('reads a view stored before buckets were text, and stores all of its buckets as text at its next write', async () => {
@@ -144,10 +216,11 @@ describe('ViewWriter on the real server', () => {
     // As views were stored until then: the state's buckets as objects.
     await collection.insertOne({ _id: code, ...state, version: viewVersion(state), updatedAt: new Date() });
     const newer = seedEventsFor(revised(code), code).filter((event) => event.type === EVENT_TYPES.budgetLineUpserted);
-    await new ViewWriter(collection).applyBatch(newer);
+    await writer().applyBatch(newer);
     const stored = (await collection.findOne({ _id: code }))!;
     for (const bucket of BUCKETS) expect(typeof stored[bucket]).toBe('string');
     expect(stateOf(decodeView(stored))).toEqual({ ...state, budget: revised(code).budget });
+    expect(stored.revision).toBe(1); // its first revision: what it held before counts as revision 0
   });
 
   async function storedView(code: string) {

@@ -1,14 +1,14 @@
 import { BeforeApplicationShutdown, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
-import { committedOffsets, endOffsets, EventConsumer, MessagingMetrics, messagesBehind, PartitionOffsets, sleep, totalOffsets, withWriteLock } from '@focus/messaging';
+import { committedOffsets, endOffsets, MessagingMetrics, messagesBehind, PartitionOffsets, sleep, totalOffsets, withWriteLock } from '@focus/messaging';
 import { KAFKA, PRODUCER } from '@focus/service-kit';
 import { OperationViewConfig } from '../config';
-import { PROJECTION_BATCHES } from '../projection/projection-batches';
+import { createProjectionConsumer } from '../projection/projection-entry';
 import { GENERATION_LOCK } from '../projection/projection.store';
 import { sourceTopics } from '../projection/source-topics';
 import { ViewAnnouncer } from '../projection/view-announcer';
 import { ViewGenerations } from '../projection/view-generations';
-import { ViewVersion, ViewWriter } from '../projection/view-writer';
+import { ViewVersion } from '../projection/view-writer';
 
 export type RebuildPhase = 'replaying' | 'swapping' | 'tailing' | 'done' | 'failed';
 
@@ -66,21 +66,16 @@ export class RebuildService implements BeforeApplicationShutdown {
     const status: RebuildStatus = { phase: 'replaying', collection: target.collectionName, startedAt: new Date().toISOString(), eventsRead: 0, eventsAtStart: totalOffsets(ends) };
     this.status = status;
     // Nobody reads the new collection while it catches up, so nobody is told until the swap.
-    const writer = new ViewWriter(target);
+    const writer = this.generations.writerFor(target);
     const groupId = `${this.config.KAFKA_TOPIC_PREFIX}${this.config.CONSUMER_GROUP}-rebuild-${Date.now()}`;
-    const consumer = new EventConsumer({
+    const consumer = createProjectionConsumer({
       kafka: this.kafka,
       producer: this.producer,
       metrics: this.metrics,
       groupId,
-      topics,
-      fromBeginning: true,
-      ...PROJECTION_BATCHES,
-      handler: {
-        handle: async (event) => (await this.write(writer, [event]))[0],
-        handleBatch: (items) => this.write(writer, items.map((item) => item.event)),
-      },
-      log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),
+      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
+      logger: this.logger,
+      apply: async (events) => (await writer.applyBatch(events)).outcomes,
     });
 
     const progress = async () => (status.eventsRead = totalOffsets(await committedOffsets(admin, groupId, topics)));
@@ -104,7 +99,7 @@ export class RebuildService implements BeforeApplicationShutdown {
           status.phase = 'tailing';
           this.logger.log(`swapped ${replaced} → ${target.collectionName}`);
           // Caches drop what they hold; the live consumers announce their batches from now on.
-          const versions = await withWriteLock(target.collectionName, () => writer.storedVersions());
+          const versions = await writer.storedVersions();
           status.operations = versions.size;
           await this.announceSwapped(versions);
           await this.generations.dropAllBut([target.collectionName, replaced]);
@@ -149,9 +144,5 @@ export class RebuildService implements BeforeApplicationShutdown {
         await sleep(attempt * 1_000);
       }
     }
-  }
-
-  private async write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {
-    return (await withWriteLock(writer.collection.collectionName, () => writer.applyBatch(events))).outcomes;
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { entityIds, EVENTS, FigureSource, PopulationFigureState, PopulationTotalState, PopulationType } from '@focus/contracts';
-import { OutboxHint, OutboxRelay } from '@focus/messaging';
+import { OutboxRelay } from '@focus/messaging';
 import { Change, Entity, VersionedRepository, WriteOptions, WriteResult } from '@focus/service-kit';
 import { FIGURES, FigureDocument, TOTALS, TotalDocument } from './figure.models';
 
@@ -27,9 +27,10 @@ export class FiguresService {
     @InjectModel(TOTALS) totalModel: Model<TotalDocument>,
     relay: OutboxRelay,
   ) {
-    const nudge = (hint: OutboxHint) => relay.nudge(hint);
-    this.figures = new VersionedRepository<PopulationFigureState>(figureModel, (_, next) => (next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted), nudge);
-    this.totals = new VersionedRepository<PopulationTotalState>(totalModel, (_, next) => (next ? EVENTS.populationTotalUpserted : EVENTS.populationTotalDeleted), nudge);
+    const figureEvent = (_: unknown, next: unknown) => (next ? EVENTS.populationFigureUpserted : EVENTS.populationFigureDeleted);
+    const totalEvent = (_: unknown, next: unknown) => (next ? EVENTS.populationTotalUpserted : EVENTS.populationTotalDeleted);
+    this.figures = new VersionedRepository<PopulationFigureState>(figureModel, figureEvent, relay);
+    this.totals = new VersionedRepository<PopulationTotalState>(totalModel, totalEvent, relay);
   }
 
   async listForOperation(code: string): Promise<{ figures: Entity<PopulationFigureState>[]; totals: Entity<PopulationTotalState>[] }> {

@@ -5,7 +5,6 @@ import { describeError } from '../errors';
 import { MessagingMetrics } from '../metrics';
 import { bulkWriteInChunks, MAX_UPDATES_PER_COMMAND } from '../mongo-bulk';
 import { findByIds, serverTraits } from '../server-traits';
-import { withDocumentLocks } from '../write-lock';
 import { EntryPublisher } from './entry-publisher';
 import { OutboxEntry } from './outbox-entry';
 
@@ -16,6 +15,11 @@ export interface OutboxRelayOptions {
    * (the read model swaps in a rebuilt collection), asked again every round.
    */
   collections: string[] | (() => string[]);
+  /**
+   * Of those, the ones whose documents are immutable revisions (RevisionLog): a published
+   * entry stays, as the revision's history, and only the pending flag is cleared.
+   */
+  retained?: string[];
   /** Connected (or connectable) producer; the relay never owns its lifecycle. */
   producer: Producer;
   /** Prepended to every entry's topic: lets test suites and environments share a broker. */
@@ -44,12 +48,24 @@ const SCAN_WHILE_HINTED_MS = 30_000;
 
 /** Hints kept per collection; past that (a long broker outage under load) the search finds the rest. */
 const MAX_HINTS = 100_000;
+/** Hints held with their documents; past that (a broker away during an import) only ids, read back when published. */
+const MAX_HINTED_DOCUMENTS = 5_000;
+/** Published documents remembered per collection (see recentlyPublished): a few rounds' worth. */
+const MAX_RECENT = 20_000;
 
 /** Documents of one collection that a write just left events in. */
 export interface OutboxHint {
   collection: string;
   ids: unknown[];
+  /**
+   * The documents themselves, as written, when they can't have changed since (revisions):
+   * published without reading them back.
+   */
+  documents?: ReadonlyArray<{ _id: unknown; outbox?: OutboxEntry[] }>;
 }
+
+/** Told the ids of documents the relay's search found pending, once published: see whenFound. */
+export type FoundHandler = (ids: unknown[]) => Promise<void>;
 
 // A type alias, not an interface: the driver's update-operator types need exact fields.
 type PendingDocument = { _id: unknown; outbox?: OutboxEntry[]; outboxPending: boolean };
@@ -71,8 +87,14 @@ export class OutboxRelay {
   private readonly publisher: EntryPublisher;
   /** Per collection, the documents with unpublished events the last scan found. */
   private readonly lastFound = new Map<string, number>();
-  /** Per collection, documents writers said they left events in, not yet looked at. */
-  private readonly hinted = new Map<string, Set<unknown>>();
+  /** Per collection, documents writers said they left events in, not yet looked at (with the document, if given). */
+  private readonly hinted = new Map<string, Map<unknown, PendingDocument | undefined>>();
+  private readonly foundHandlers = new Map<string, FoundHandler[]>();
+  /**
+   * Per collection, documents this relay published lately: a hinted document given in full is
+   * not read back, so without this one the search had published meanwhile would go out again.
+   */
+  private readonly recentlyPublished = new Map<string, Set<unknown>>();
   private readonly lastScanAt = new Map<string, number>();
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -96,11 +118,23 @@ export class OutboxRelay {
    */
   nudge(hint?: OutboxHint): void {
     if (hint && hint.ids.length > 0) {
-      const queued = this.hinted.get(hint.collection) ?? new Set<unknown>();
-      for (const id of hint.ids) if (queued.size < MAX_HINTS) queued.add(id);
+      const queued = this.hinted.get(hint.collection) ?? new Map<unknown, PendingDocument | undefined>();
+      const given = new Map((hint.documents ?? []).map((doc) => [doc._id, { ...doc, outboxPending: true }]));
+      for (const id of hint.ids) {
+        if (queued.size < MAX_HINTS) queued.set(id, queued.size < MAX_HINTED_DOCUMENTS ? given.get(id) : undefined);
+      }
       this.hinted.set(hint.collection, queued);
     }
     this.wake?.();
+  }
+
+  /**
+   * Calls `handler` with what the search (not a hint) found pending in `collection`, once
+   * published: documents whose writer may have died before finishing its write (a
+   * RevisionLog's head left behind), which the handler completes.
+   */
+  whenFound(collection: string, handler: FoundHandler): void {
+    this.foundHandlers.set(collection, [...(this.foundHandlers.get(collection) ?? []), handler]);
   }
 
   async stop(): Promise<void> {
@@ -119,8 +153,8 @@ export class OutboxRelay {
    * documents hinted and not yet published, plus those its last search found (up to a
    * round's batch size); 0 means nothing was pending at the last look. Readiness reports
    * this rather than an exact count: on FerretDB a count reads every pending document, and during an import the
-   * readiness probes' counts piled up into dozens of concurrent scans (FerretDB's memory
-   * went past 6 GB in one run and 20 GB in another).
+   * readiness probes' counts piled up into dozens of concurrent scans, which took FerretDB's
+   * memory to many GB (tools/bench/README.md).
    */
   observedBacklog(): Record<string, number> {
     return Object.fromEntries(
@@ -143,14 +177,17 @@ export class OutboxRelay {
     return total;
   }
 
-  /** Rounds over the hinted documents, read by `_id`, until no hint is left. */
+  /** Rounds over the hinted documents, as given or read by `_id`, until no hint is left. */
   private async drainHinted(collection: Collection<PendingDocument>): Promise<number> {
     let total = 0;
     const queued = this.hinted.get(collection.collectionName);
     while (queued && queued.size > 0) {
-      const ids = firstOf(queued, this.batchSize);
-      const documents = (await findByIds(collection, ids, { projection: { outbox: 1, outboxPending: 1 } })).filter((doc) => doc.outboxPending);
-      total += (await this.publishAndClear(collection, documents)).published;
+      const ids = firstOf(queued.keys(), this.batchSize);
+      const recent = this.recentlyPublished.get(collection.collectionName);
+      const given = ids.map((id) => queued.get(id)).filter((doc): doc is PendingDocument => doc !== undefined && !recent?.has(doc._id));
+      const unread = ids.filter((id) => queued.get(id) === undefined);
+      const read = (await findByIds(collection, unread, { projection: { outbox: 1, outboxPending: 1 } })).filter((doc) => doc.outboxPending);
+      total += (await this.publishAndClear(collection, [...given, ...read])).published;
       // Only once published: a failed round keeps its hints for the retry.
       for (const id of ids) queued.delete(id);
     }
@@ -171,6 +208,7 @@ export class OutboxRelay {
       this.options.metrics?.outboxBacklog.set({ collection: name }, documents.length);
       const { published, firstId } = await this.publishAndClear(collection, documents);
       total += published;
+      for (const handler of this.foundHandlers.get(name) ?? []) await handler(documents.map((doc) => doc._id));
       if (published === 0) break;
       // The same entries coming back unchanged means they were published but could not be
       // removed: stop rather than publish them in a loop, and say so.
@@ -227,9 +265,40 @@ export class OutboxRelay {
       entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       await this.publisher.publish(entries);
     }
-    const ids = documents.map((doc) => String(doc._id));
-    await withDocumentLocks(collection.collectionName, ids, () => this.clearPublished(collection, documents));
+    if (this.options.retained?.includes(collection.collectionName)) {
+      await this.markPublished(collection, documents);
+      this.remember(collection.collectionName, documents);
+    } else await this.clearPublished(collection, documents);
     return { published: entries.length, firstId: entries[0]?.id };
+  }
+
+  private remember(name: string, documents: PendingDocument[]): void {
+    const recent = this.recentlyPublished.get(name) ?? new Set<unknown>();
+    for (const doc of documents) recent.add(doc._id);
+    for (const id of recent) {
+      if (recent.size <= MAX_RECENT) break;
+      recent.delete(id);
+    }
+    this.recentlyPublished.set(name, recent);
+  }
+
+  /**
+   * Clears the pending flag of revisions just published. Nothing else writes a revision once
+   * it is inserted, so the flag alone says what is left to publish, and two relays marking
+   * one revision write the same thing.
+   */
+  private async markPublished(collection: Collection<PendingDocument>, documents: PendingDocument[]): Promise<void> {
+    const traits = await serverTraits(collection as unknown as Collection<Document>);
+    if (traits.ferretdb) {
+      // One `{_id}` update each, an index lookup, where `$in` scans the collection (ServerTraits).
+      const operations = documents.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: { outboxPending: false } } } }));
+      await bulkWriteInChunks(collection, operations as AnyBulkWriteOperation<PendingDocument>[], { ordered: false }, MAX_UPDATES_PER_COMMAND);
+      return;
+    }
+    for (let start = 0; start < documents.length; start += MAX_IDS_PER_STATEMENT) {
+      const ids = documents.slice(start, start + MAX_IDS_PER_STATEMENT).map((doc) => doc._id);
+      await collection.updateMany({ _id: { $in: ids } } as unknown as Filter<PendingDocument>, { $set: { outboxPending: false } });
+    }
   }
 
   /**
@@ -303,9 +372,9 @@ export class OutboxRelay {
 }
 
 /** The first `n` of a set, in insertion order, without copying the rest (a set of hints can be large). */
-function firstOf<T>(set: ReadonlySet<T>, n: number): T[] {
+function firstOf<T>(items: Iterable<T>, n: number): T[] {
   const first: T[] = [];
-  for (const item of set) {
+  for (const item of items) {
     if (first.length === n) break;
     first.push(item);
   }

@@ -1,62 +1,40 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import type { Kafka, Producer } from 'kafkajs';
-import { Topic } from '@focus/contracts';
-import { createIdempotentProducer, createKafka, ensureTopics, MessagingMetrics, OutboxRelay } from '@focus/messaging';
+import type { Producer } from 'kafkajs';
+import { MessagingMetrics, OutboxRelay, revisionsOf } from '@focus/messaging';
 import { ServiceConfig } from '../config/service-config';
 import { ReadinessRegistry } from '../health/readiness';
-import { KafkaReadiness } from './kafka-readiness';
+import { PRODUCER } from '../kafka/kafka.module';
 
-export const KAFKA = Symbol('KAFKA');
-export const PRODUCER = Symbol('PRODUCER');
 const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
 export interface OutboxModuleOptions {
   /**
-   * Collections whose documents carry an outbox (VersionedDocument). None: the app publishes
-   * otherwise (the aggregator, from its consumer) and gets Kafka, the producer and its topics.
+   * The collections of entities (VersionedRepository heads). Their events wait in their
+   * revisions (revisionsOf); the heads themselves are drained too, for events written before
+   * revisions existed.
    */
   collections: string[];
-  /** The topics this service publishes to; created at start-up with their DLQs. */
-  topics: Topic[];
 }
 
 /** Starts the relay once the app is up, stops it before the database closes. */
 @Injectable()
 class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private delayTimer?: NodeJS.Timeout;
-  private readonly kafkaReadiness: KafkaReadiness;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(PRODUCER) private readonly producer: Producer,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxModuleOptions,
+    @Inject(getConnectionToken()) private readonly connection: Connection,
     private readonly relay: OutboxRelay,
     private readonly config: ServiceConfig,
     private readonly readiness: ReadinessRegistry,
-  ) {
-    this.kafkaReadiness = new KafkaReadiness(kafka);
-  }
+  ) {}
 
   async onApplicationBootstrap() {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(
-        admin,
-        this.options.topics.map((topic) => ({
-          topic: `${this.config.KAFKA_TOPIC_PREFIX}${topic}`,
-          partitions: this.config.KAFKA_TOPIC_PARTITIONS,
-          retentionMs: -1,
-        })),
-      );
-    } finally {
-      await admin.disconnect();
-    }
-    // Not ready without a broker: writes would still be stored, but nothing would reach anyone.
-    this.readiness.register({ name: 'kafka', check: () => this.kafkaReadiness.check() });
-    if (this.options.collections.length > 0) this.startRelay();
+    // The relay's search for what no hint named (after a crash, or another process's writes).
+    for (const name of this.options.collections) await this.connection.db?.collection(revisionsOf(name)).createIndex({ outboxPending: 1 });
+    this.startRelay();
   }
 
   /**
@@ -86,30 +64,19 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
 
   async beforeApplicationShutdown() {
     clearTimeout(this.delayTimer);
-    await this.kafkaReadiness.close();
     await this.relay.stop();
-    await this.producer.disconnect();
   }
 }
 
+/** The outbox relay of an owner service, on KafkaModule's producer. */
 @Module({})
 export class OutboxModule {
   static forRoot(options: OutboxModuleOptions): DynamicModule {
+    const revisions = options.collections.map(revisionsOf);
     return {
       module: OutboxModule,
       providers: [
         { provide: OUTBOX_OPTIONS, useValue: options },
-        {
-          provide: KAFKA,
-          inject: [ServiceConfig],
-          useFactory: (config: ServiceConfig) => {
-            const logger = new Logger('Kafka');
-            return createKafka({ clientId: config.SERVICE_NAME ?? 'focus', brokers: config.KAFKA_BROKERS.split(',') }, (level, message, extra) =>
-              level === 'error' ? logger.error({ ...extra }, message) : level === 'warn' ? logger.warn({ ...extra }, message) : logger.debug?.({ ...extra }, message),
-            );
-          },
-        },
-        { provide: PRODUCER, inject: [KAFKA], useFactory: (kafka: Kafka) => createIdempotentProducer(kafka) },
         {
           provide: OutboxRelay,
           inject: [getConnectionToken(), PRODUCER, ServiceConfig, MessagingMetrics],
@@ -118,7 +85,8 @@ export class OutboxModule {
             if (!connection.db) throw new Error('MongoDB connection has no database yet');
             return new OutboxRelay({
               db: connection.db,
-              collections: options.collections,
+              collections: [...revisions, ...options.collections],
+              retained: revisions,
               producer,
               topicPrefix: config.KAFKA_TOPIC_PREFIX,
               metrics,
@@ -129,7 +97,7 @@ export class OutboxModule {
         },
         OutboxLifecycle,
       ],
-      exports: [KAFKA, PRODUCER, OutboxRelay],
+      exports: [OutboxRelay],
     };
   }
 }

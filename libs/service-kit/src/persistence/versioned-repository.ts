@@ -1,10 +1,10 @@
 import type { Model } from 'mongoose';
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { Collection, Document } from 'mongodb';
 import { createEvent, EventDefinition, EventEnvelope } from '@focus/contracts';
-import { bulkWriteInChunks, findByIds, MAX_UPDATES_PER_COMMAND, OutboxHint, toOutboxEntry, withDocumentLocks, withOutbox } from '@focus/messaging';
+import { findByIds, Known, OutboxRelay, revisionId, RevisionLog, revisionsOf, toOutboxEntry, withDocumentLocks } from '@focus/messaging';
 import { ProblemException, PROBLEM_TYPES, notFound, preconditionFailed } from '../http/problem';
 import { canonicalJson } from './canonical-json';
-import { VersionedDocument } from './versioned-document';
+import { EntityRevision, VersionedDocument } from './versioned-document';
 
 export interface Entity<S> {
   id: string;
@@ -32,8 +32,8 @@ export interface WriteResult<S> {
 export type EventChooser<S> = (previous: S | null, next: S | null) => EventDefinition<S> | EventDefinition<null>;
 
 /**
- * Events written beside a change's own event, in the same single-document update, so they are
- * as safe as it is: given the state stored before the change (null if none) and that event.
+ * Events written beside a change's own event, in the same revision, so they are as safe as it
+ * is: given the state stored before the change (null if none) and that event.
  * E.g. a contribution re-earmarked away from an operation also tells that operation.
  */
 export type CompanionEvents<S> = (previous: S | null, event: EventEnvelope<S>) => EventEnvelope[];
@@ -46,23 +46,63 @@ export interface Change<S> {
 }
 
 const MAX_ATTEMPTS = 5;
-/** Reads never need the pending events. */
+/** Reads never need the events a head written before revisions may hold. */
 const WITHOUT_OUTBOX = '-outbox';
 
+/** What the repository needs of the relay: to be told of new revisions, and to hand back the ones it finds unsettled. */
+export type RelayLink = Pick<OutboxRelay, 'nudge' | 'whenFound'>;
+
+/** What a head holds besides its version. */
+interface HeadValue<S> {
+  operationCode: string | null;
+  state: S | null;
+  updatedAt: Date;
+}
+
+type Counts = Record<'created' | 'updated' | 'unchanged', number>;
+
 /**
- * The owner's write path, shared by every service. A change, its new version and its event
- * are one single-document update, so the event can't be lost; writes that change nothing
- * emit nothing, so retried PUTs and re-imports are harmless; concurrent writers are detected
- * by the version and either retried or, under If-Match, refused with 412.
+ * The owner's write path, shared by every service, on a RevisionLog: each change inserts an
+ * immutable revision `${id}@${version}` holding the new state and its events, so a version is
+ * handed out once, between processes too (a taken version means another writer won: retried,
+ * or 412 under If-Match). The revision is also the outbox entry the relay publishes, so the
+ * event can't be lost, and it is kept (history). The entity's document (the head) is what
+ * reads and lists use: a cache of the newest revision, settled right after the write. Writes
+ * that change nothing emit nothing, so retried PUTs and re-imports are harmless.
  */
 export class VersionedRepository<S extends object> {
+  private readonly log: RevisionLog<EntityRevision<S>, HeadValue<S>>;
+  private readonly revisionsName: string;
+
   constructor(
     private readonly model: Model<VersionedDocument<S>>,
     private readonly chooseEvent: EventChooser<S>,
-    /** Called after a write that left events, with where: the relay publishes them now (OutboxRelay.nudge). */
-    private readonly onEventsWritten: (hint: OutboxHint) => void = () => undefined,
+    /** Publishes a write's revisions now (else at its next poll), and repairs heads a crashed writer left behind. */
+    private readonly relay?: RelayLink,
     private readonly companionEvents: CompanionEvents<S> = () => [],
-  ) {}
+  ) {
+    const db = model.db.db;
+    if (!db) throw new Error('MongoDB connection has no database yet');
+    const headsName = model.collection.collectionName;
+    this.revisionsName = revisionsOf(headsName);
+    this.log = new RevisionLog<EntityRevision<S>, HeadValue<S>>({
+      heads: db.collection(headsName),
+      revisions: db.collection<EntityRevision<S>>(this.revisionsName),
+      seqField: 'version',
+      valueOf: (head) => ({ operationCode: head['operationCode'] ?? null, state: head['state'] ?? null, updatedAt: head['updatedAt'] }),
+      fold: (_, revision) => ({ operationCode: revision.operationCode, state: revision.state, updatedAt: revision.recordedAt }),
+      headFields: (_, value) => ({ operationCode: value.operationCode, state: value.state, updatedAt: value.updatedAt }),
+    });
+    // Found unpublished by the relay's search: written by a process that may have died before settling.
+    relay?.whenFound(this.revisionsName, (ids) => this.log.repair(ids.map(keyOfRevision)));
+    // Heads written before revisions may still hold events; the relay publishes and clears those.
+    relay?.whenFound(headsName, (ids) => this.log.repair(ids.map(String)));
+  }
+
+  /** Where this repository's revisions (and so its pending events) are kept. */
+  get revisionsCollection(): Collection<Document> {
+    return this.log.revisions as unknown as Collection<Document>;
+  }
 
   async find(id: string): Promise<Entity<S> | undefined> {
     const doc = await this.model.findById(id, WITHOUT_OUTBOX).lean<VersionedDocument<S>>();
@@ -78,175 +118,165 @@ export class VersionedRepository<S extends object> {
     return docs.map(toEntity);
   }
 
-  async put(change: Change<S>, options: WriteOptions = {}): Promise<WriteResult<S>> {
-    return this.locked([change.id], () => this.write(change.id, change.subjectCode, change.state, options));
+  put(change: Change<S>, options: WriteOptions = {}): Promise<WriteResult<S>> {
+    return this.inTurn([change.id], () => this.write(change.id, change.subjectCode, change.state, options));
   }
 
-  async remove(id: string, subjectCode: string, options: WriteOptions = {}): Promise<WriteResult<S>> {
-    return this.locked([id], () => this.write(id, subjectCode, null, options));
-  }
-
-  /** See withDocumentLocks: on FerretDB, overlapping updates of one document lose one. */
-  private locked<T>(ids: string[], work: () => Promise<T>): Promise<T> {
-    return withDocumentLocks(this.model.collection.collectionName, ids, work);
+  remove(id: string, subjectCode: string, options: WriteOptions = {}): Promise<WriteResult<S>> {
+    return this.inTurn([id], () => this.write(id, subjectCode, null, options));
   }
 
   /**
-   * Many changes with one read and one bulk write per batch (imports). Unchanged states are
-   * skipped. A change that lost a race with another writer is retried one by one.
+   * Writers of one entity in this process take turns. Not for correctness (the revision's
+   * insert is that, between processes too) but to save work: a hundred concurrent PUTs of one
+   * entity would otherwise race for each version, each loser reading and trying again, and
+   * some run out of attempts (409). In turn, only writers in other processes can collide.
    */
-  async putMany(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'> = {}): Promise<Record<'created' | 'updated' | 'unchanged', number>> {
-    const { counts, written } = await this.locked(
+  private inTurn<T>(ids: string[], work: () => Promise<T>): Promise<T> {
+    return withDocumentLocks(this.revisionsName, ids, work);
+  }
+
+  /**
+   * Many changes with one read of the heads and one append per batch (imports). A state equal
+   * to its head's is unchanged once no newer revision is found; a change whose version was
+   * taken meanwhile is written again one by one.
+   */
+  putMany(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'> = {}): Promise<Counts> {
+    return this.inTurn(
       changes.map((change) => change.id),
-      () => this.putManyUnlocked(changes, options),
+      () => this.putManyInTurn(changes, options),
     );
-    this.hint(written);
+  }
+
+  private async putManyInTurn(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<Counts> {
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
+    const heads = await this.log.heads(changes.map((change) => change.id));
+    const seen = new Set<string>();
+    const later: Change<S>[] = [];
+    const sameAsHead: Change<S>[] = [];
+    const planned: Array<{ change: Change<S>; revision: EntityRevision<S>; known?: Known<HeadValue<S>> }> = [];
+    for (const change of changes) {
+      // The same id twice in a batch: the second waits for the first.
+      if (seen.has(change.id)) {
+        later.push(change);
+        continue;
+      }
+      seen.add(change.id);
+      const known = heads.get(change.id);
+      if (known?.value.state && sameState(known.value.state, change.state)) sameAsHead.push(change);
+      else planned.push({ change, known, revision: this.revisionOf(change.id, change.subjectCode, known, change.state, options.correlationId) });
+    }
+    // Unchanged only if the head was the newest: one look past each.
+    const newer = await findByIds(this.log.revisions, sameAsHead.map((change) => revisionId(change.id, (heads.get(change.id)?.seq ?? 0) + 1)));
+    const moved = new Set(newer.map((revision) => revision.key));
+    counts.unchanged += sameAsHead.length - moved.size;
+    later.push(...sameAsHead.filter((change) => moved.has(change.id)));
+
+    const taken = await this.log.append(planned.map((p) => p.revision));
+    const landed = planned.filter((p) => !taken.has(p.revision._id));
+    for (const { known } of landed) counts[known?.value.state ? 'updated' : 'created'] += 1;
+    later.push(...planned.filter((p) => taken.has(p.revision._id)).map((p) => p.change));
+    await this.settle(landed.map((p) => p.revision));
+    for (const change of later) counts[countOf((await this.write(change.id, change.subjectCode, change.state, options)).status)] += 1;
     return counts;
   }
 
-  private async putManyUnlocked(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<{ counts: Record<'created' | 'updated' | 'unchanged', number>; written: string[] }> {
-    const counts = { created: 0, updated: 0, unchanged: 0 };
-    const currents = new Map((await this.findMany(changes.map((c) => c.id))).map((d) => [d._id, d]));
-    const operations: AnyBulkWriteOperation<VersionedDocument<S>>[] = [];
-    const planned: Change<S>[] = [];
-    for (const change of changes) {
-      const current = currents.get(change.id);
-      if (current?.state && canonicalJson(current.state) === canonicalJson(change.state)) {
-        counts.unchanged += 1;
-        continue;
-      }
-      const event = this.eventFor(change.id, change.subjectCode, current, change.state, options.correlationId);
-      operations.push(current ? this.updateOperation(current, change.state, event) : this.insertOperation(change.id, change.subjectCode, change.state, event));
-      planned.push(change);
-      counts[current?.state ? 'updated' : 'created'] += 1;
-    }
-    const written = planned.map((change) => change.id);
-    if (operations.length === 0) return { counts, written };
-    try {
-      // Updates go in smaller commands than inserts: on FerretDB each update of a command
-      // holds a pooled connection until the command ends (see MAX_UPDATES_PER_COMMAND).
-      // Unordered, and one operation per id, so running the inserts first changes nothing.
-      const all = operations as AnyBulkWriteOperation[];
-      const inserts = all.filter((operation) => 'insertOne' in operation);
-      const updates = all.filter((operation) => !('insertOne' in operation));
-      const inserted = await bulkWriteInChunks(this.model.collection, inserts, { ordered: false });
-      const updated = await bulkWriteInChunks(this.model.collection, updates, { ordered: false }, MAX_UPDATES_PER_COMMAND);
-      if (updated.matchedCount + inserted.insertedCount < operations.length) await this.retryOneByOne(planned, options);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      await this.retryOneByOne(planned, options);
-    }
-    return { counts, written };
-  }
-
-  private hint(ids: string[]): void {
-    if (ids.length > 0) this.onEventsWritten({ collection: this.model.collection.collectionName, ids });
-  }
-
   /**
-   * The stored documents for a batch of ids, without their outboxes. Not `find({_id: {$in}})`
-   * through mongoose: on FerretDB that decodes the whole collection for every batch, which
-   * made imports quadratic; findByIds reads by `_id` there instead (one indexed query per id,
-   * a few at a time) and keeps the single `$in` query on MongoDB.
+   * Decides on the head (a lower bound of the newest version) and appends the next revision:
+   * the append succeeding proves the head was the newest. An answer that does not write (412,
+   * 404, unchanged) is only given on the newest version, which costs a look past the head.
    */
-  private async findMany(ids: string[]): Promise<VersionedDocument<S>[]> {
-    const db = this.model.db.db;
-    if (!db) return this.model.find({ _id: { $in: ids } }, WITHOUT_OUTBOX).lean<VersionedDocument<S>[]>();
-    const collection = db.collection<VersionedDocument<S>>(this.model.collection.collectionName);
-    return (await findByIds(collection, ids, { projection: { outbox: 0 } })) as VersionedDocument<S>[];
-  }
-
-  private async retryOneByOne(changes: Change<S>[], options: Pick<WriteOptions, 'correlationId'>): Promise<void> {
-    // put() compares with the stored state, so the changes that did land are no-ops here.
-    for (const change of changes) await this.write(change.id, change.subjectCode, change.state, options);
-  }
-
   private async write(id: string, subjectCode: string, state: S | null, options: WriteOptions): Promise<WriteResult<S>> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const current = await this.model.findById(id, WITHOUT_OUTBOX).lean<VersionedDocument<S>>();
-      const exists = Boolean(current?.state);
-      checkPrecondition(id, current, options.ifMatch);
-      if (state === null && !exists) throw notFound(`${id} does not exist.`);
-      if (state !== null && current?.state && canonicalJson(current.state) === canonicalJson(state)) {
-        return { status: 'unchanged', version: current.version, state };
+    const head = (await this.log.heads([id])).get(id);
+    let known = head;
+    let newest = false;
+    for (let lost = 0; lost < MAX_ATTEMPTS; ) {
+      let answer: 'write' | 'unchanged' | Error;
+      try {
+        checkPrecondition(id, known, options.ifMatch);
+        if (state === null && !known?.value.state) throw notFound(`${id} does not exist.`);
+        answer = state !== null && known?.value.state && sameState(known.value.state, state) ? 'unchanged' : 'write';
+      } catch (refusal) {
+        answer = refusal as Error;
       }
-
-      const event = this.eventFor(id, subjectCode, current, state, options.correlationId);
-      const landed = current
-        ? (await this.model.collection.bulkWrite([this.updateOperation(current, state, event) as AnyBulkWriteOperation])).matchedCount === 1
-        : await this.insert(id, subjectCode, state, event);
-      if (landed) {
-        this.hint([id]);
-        return { status: state === null ? 'deleted' : exists ? 'updated' : 'created', version: event.subject.version, state };
+      if (answer !== 'write') {
+        if (!newest) {
+          known = await this.log.latest(id, known);
+          newest = true;
+          continue;
+        }
+        // A head behind the newest revision (its writer died before settling it) is moved on the way.
+        if (known && known.seq > (head?.seq ?? 0)) await this.log.settle([{ key: id, ...known }]);
+        if (answer === 'unchanged') return { status: 'unchanged', version: known?.seq ?? 0, state };
+        throw answer;
       }
-      // Another writer got in between. Under If-Match that is exactly what 412 is for.
-      if (options.ifMatch !== undefined) throw preconditionFailed(`${id} was changed by another request.`);
+      const revision = this.revisionOf(id, subjectCode, known, state, options.correlationId);
+      if ((await this.log.append([revision])).size === 0) {
+        await this.settle([revision]);
+        const existed = Boolean(known?.value.state);
+        return { status: state === null ? 'deleted' : existed ? 'updated' : 'created', version: revision.seq, state };
+      }
+      // Another writer took this version. Under If-Match that is exactly what 412 is for.
+      if (options.ifMatch !== undefined && options.ifMatch !== '*') throw preconditionFailed(`${id} was changed by another request.`);
+      lost += 1;
+      known = await this.log.latest(id, known);
+      newest = true;
     }
     throw new ProblemException({ type: PROBLEM_TYPES.conflict, title: 'Conflict', status: 409, detail: `${id} is being changed concurrently; retry.` });
   }
 
-  private eventFor(id: string, subjectCode: string, current: VersionedDocument<S> | null | undefined, state: S | null, correlationId?: string): EventEnvelope<S> {
-    const definition = this.chooseEvent(current?.state ?? null, state) as EventDefinition<S>;
-    return createEvent(definition, {
-      subject: { operationCode: subjectCode, entityId: id, version: (current?.version ?? 0) + 1 },
-      data: state,
-      correlationId,
-    });
+  /** Heads to the revisions just appended, and their events to the relay. */
+  private async settle(revisions: EntityRevision<S>[]): Promise<void> {
+    if (revisions.length === 0) return;
+    this.relay?.nudge({ collection: this.revisionsName, ids: revisions.map((r) => r._id), documents: revisions });
+    const heads = revisions.map((r) => ({ key: r.key, seq: r.seq, value: { operationCode: r.operationCode, state: r.state, updatedAt: r.recordedAt } }));
+    await this.log.settle(heads);
   }
 
-  private updateOperation(current: VersionedDocument<S>, state: S | null, event: EventEnvelope<S>): AnyBulkWriteOperation<VersionedDocument<S>> {
-    // Computed from the state this write is conditional on, so they can't describe another one.
-    const events = [event, ...this.companionEvents(current.state, event)];
+  private revisionOf(id: string, subjectCode: string, known: Known<HeadValue<S>> | undefined, state: S | null, correlationId?: string): EntityRevision<S> {
+    const previous = known?.value.state ?? null;
+    const definition = this.chooseEvent(previous, state) as EventDefinition<S>;
+    const version = (known?.seq ?? 0) + 1;
+    const event = createEvent(definition, { subject: { operationCode: subjectCode, entityId: id, version }, data: state, correlationId });
+    // Computed from the state this revision follows, so they can't describe another one.
+    const events: EventEnvelope[] = [event, ...this.companionEvents(previous, event)];
     return {
-      updateOne: {
-        // Matching the version we read makes the write conditional: a concurrent change wins once.
-        filter: { _id: current._id, version: current.version },
-        update: withOutbox({ $set: { state, version: event.subject.version, updatedAt: new Date(event.occurredAt) } }, events) as never,
-      },
-    };
-  }
-
-  private insertOperation(id: string, subjectCode: string, state: S | null, event: EventEnvelope<S>): AnyBulkWriteOperation<VersionedDocument<S>> {
-    const document: VersionedDocument<S> = {
-      _id: id,
+      _id: revisionId(id, version),
+      key: id,
+      seq: version,
       operationCode: subjectCode,
       state,
-      version: event.subject.version,
-      updatedAt: new Date(event.occurredAt),
-      outbox: [event, ...this.companionEvents(null, event)].map(toOutboxEntry),
+      recordedAt: new Date(event.occurredAt),
+      correlationId: correlationId ?? null,
+      outbox: events.map(toOutboxEntry),
       outboxPending: true,
     };
-    return { insertOne: { document } };
-  }
-
-  private async insert(id: string, subjectCode: string, state: S | null, event: EventEnvelope<S>): Promise<boolean> {
-    try {
-      await this.model.collection.bulkWrite([this.insertOperation(id, subjectCode, state, event) as AnyBulkWriteOperation]);
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
   }
 }
 
-function checkPrecondition<S>(id: string, current: VersionedDocument<S> | null | undefined, ifMatch: WriteOptions['ifMatch']): void {
+function sameState<S>(a: S | null | undefined, b: S | null): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function countOf(status: WriteStatus): 'created' | 'updated' | 'unchanged' {
+  return status === 'deleted' ? 'updated' : status;
+}
+
+/** `KAZ:2018:REF@3` → `KAZ:2018:REF`. */
+function keyOfRevision(id: unknown): string {
+  const text = String(id);
+  return text.slice(0, text.lastIndexOf('@'));
+}
+
+function checkPrecondition<S>(id: string, current: Known<HeadValue<S>> | undefined, ifMatch: WriteOptions['ifMatch']): void {
   if (ifMatch === undefined) return;
   // A tombstone's version was never handed out as an ETag: a deleted entity doesn't match.
-  const live = current?.state ? current : undefined;
-  if (ifMatch === '*' ? !live : live?.version !== ifMatch) {
-    throw preconditionFailed(
-      live ? `${id} is at version ${live.version}, not ${String(ifMatch)}.` : `${id} does not exist.`,
-      live?.version,
-    );
+  const live = current?.value.state ? current : undefined;
+  if (ifMatch === '*' ? !live : live?.seq !== ifMatch) {
+    throw preconditionFailed(live ? `${id} is at version ${live.seq}, not ${String(ifMatch)}.` : `${id} does not exist.`, live?.seq);
   }
 }
 
 function toEntity<S>(doc: VersionedDocument<S>): Entity<S> {
   return { id: doc._id, state: doc.state as S, version: doc.version, updatedAt: doc.updatedAt };
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; writeErrors?: Array<{ code?: number }> };
-  return e?.code === 11000 || Boolean(e?.writeErrors?.some((w) => w.code === 11000));
 }
