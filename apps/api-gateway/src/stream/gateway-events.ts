@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { decodeEvent, EVENT_TYPES, OperationViewUpdatedState, TOPICS } from '@focus/contracts';
 import { backoffDelay, createKafka, ensureTopics, sleep } from '@focus/messaging';
-import { InjectConfig, ReadinessRegistry } from '@focus/service-kit';
+import { InjectConfig, kafkaReplication, ReadinessRegistry } from '@focus/service-kit';
 import { GatewayConfig } from '../config';
 import { ViewsService } from '../views/views.service';
 import { EventRing, StreamEvent } from './event-ring';
@@ -108,6 +108,7 @@ export class GatewayEvents implements OnApplicationBootstrap, BeforeApplicationS
       await ensureTopics(
         admin,
         [TOPICS.operationView, TOPICS.contributions].map((t) => ({ topic: this.topic(t), partitions: this.config.KAFKA_TOPIC_PARTITIONS, retentionMs: -1 })),
+        kafkaReplication(this.config),
       );
       const offsets = await admin.fetchTopicOffsets(this.topic(TOPICS.contributions));
       this.liveFrom = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));

@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import type { Kafka, Producer } from 'kafkajs';
 import { Topic } from '@focus/contracts';
 import { createIdempotentProducer, createKafka, ensureTopics, MessagingMetrics, OutboxRelay } from '@focus/messaging';
-import { ServiceConfig } from '../config/service-config';
+import { kafkaReplication, ServiceConfig } from '../config/service-config';
 import { ReadinessRegistry } from '../health/readiness';
 import { KafkaReadiness } from './kafka-readiness';
 
@@ -50,6 +50,7 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
           partitions: this.config.KAFKA_TOPIC_PARTITIONS,
           retentionMs: -1,
         })),
+        kafkaReplication(this.config),
       );
     } finally {
       await admin.disconnect();
