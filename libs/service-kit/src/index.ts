@@ -12,6 +12,7 @@ export * from './http/request-id';
 export * from './http/strict-validation.pipe';
 export * from './outbox/outbox.module';
 export * from './persistence/canonical-json';
+export * from './persistence/durability';
 export * from './persistence/versioned-document';
 export * from './persistence/versioned-repository';
 export * from './service-core.module';
