@@ -13,10 +13,13 @@ import { installOnce, launch, Service } from './service';
  * of config.kafka.nodes (`up --brokers 3`), one process per node, all from the same jars.
  */
 export function kafkaServices(config: InfraConfig): Service[] {
-  return Array.from({ length: config.kafka.nodes }, (_, i) => kafkaNode(config, i + 1));
+  // The nodes start in parallel but share one jars folder: one Maven run for all of them.
+  let installing: Promise<void> | undefined;
+  const installShared = (install: () => Promise<void>) => (installing ??= install());
+  return Array.from({ length: config.kafka.nodes }, (_, i) => kafkaNode(config, i + 1, installShared));
 }
 
-function kafkaNode(config: InfraConfig, nodeId: number): Service {
+function kafkaNode(config: InfraConfig, nodeId: number, installShared: (install: () => Promise<void>) => Promise<void>): Service {
   const { version, nodes } = config.kafka;
   const port = config.kafka.port + nodeId - 1;
   const controllerPort = config.kafka.controllerPort + nodeId - 1;
@@ -51,7 +54,7 @@ function kafkaNode(config: InfraConfig, nodeId: number): Service {
     // A cold JVM on two cores takes a while to load ~45 jars and elect itself.
     readyTimeoutMs: 120_000,
 
-    async install(log) {
+    install: (log) => installShared(async () => {
       await java(); // Maven needs it too: fail with the JDK hint rather than a Maven error
       await installOnce({
         log,
@@ -79,7 +82,7 @@ function kafkaNode(config: InfraConfig, nodeId: number): Service {
           );
         },
       });
-    },
+    }),
 
     async start(log) {
       const javaPath = await java();
