@@ -103,7 +103,7 @@ export class PrivateFerretDB extends PrivateServer {
 
   static async start(log: Log = quiet): Promise<PrivateFerretDB> {
     const home = mkdtempSync(join(tmpdir(), 'focus-private-ferretdb-'));
-    linkSharedBuilds(home, 'ferretdb-');
+    linkFerretdbBuilds(home);
     const [port, kafkaPort, controllerPort, postgresPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     // Only FerretDB starts; the other ports are set so that the config's "four different ports" holds.
     const env = {
@@ -120,7 +120,12 @@ export class PrivateFerretDB extends PrivateServer {
   }
 }
 
-/** tools/infra keeps each build in `<home>/ferretdb-<version>/`, `<home>/kafka-<version>/`. */
+/** tools/infra keeps each FerretDB build in `<home>/ferretdb-<version>/`. */
+function linkFerretdbBuilds(home: string): void {
+  linkSharedBuilds(home, 'ferretdb-');
+}
+
+/** Links the shared home's builds (`ferretdb-<version>/`, `kafka-<version>/`) into `home`, so none is built again. */
 function linkSharedBuilds(home: string, prefix: 'ferretdb-' | 'kafka-'): void {
   const shared = resolve(process.env['FOCUS_INFRA_HOME'] || join(homedir(), '.cache', 'focus-infra'));
   if (!existsSync(shared)) return;
