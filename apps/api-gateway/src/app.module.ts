@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppCoreModule, createServiceApp, isOperationalPath, ProblemException, PROBLEM_TYPES, ReadinessRegistry } from '@focus/service-kit';
+import { AppCoreModule, createServiceApp, isOperationalPath, kafkaReplication, ProblemException, PROBLEM_TYPES, ReadinessRegistry } from '@focus/service-kit';
 import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
 import { corsOrigins, GatewayConfig } from './config';
@@ -131,6 +131,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
     brokers: config.KAFKA_BROKERS.split(','),
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     partitions: config.KAFKA_TOPIC_PARTITIONS,
+    replication: kafkaReplication(config),
     instance: GATEWAY_INSTANCE,
     cache,
   });

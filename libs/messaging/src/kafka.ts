@@ -57,22 +57,50 @@ export interface TopicSpec {
   withDeadLetterTopic?: boolean;
 }
 
+/** KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS; unset, derived from the cluster. */
+export interface ReplicationSettings {
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
+}
+
+/**
+ * The copies a topic an app creates gets, and how many of them must have a write before the
+ * broker acknowledges it (producers send with acks=all). Unset: three copies where the
+ * cluster has three brokers or more (as many as it has otherwise), and all but one of them in
+ * sync, at most two: a three-broker cluster keeps taking writes with one broker down and
+ * loses no acknowledged write while one more fails. A single broker gets 1 and 1.
+ */
+export async function resolveReplication(admin: Admin, settings: ReplicationSettings = {}): Promise<Required<ReplicationSettings>> {
+  const brokers = settings.replicationFactor === undefined ? (await admin.describeCluster()).brokers.length : 0;
+  const replicationFactor = settings.replicationFactor ?? Math.max(1, Math.min(3, brokers));
+  const minInsyncReplicas = settings.minInsyncReplicas ?? Math.max(1, Math.min(2, replicationFactor - 1));
+  if (minInsyncReplicas > replicationFactor) {
+    throw new Error(`KAFKA_MIN_INSYNC_REPLICAS (${minInsyncReplicas}) is more than KAFKA_REPLICATION_FACTOR (${replicationFactor}): no write could ever be acknowledged`);
+  }
+  return { replicationFactor, minInsyncReplicas };
+}
+
 /**
  * Creates topics explicitly at start-up: auto-creation would give them the broker's default
- * partition count and retention, and hide a typo in a topic name as a new empty topic.
+ * partition count, replication and retention, and hide a typo in a topic name as a new empty
+ * topic. Topics that exist already are left as they are (replication included).
  */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
-  const wanted: ITopicConfig[] = specs.flatMap((spec) => {
-    const configEntries = [{ name: 'retention.ms', value: String(spec.retentionMs) }];
-    const main = { topic: spec.topic, numPartitions: spec.partitions, configEntries };
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication: ReplicationSettings = {}): Promise<void> {
+  const topicsOf = ({ replicationFactor, minInsyncReplicas }: Required<ReplicationSettings>): ITopicConfig[] => specs.flatMap((spec) => {
+    const configEntries = [
+      { name: 'retention.ms', value: String(spec.retentionMs) },
+      { name: 'min.insync.replicas', value: String(minInsyncReplicas) },
+    ];
+    const main = { topic: spec.topic, numPartitions: spec.partitions, replicationFactor, configEntries };
     return spec.withDeadLetterTopic === false
       ? [main]
-      : [main, { topic: dlqTopicOf(spec.topic), numPartitions: 1, configEntries }];
+      : [main, { topic: dlqTopicOf(spec.topic), numPartitions: 1, replicationFactor, configEntries }];
   });
   // A broker that has just started (or just created a topic) answers "does not host this
   // topic-partition" for a moment: retriable errors are retried, not passed to start-up.
   for (let attempt = 1; ; attempt++) {
     try {
+      const wanted = topicsOf(await resolveReplication(admin, replication));
       const existing = new Set(await admin.listTopics());
       const missing = wanted.filter((t) => !existing.has(t.topic));
       if (missing.length === 0) return;

@@ -14,6 +14,7 @@ export * from './kafka/kafka.module';
 export * from './kafka/kafka-readiness';
 export * from './outbox/outbox.module';
 export * from './persistence/canonical-json';
+export * from './persistence/durability';
 export * from './persistence/versioned-document';
 export * from './persistence/versioned-repository';
 export * from './service-core.module';

@@ -7,6 +7,7 @@ import { MessagingMetrics } from '@focus/messaging';
 import { AppConfig, ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness';
+import { durableConnectionOptions } from './persistence/durability';
 import { createAppLogger } from './http/request-logging';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -86,6 +87,7 @@ export class ServiceCoreModule {
           serverSelectionTimeoutMS: 5_000,
           // Fail requests fast with 503 while the server is away instead of queueing them.
           bufferCommands: false,
+          ...durableConnectionOptions(config.MONGO_URL),
         }),
       ],
       providers: [{ provide: ServiceConfig, useValue: config }, DatabaseReadiness],

@@ -1,9 +1,10 @@
-import { ConfigError, loadConfig, ServiceConfig } from './config/service-config';
+import { ConfigError, kafkaReplication, loadConfig, ServiceConfig } from './config/service-config';
 import { isOperationalPath } from './health/health.controller';
 import { parseIfMatch, etagOf } from './http/etag';
 import { ProblemException } from './http/problem';
 import { toProblem } from './http/problem-details.filter';
 import { canonicalJson } from './persistence/canonical-json';
+import { durableConnectionOptions } from './persistence/durability';
 
 const base = { MONGO_URL: 'mongodb://127.0.0.1:27017/', KAFKA_BROKERS: '127.0.0.1:9092' };
 
@@ -19,6 +20,34 @@ describe('configuration', () => {
     expect(load).toThrow(/PORT: .*\(got "eighty"\)/);
     expect(load).toThrow(/MONGO_URL: MONGO_URL must be a mongodb:\/\//);
     expect(load).toThrow(/KAFKA_BROKERS: .*\(got nothing\)/);
+  });
+
+  it('takes a cluster: several brokers, a replica-set URL, replication settings', () => {
+    const cluster = {
+      KAFKA_BROKERS: 'kafka-0:9092,kafka-1:9092,kafka-2:9092',
+      MONGO_URL: 'mongodb://db-0:27017,db-1:27017,db-2:27017/?replicaSet=rs0',
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+    };
+    const config = loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'focus_population' }, cluster);
+    expect(kafkaReplication(config)).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+    // Unset, they are left to ensureTopics, which sizes them by the cluster.
+    expect(kafkaReplication(loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'x' }, base))).toEqual({ replicationFactor: undefined, minInsyncReplicas: undefined });
+    expect(() => loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'x' }, { ...base, KAFKA_REPLICATION_FACTOR: '0' })).toThrow(/KAFKA_REPLICATION_FACTOR/);
+  });
+});
+
+describe('MongoDB read and write concerns', () => {
+  it('asks for majority reads and journaled majority writes by default', () => {
+    expect(durableConnectionOptions('mongodb://db-0,db-1,db-2/?replicaSet=rs0')).toEqual({
+      writeConcern: { w: 'majority', journal: true },
+      readConcern: { level: 'majority' },
+    });
+  });
+
+  it('leaves what MONGO_URL sets to MONGO_URL', () => {
+    expect(durableConnectionOptions('mongodb://db/?replicaSet=rs0&W=2')).toEqual({ readConcern: { level: 'majority' } });
+    expect(durableConnectionOptions('mongodb://db/?readConcernLevel=local')).toEqual({ writeConcern: { w: 'majority', journal: true } });
   });
 });
 

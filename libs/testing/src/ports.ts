@@ -19,6 +19,18 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port between ${LOWEST} and ${highest} after 100 tries`);
 }
 
+/** `count` consecutive ports free on 127.0.0.1 right now: a Kafka cluster's nodes take port + i. */
+export async function freePortRun(count: number): Promise<number> {
+  const highest = ephemeralRangeStart() - count;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const first = LOWEST + Math.floor(Math.random() * (highest - LOWEST + 1));
+    let free = true;
+    for (let i = 0; free && i < count; i++) free = await canBind(first + i);
+    if (free) return first;
+  }
+  throw new Error(`no ${count} consecutive free ports between ${LOWEST} and ${highest} after 100 tries`);
+}
+
 function ephemeralRangeStart(): number {
   try {
     const start = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);

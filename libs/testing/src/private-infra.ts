@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runInfra } from './local-infra';
-import { freePort } from './ports';
+import { freePort, freePortRun } from './ports';
 
 type Log = (line: string) => void;
 const quiet: Log = () => undefined;
@@ -33,19 +33,61 @@ abstract class PrivateServer {
   }
 }
 
-/** A Kafka broker of its own (its jars resolve from the local Maven repository). */
+/**
+ * A Kafka broker of its own (its jars resolve from the local Maven repository), or with
+ * `nodes: 3` a KRaft cluster of its own (tools/infra's `up --brokers 3`), whose nodes a test
+ * can kill one at a time; `resume` starts again whichever are down.
+ */
 export class PrivateKafka extends PrivateServer {
-  private constructor(env: NodeJS.ProcessEnv, home: string, readonly brokers: string[]) {
-    super('kafka', env, home);
+  private constructor(
+    private readonly infraEnv: NodeJS.ProcessEnv,
+    home: string,
+    readonly brokers: string[],
+  ) {
+    super('kafka', infraEnv, home);
   }
 
-  static async start(log: Log = quiet): Promise<PrivateKafka> {
+  static async start(log: Log = quiet, { nodes = 1 }: { nodes?: number } = {}): Promise<PrivateKafka> {
     const home = mkdtempSync(join(tmpdir(), 'focus-private-kafka-'));
-    const [port, controllerPort] = [await freePort(), await freePort()];
-    const env = { FOCUS_INFRA_HOME: home, FOCUS_KAFKA_PORT: String(port), FOCUS_KAFKA_CONTROLLER_PORT: String(controllerPort) };
-    const kafka = new PrivateKafka(env, home, [`127.0.0.1:${port}`]);
+    // A cluster's nodes take consecutive ports; the jars already resolved are linked in.
+    if (nodes > 1) linkSharedBuilds(home, 'kafka-');
+    const [port, controllerPort] = nodes > 1 ? [await freePortRun(nodes), await freePortRun(nodes)] : [await freePort(), await freePort()];
+    const env = {
+      FOCUS_INFRA_HOME: home,
+      FOCUS_KAFKA_PORT: String(port),
+      FOCUS_KAFKA_CONTROLLER_PORT: String(controllerPort),
+      FOCUS_KAFKA_NODES: String(nodes),
+    };
+    const brokers = Array.from({ length: nodes }, (_, i) => `127.0.0.1:${port + i}`);
+    const kafka = new PrivateKafka(env, home, brokers);
     await kafka.resume(log);
     return kafka;
+  }
+
+  /** The pid of a running node (node ids are 1-based, as in the brokers' metadata). */
+  async pidOf(nodeId: number): Promise<number> {
+    const lines: string[] = [];
+    await runInfra(['status', 'kafka'], (line) => lines.push(line), this.infraEnv);
+    const key = nodeId === 1 ? 'kafka' : `kafka.${nodeId}`;
+    for (const line of lines) {
+      const match = /^\s*infra \| (\S+)\s+running\s+pid (\d+)/.exec(line);
+      if (match?.[1] === key) return Number(match[2]);
+    }
+    throw new Error(`node ${nodeId} is not running:\n${lines.join('\n')}`);
+  }
+
+  /** Kills one node as a crash would (SIGKILL by default) and returns once it is gone. */
+  async kill(nodeId: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const pid = await this.pidOf(nodeId);
+    process.kill(pid, signal);
+    for (;;) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
@@ -80,9 +122,14 @@ export class PrivateFerretDB extends PrivateServer {
 
 /** tools/infra keeps each FerretDB build in `<home>/ferretdb-<version>/`. */
 function linkFerretdbBuilds(home: string): void {
+  linkSharedBuilds(home, 'ferretdb-');
+}
+
+/** Links the shared home's builds (`ferretdb-<version>/`, `kafka-<version>/`) into `home`, so none is built again. */
+function linkSharedBuilds(home: string, prefix: 'ferretdb-' | 'kafka-'): void {
   const shared = resolve(process.env['FOCUS_INFRA_HOME'] || join(homedir(), '.cache', 'focus-infra'));
   if (!existsSync(shared)) return;
   for (const entry of readdirSync(shared, { withFileTypes: true })) {
-    if (entry.isDirectory() && entry.name.startsWith('ferretdb-')) symlinkSync(join(shared, entry.name), join(home, entry.name));
+    if (entry.isDirectory() && entry.name.startsWith(prefix)) symlinkSync(join(shared, entry.name), join(home, entry.name));
   }
 }

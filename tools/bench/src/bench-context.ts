@@ -6,6 +6,8 @@ export interface BenchSizes {
   read: { connections: number; durationSeconds: number };
   projection: { operations: number; years: number; events: number };
   freshness: { writesPerSecond: number; durationSeconds: number; operations: number };
+  /** scale-out: the projection corpus for each count of aggregators, and the gateway counts (read as `read`). */
+  scaleOut: { projection: { operations: number; years: number; events: number }; aggregators: number[]; gateways: number[] };
   /** The CSV to import (UNHCR's population file, or a small one), gzip or plain. */
   importFile: string;
 }

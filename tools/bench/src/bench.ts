@@ -12,9 +12,10 @@ import { importScenario } from './scenarios/import';
 import { projectionScenario } from './scenarios/projection';
 import { readScenarios } from './scenarios/reads';
 import { rebuildScenario } from './scenarios/rebuild';
+import { scaleOutScenario } from './scenarios/scale-out';
 import { waitUntilProjected } from './settle';
 
-export const SCENARIOS = ['gateway-read', 'projection', 'freshness', 'rebuild', 'import'] as const;
+export const SCENARIOS = ['gateway-read', 'projection', 'freshness', 'rebuild', 'import', 'scale-out'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const EDITOR_KEY = 'local-dev-editor';
@@ -76,6 +77,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     if (wanted.has('freshness')) rows.push(...(await freshnessScenario(ctx)));
     if (wanted.has('rebuild') && expectedVersions) rows.push(...(await rebuildScenario(ctx, expectedVersions)));
     if (wanted.has('import')) rows.push(...(await importScenario(ctx)));
+    if (wanted.has('scale-out')) rows.push(...(await scaleOutScenario(ctx, seed.code)));
     rows.push(...memoryRows(stack));
     return rows;
   } finally {

@@ -61,6 +61,8 @@ export async function countsOncePublished(f: FaultStack, total: number): Promise
 export interface FigureWriteStream {
   /** Ends the stream after the write in flight: year → value of every 2xx, and every other answer. */
   stop(): Promise<{ acknowledged: Map<number, number>; refused: Response[] }>;
+  /** Every acknowledged write in order, with when (Date.now()): for specs that measure a stall. */
+  log: Array<{ year: number; value: number; at: number }>;
 }
 
 /**
@@ -69,18 +71,23 @@ export interface FigureWriteStream {
  */
 export function streamFigureWrites(f: FaultStack, { baseValue, intervalMs }: { baseValue: number; intervalMs: number }): FigureWriteStream {
   const acknowledged = new Map<number, number>();
+  const log: Array<{ year: number; value: number; at: number }> = [];
   const refused: Response[] = [];
   let writing = true;
   const done = (async () => {
-    // One year each, up to the last valid one: a longer stream ends there.
-    for (let year = 1951, i = 0; writing && year <= YEAR_MAX; year++, i++) {
+    // One year each, up to the last valid one; a longer stream starts again at 1951 with new
+    // values, so `acknowledged` holds the last value of each year, the one the view must show.
+    for (let year = 1951, i = 0; writing; year = year === YEAR_MAX ? 1951 : year + 1, i++) {
       const response = await f.write('PUT', `/operations/KAZ/population/${year}/REF`, { value: baseValue + i, source: SOURCE });
-      if (response.status >= 200 && response.status < 300) acknowledged.set(year, baseValue + i);
-      else refused.push(response);
+      if (response.status >= 200 && response.status < 300) {
+        acknowledged.set(year, baseValue + i);
+        log.push({ year, value: baseValue + i, at: Date.now() });
+      } else refused.push(response);
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   })();
   return {
+    log,
     stop: async () => {
       writing = false;
       await done;

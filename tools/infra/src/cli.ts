@@ -10,21 +10,28 @@ import { seconds } from './service';
 
 const USAGE = `Usage: npm run infra -- <command> [kafka|ferretdb|postgres]… [flags]
 
-  up [service…]             install what is missing (cached), start what is not running,
+  up [service…] [--brokers N]
+                            install what is missing (cached), start what is not running,
                             wait until it answers, then print KAFKA_BROKERS=… and MONGO_URL=…
-                            (postgres runs only for FOCUS_FERRETDB_BACKEND=postgresql)
+                            (postgres runs only for FOCUS_FERRETDB_BACKEND=postgresql);
+                            --brokers 3: a three-node Kafka cluster instead of one broker
+                            (later commands find it in state.json: no flag needed)
   down [service…] [--wipe]  stop what \`up\` started; --wipe also deletes the data dirs
   status                    running/stopped, pid, address and readiness of each server
   env [--export]            print KAFKA_BROKERS=… and MONGO_URL=… (eval "$(npm run -s infra -- env --export)")
 
-Settings (environment): FOCUS_KAFKA_PORT, FOCUS_KAFKA_CONTROLLER_PORT, FOCUS_MONGO_PORT,
+Settings (environment): FOCUS_KAFKA_NODES (= --brokers), FOCUS_KAFKA_PORT, FOCUS_KAFKA_CONTROLLER_PORT, FOCUS_MONGO_PORT,
 FOCUS_POSTGRES_PORT, FOCUS_FERRETDB_BACKEND (postgresql|sqlite), FOCUS_KAFKA_VERSION,
 FOCUS_INFRA_HOME. See tools/infra/README.md.`;
 
-const FLAGS: Record<string, string[]> = { up: [], down: ['--wipe'], status: [], env: ['--export'] };
+const FLAGS: Record<string, string[]> = { up: ['--brokers'], down: ['--wipe'], status: [], env: ['--export'] };
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
+  const { rest, brokers } = takeBrokers(args);
+  if (brokers !== undefined && !/^\d+$/.test(brokers)) return usageError(`--brokers takes a number of nodes (got "${brokers}")`);
+  // The flag is FOCUS_KAFKA_NODES for this call; tools/infra validates it like any setting.
+  const env = brokers === undefined ? process.env : { ...process.env, FOCUS_KAFKA_NODES: brokers };
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
     return command === undefined ? 1 : 0;
@@ -32,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   const allowedFlags = FLAGS[command];
   if (!allowedFlags) return usageError(`unknown command "${command}"`);
   const flags = rest.filter((arg) => arg.startsWith('-'));
-  const badFlag = flags.find((flag) => !allowedFlags.includes(flag));
+  const badFlag = [...flags, ...(brokers === undefined ? [] : ['--brokers'])].find((flag) => !allowedFlags.includes(flag));
   if (badFlag) return usageError(`unknown flag "${badFlag}" for ${command}`);
   const names = rest.filter((arg) => !arg.startsWith('-'));
   const badName = names.find((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
@@ -44,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const startedAt = Date.now();
-      const result = await up({ services });
+      const result = await up({ services, env });
       console.log(`up: done in ${seconds(startedAt)} s`);
       printConnection(shown, result, '');
       console.log(`STARTED=${result.started.join(',')}`);
@@ -60,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       for (const service of result.services) {
         console.log(
           [
-            service.name.padEnd(9),
+            service.key.padEnd(9),
             service.state.padEnd(8),
             (service.pid ? `pid ${service.pid}` : '-').padEnd(11),
             service.address.padEnd(45),
@@ -82,6 +89,19 @@ async function main(argv: string[]): Promise<number> {
 function printConnection(services: readonly ServiceName[], values: { kafkaBrokers: string; mongoUrl: string }, prefix: string) {
   if (services.includes('kafka')) console.log(`${prefix}KAFKA_BROKERS=${values.kafkaBrokers}`);
   if (services.includes('ferretdb')) console.log(`${prefix}MONGO_URL=${values.mongoUrl}`);
+}
+
+/** `--brokers N` or `--brokers=N`, taken out of the arguments. */
+function takeBrokers(args: string[]): { rest: string[]; brokers?: string } {
+  const rest: string[] = [];
+  let brokers: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const [flag, value] = args[i].split('=', 2);
+    if (flag !== '--brokers') rest.push(args[i]);
+    else if (value !== undefined) brokers = value;
+    else brokers = args[++i] ?? '';
+  }
+  return { rest, brokers };
 }
 
 function usageError(message: string): number {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InfraError } from './errors';
+import { readState } from './state';
 
 /**
  * postgres is only there for FerretDB's PostgreSQL backend. It comes last so that stopping
@@ -22,7 +23,11 @@ export interface InfraConfig {
   home: string;
   /** tools/infra itself: pom.xml, log4j2.properties and the Go module live here. */
   sourceDir: string;
-  kafka: { version: string; port: number; controllerPort: number };
+  /**
+   * nodes: 1, or a KRaft cluster whose node i (1-based) listens on port + i - 1 and
+   * controllerPort + i - 1; each node is both broker and controller.
+   */
+  kafka: { version: string; port: number; controllerPort: number; nodes: number };
   ferretdb: { version: string; port: number; backend: FerretdbBackend };
   /** Only started when ferretdb.backend is postgresql. */
   postgres: { version: string; port: number; binDir: string };
@@ -36,11 +41,19 @@ export const POSTGRES_MAJOR = '15';
 
 const sourceDir = resolve(__dirname, '..');
 
+/** A KRaft quorum of more than five voters buys nothing on one machine. */
+export const MAX_KAFKA_NODES = 5;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
+  const home = resolve(env['FOCUS_INFRA_HOME'] || join(homedir(), '.cache', 'focus-infra'));
+  const nodes = kafkaNodes(env, home);
+  const clientPort = port(env, 'FOCUS_KAFKA_PORT', 9092);
   const kafka = {
     version: env['FOCUS_KAFKA_VERSION'] || pinnedKafkaVersion(),
-    port: port(env, 'FOCUS_KAFKA_PORT', 9092),
-    controllerPort: port(env, 'FOCUS_KAFKA_CONTROLLER_PORT', 9093),
+    port: clientPort,
+    // A cluster's nodes take consecutive ports, so 9093 would be node 2's client port.
+    controllerPort: port(env, 'FOCUS_KAFKA_CONTROLLER_PORT', nodes === 1 ? 9093 : clientPort + 100),
+    nodes,
   };
   if (!/^[4-9]\.\d+\.\d+$/.test(kafka.version)) {
     throw new InfraError(
@@ -59,18 +72,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
     port: port(env, 'FOCUS_POSTGRES_PORT', 5433),
     binDir: `/usr/lib/postgresql/${POSTGRES_MAJOR}/bin`,
   };
-  if (new Set([kafka.port, kafka.controllerPort, ferretdb.port, postgres.port]).size < 4) {
+  const kafkaPorts = [kafka.port, kafka.controllerPort].flatMap((first) => Array.from({ length: nodes }, (_, i) => first + i));
+  if (kafkaPorts.some((p) => p > 65535) || new Set([...kafkaPorts, ferretdb.port, postgres.port]).size < 2 * nodes + 2) {
     throw new InfraError(
-      `FOCUS_KAFKA_PORT (${kafka.port}), FOCUS_KAFKA_CONTROLLER_PORT (${kafka.controllerPort}), ` +
-        `FOCUS_MONGO_PORT (${ferretdb.port}) and FOCUS_POSTGRES_PORT (${postgres.port}) must be four different ports.`,
+      `FOCUS_KAFKA_PORT (${kafka.port}${nodes > 1 ? ` to ${kafka.port + nodes - 1}` : ''}), ` +
+        `FOCUS_KAFKA_CONTROLLER_PORT (${kafka.controllerPort}${nodes > 1 ? ` to ${kafka.controllerPort + nodes - 1}` : ''}), ` +
+        `FOCUS_MONGO_PORT (${ferretdb.port}) and FOCUS_POSTGRES_PORT (${postgres.port}) must all be different ports.`,
     );
   }
-  const home = resolve(env['FOCUS_INFRA_HOME'] || join(homedir(), '.cache', 'focus-infra'));
   return { home, sourceDir, kafka, ferretdb, postgres };
 }
 
+/** Every node's client address, comma separated (KAFKA_BROKERS). */
 export function kafkaBrokers(config: InfraConfig): string {
-  return `${HOST}:${config.kafka.port}`;
+  return Array.from({ length: config.kafka.nodes }, (_, i) => `${HOST}:${config.kafka.port + i}`).join(',');
+}
+
+/**
+ * FOCUS_KAFKA_NODES (the CLI's `--brokers N`) when set; otherwise as many as `up` last
+ * started in this home, so that `status`, `env` and `down` need no flag; otherwise one.
+ */
+function kafkaNodes(env: NodeJS.ProcessEnv, home: string): number {
+  const raw = env['FOCUS_KAFKA_NODES'];
+  if (raw) {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > MAX_KAFKA_NODES) {
+      throw new InfraError(`FOCUS_KAFKA_NODES (--brokers) is "${raw}": expected a whole number from 1 to ${MAX_KAFKA_NODES}.`);
+    }
+    return value;
+  }
+  const recorded = Object.keys(readState(home).services).flatMap((key) => {
+    const node = /^kafka\.(\d+)$/.exec(key);
+    return node ? [Number(node[1])] : [];
+  });
+  return Math.max(1, ...recorded);
 }
 
 export function postgresUrl(config: InfraConfig): string {

@@ -19,6 +19,7 @@ export function ferretdbService(config: InfraConfig): Service {
 
   const service: Service = {
     name: 'ferretdb',
+    key: 'ferretdb',
     version,
     ports: [port],
     url: mongoUrl(config),

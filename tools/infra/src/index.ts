@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { HOST, InfraConfig, kafkaBrokers, loadConfig, mongoUrl, SERVICE_NAMES, ServiceName } from './config';
 import { errorMessage, InfraError, Log, prefixed } from './errors';
 import { ferretdbService } from './ferretdb';
-import { kafkaService } from './kafka';
+import { kafkaServices } from './kafka';
 import { postgresService } from './postgres';
 import { isOurProcess, stopProcess } from './processes';
 import { portAnswers, waitUntilReady } from './readiness';
@@ -38,7 +38,7 @@ export interface DownOptions extends InfraOptions {
 }
 
 export interface Connection {
-  /** For KAFKA_BROKERS: host:port. */
+  /** For KAFKA_BROKERS: host:port[,host:port…], every node of a cluster. */
   kafkaBrokers: string;
   /** For MONGO_URL. */
   mongoUrl: string;
@@ -56,6 +56,8 @@ export interface DownResult {
 
 export interface ServiceStatus {
   name: ServiceName;
+  /** name, or kafka.2, kafka.3… for the further nodes of a cluster. */
+  key: string;
   version: string;
   /** running: a process that `up` started is alive. */
   state: 'running' | 'stopped';
@@ -77,22 +79,24 @@ export async function up(options: InfraOptions = {}): Promise<InfraResult> {
   const config = loadConfig(options.env);
   const log = options.log ?? console.log;
   const services = servicesFor(config, withDependencies(config, options.services ?? defaultServices(config)));
-  const started = new Set<ServiceName>();
+  // By Service.key: a cluster's nodes are started (and, on failure, stopped) one by one.
+  const started = new Set<string>();
   await withLock(config.home, log, async () => {
-    // In parallel (the Maven download and the Go build overlap on a first run), except that
-    // a server waits for the one it depends on to be ready.
-    const running = new Map<ServiceName, Promise<void>>();
+    // In parallel (the Maven download and the Go build overlap on a first run; a cluster's
+    // nodes need each other for their quorum), except that a server waits for the one it
+    // depends on to be ready.
+    const running = new Map<string, Promise<void>>();
     for (const service of startOrder(services)) {
       const dependency = service.dependsOn && running.get(service.dependsOn);
       running.set(
-        service.name,
+        service.key,
         (async () => {
           if (dependency) {
             await dependency.catch(() => {
               throw new InfraError(`${service.name}: not started, since ${service.dependsOn} did not start (see above).`);
             });
           }
-          if (await ensureRunning(config, service, prefixed(log, service.name))) started.add(service.name);
+          if (await ensureRunning(config, service, prefixed(log, service.key))) started.add(service.key);
         })(),
       );
     }
@@ -100,13 +104,14 @@ export async function up(options: InfraOptions = {}): Promise<InfraResult> {
     const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
     if (failures.length === 0) return;
     // All or nothing: a caller that gets an error has nothing of this call's to clean up.
-    for (const name of SERVICE_NAMES.filter((n) => started.has(n))) await stopRecorded(config, name, prefixed(log, name));
+    for (const service of services.filter((s) => started.has(s.key))) await stopRecorded(config, service.key, prefixed(log, service.key));
     started.clear();
     const bug = failures.find((failure) => !(failure instanceof InfraError));
     if (bug) throw bug;
     throw new InfraError(failures.map(errorMessage).join('\n'));
   });
-  return { ...connection(options), started: SERVICE_NAMES.filter((name) => started.has(name)) };
+  const startedNames = new Set(services.filter((service) => started.has(service.key)).map((service) => service.name));
+  return { ...connection(options), started: SERVICE_NAMES.filter((name) => startedNames.has(name)) };
 }
 
 /** Stops what `up` started (and recorded), nothing else. */
@@ -119,12 +124,12 @@ export async function down(options: DownOptions = {}): Promise<DownResult> {
   if (options.wipe && names.includes('ferretdb') && config.ferretdb.backend === 'postgresql') names = [...names, 'postgres'];
   const services = servicesFor(config, names);
   const stopAndWipe = async (service: Service) => {
-    const serviceLog = prefixed(log, service.name);
-    if (await stopRecorded(config, service.name, serviceLog)) result.stopped.push(service.name);
+    const serviceLog = prefixed(log, service.key);
+    if ((await stopRecorded(config, service.key, serviceLog)) && !result.stopped.includes(service.name)) result.stopped.push(service.name);
     if (options.wipe) {
       rmSync(service.dataDir, { recursive: true, force: true });
       serviceLog(`wiped ${service.dataDir}`);
-      result.wiped.push(service.name);
+      if (!result.wiped.includes(service.name)) result.wiped.push(service.name);
     }
   };
   await withLock(config.home, log, async () => {
@@ -141,7 +146,7 @@ export async function status(options: Omit<InfraOptions, 'log'> = {}): Promise<S
   const state = readState(config.home);
   const services = await Promise.all(
     servicesFor(config, options.services ?? [...defaultServices(config), ...recordedServices(config)]).map(async (service): Promise<ServiceStatus> => {
-      const record = state.services[service.name];
+      const record = state.services[service.key];
       const ours = record !== undefined && isOurProcess(record.pid, record.commandMarker);
       const ready = await service.answers();
       let note: string | undefined;
@@ -150,6 +155,7 @@ export async function status(options: Omit<InfraOptions, 'log'> = {}): Promise<S
       } else if (record && !ours) note = `recorded pid ${record.pid} is gone`;
       return {
         name: service.name,
+        key: service.key,
         version: ours ? record.version : service.version,
         state: ours ? 'running' : 'stopped',
         pid: ours ? record.pid : undefined,
@@ -170,8 +176,8 @@ export function connection(options: Pick<InfraOptions, 'env'> = {}): Connection 
 }
 
 function servicesFor(config: InfraConfig, names: readonly ServiceName[]): Service[] {
-  const factories = { kafka: kafkaService, ferretdb: ferretdbService, postgres: postgresService };
-  return SERVICE_NAMES.filter((name) => names.includes(name)).map((name) => factories[name](config));
+  const factories = { kafka: kafkaServices, ferretdb: (c: InfraConfig) => [ferretdbService(c)], postgres: (c: InfraConfig) => [postgresService(c)] };
+  return SERVICE_NAMES.filter((name) => names.includes(name)).flatMap((name) => factories[name](config));
 }
 
 /** What a plain `up` starts: PostgreSQL only for FerretDB's PostgreSQL backend. */
@@ -181,7 +187,8 @@ function defaultServices(config: InfraConfig): ServiceName[] {
 
 /** What `up` recorded, so that `down` still stops a PostgreSQL after a switch to SQLite. */
 function recordedServices(config: InfraConfig): ServiceName[] {
-  return Object.keys(readState(config.home).services) as ServiceName[];
+  const recorded = new Set(Object.keys(readState(config.home).services).map((key) => key.split('.')[0]));
+  return SERVICE_NAMES.filter((name) => recorded.has(name));
 }
 
 function withDependencies(config: InfraConfig, names: readonly ServiceName[]): ServiceName[] {
@@ -198,14 +205,14 @@ function startOrder(services: Service[]): Service[] {
 /** Returns true when it started the server, false when one of ours was already running. */
 async function ensureRunning(config: InfraConfig, service: Service, log: Log): Promise<boolean> {
   try {
-    const record = readState(config.home).services[service.name];
+    const record = readState(config.home).services[service.key];
     if (record && isOurProcess(record.pid, record.commandMarker)) {
       await adoptRunning(service, record, log);
       return false;
     }
     if (record) {
       log(`recorded pid ${record.pid} is gone; starting afresh`);
-      forget(config, service.name);
+      forget(config, service.key);
     }
     // Checked before the install too, so a taken port fails in a second rather than after a build.
     await refuseTakenPorts(service);
@@ -216,7 +223,7 @@ async function ensureRunning(config: InfraConfig, service: Service, log: Log): P
     const startedAt = Date.now();
     const pid = await service.start(log);
     updateState(config.home, (state) => {
-      state.services[service.name] = {
+      state.services[service.key] = {
         pid,
         version: service.version,
         ports: service.ports,
@@ -233,7 +240,7 @@ async function ensureRunning(config: InfraConfig, service: Service, log: Log): P
       await waitUntilReady({ pid, logFile: service.logFile, timeoutMs: service.readyTimeoutMs, answers: service.answers });
       await service.afterReady?.(log);
     } catch (error) {
-      await stopRecorded(config, service.name, log);
+      await stopRecorded(config, service.key, log);
       throw error instanceof InfraError
         ? new InfraError(
             `${error.message}\nIf its data is damaged, \`npm run infra -- down ${service.name} --wipe\` deletes it.`,
@@ -259,7 +266,7 @@ async function adoptRunning(service: Service, record: ServiceRecord, log: Log): 
   if (recordedVariant !== service.variant) {
     throw new InfraError(
       `already running (pid ${record.pid}) as ${recordedVariant ?? 'default'}, but the environment asks for ` +
-        `${service.variant ?? 'default'} (FOCUS_FERRETDB_BACKEND): run \`npm run infra -- down ${service.name}\` first.`,
+        `${service.variant ?? 'default'} (FOCUS_FERRETDB_BACKEND, --brokers): run \`npm run infra -- down ${service.name}\` first.`,
     );
   }
   if (!(await service.answers())) {
@@ -282,28 +289,28 @@ async function refuseTakenPorts(service: Service): Promise<void> {
   }
 }
 
-/** Returns true when it stopped a live process. */
-async function stopRecorded(config: InfraConfig, name: ServiceName, log: Log): Promise<boolean> {
-  const record = readState(config.home).services[name];
+/** Returns true when it stopped a live process. key: Service.key. */
+async function stopRecorded(config: InfraConfig, key: string, log: Log): Promise<boolean> {
+  const record = readState(config.home).services[key];
   if (!record) {
     log('not running (nothing recorded by `up`)');
     return false;
   }
   if (!isOurProcess(record.pid, record.commandMarker)) {
     log(`recorded pid ${record.pid} had already exited`);
-    forget(config, name);
+    forget(config, key);
     return false;
   }
   log(`stopping pid ${record.pid}…`);
   const stoppingAt = Date.now();
   const outcome = await stopProcess(record.pid, record.stopSignal);
-  forget(config, name);
+  forget(config, key);
   log(outcome === 'killed' ? `did not stop within 20 s; killed pid ${record.pid}` : `stopped in ${seconds(stoppingAt)} s`);
   return true;
 }
 
-function forget(config: InfraConfig, name: ServiceName): void {
+function forget(config: InfraConfig, key: string): void {
   updateState(config.home, (state) => {
-    delete state.services[name];
+    delete state.services[key];
   });
 }

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOST, InfraConfig, kafkaBrokers } from './config';
+import { HOST, InfraConfig } from './config';
 import { InfraError, Log } from './errors';
 import { capture, findExecutable, requireExecutable, runLogged } from './processes';
 import { kafkaAnswers } from './readiness';
@@ -8,14 +9,28 @@ import { installOnce, launch, Service } from './service';
 
 /**
  * Apache Kafka from Maven Central (the jars of org.apache.kafka:kafka_2.13 are the broker),
- * run as one KRaft node that is both broker and controller.
+ * run as KRaft nodes that are each both broker and controller: one by default, or a cluster
+ * of config.kafka.nodes (`up --brokers 3`), one process per node, all from the same jars.
  */
-export function kafkaService(config: InfraConfig): Service {
-  const { version, port, controllerPort } = config.kafka;
+export function kafkaServices(config: InfraConfig): Service[] {
+  // The nodes start in parallel but share one jars folder: one Maven run for all of them.
+  let installing: Promise<void> | undefined;
+  const installShared = (install: () => Promise<void>) => (installing ??= install());
+  return Array.from({ length: config.kafka.nodes }, (_, i) => kafkaNode(config, i + 1, installShared));
+}
+
+function kafkaNode(config: InfraConfig, nodeId: number, installShared: (install: () => Promise<void>) => Promise<void>): Service {
+  const { version, nodes } = config.kafka;
+  const port = config.kafka.port + nodeId - 1;
+  const controllerPort = config.kafka.controllerPort + nodeId - 1;
+  const cluster = nodes > 1;
   const projectDir = join(config.sourceDir, 'kafka');
   const distDir = join(config.home, `kafka-${version}`);
   const libs = join(distDir, 'libs');
-  const dataDir = join(config.home, 'data', 'kafka');
+  // A cluster's nodes keep their data apart from the single node's: a KRaft log formatted
+  // for one voter cannot join a quorum of three.
+  const clusterDir = join(config.home, 'data', cluster ? 'kafka-cluster' : 'kafka');
+  const dataDir = cluster ? join(clusterDir, `node-${nodeId}`) : clusterDir;
   const logDir = join(dataDir, 'log');
   const properties = join(dataDir, 'server.properties');
   // Every JVM we launch gets our log4j config: without one, log4j2 warns and logs errors
@@ -23,19 +38,23 @@ export function kafkaService(config: InfraConfig): Service {
   const classpath = [`-Dlog4j2.configurationFile=${join(projectDir, 'log4j2.properties')}`, '-cp', join(libs, '*')];
   let javaCheck: Promise<string> | undefined;
   const java = () => (javaCheck ??= requireJava());
+  const url = `${HOST}:${port}`;
 
   const service: Service = {
     name: 'kafka',
+    key: nodeId === 1 ? 'kafka' : `kafka.${nodeId}`,
     version,
     ports: [port, controllerPort],
-    url: kafkaBrokers(config),
+    url,
     dataDir,
-    logFile: join(config.home, 'kafka.log'),
+    logFile: join(config.home, nodeId === 1 ? 'kafka.log' : `kafka.${nodeId}.log`),
     commandMarker: properties,
+    // Not adopted by a `up` that asks for another size: its quorum would not match.
+    variant: cluster ? `cluster of ${nodes}` : undefined,
     // A cold JVM on two cores takes a while to load ~45 jars and elect itself.
     readyTimeoutMs: 120_000,
 
-    async install(log) {
+    install: (log) => installShared(async () => {
       await java(); // Maven needs it too: fail with the JDK hint rather than a Maven error
       await installOnce({
         log,
@@ -63,20 +82,20 @@ export function kafkaService(config: InfraConfig): Service {
           );
         },
       });
-    },
+    }),
 
     async start(log) {
       const javaPath = await java();
       mkdirSync(logDir, { recursive: true });
       // Rewritten on every start: the ports come from the environment and may have changed.
-      writeFileSync(properties, serverProperties(port, controllerPort, logDir));
+      writeFileSync(properties, serverProperties(config, nodeId, logDir));
       await formatStorageOnce(javaPath, log);
       return launch(
         service,
         javaPath,
         [
-          '-Xmx640m',
-          '-Xms256m',
+          // A cluster's three heaps share the machine with the whole stack: see the README.
+          ...(cluster ? ['-Xmx384m', '-Xms128m'] : ['-Xmx640m', '-Xms256m']),
           '-XX:+UseG1GC',
           '-XX:MaxGCPauseMillis=20',
           '-Djava.awt.headless=true',
@@ -88,25 +107,20 @@ export function kafkaService(config: InfraConfig): Service {
       );
     },
 
-    answers: () => kafkaAnswers(kafkaBrokers(config)),
+    // A node of a cluster is ready once it is registered as a broker, not merely answering:
+    // apps size replication by the brokers they see.
+    answers: () => kafkaAnswers(url, cluster ? nodeId : undefined),
   };
 
-  /**
-   * KRaft refuses to start on unformatted storage. The cluster id is kept in a file so that a
-   * re-format (after a crash mid-format, say) cannot produce a mismatching one.
-   */
   async function formatStorageOnce(javaPath: string, log: Log): Promise<void> {
     if (existsSync(join(logDir, 'meta.properties'))) return;
-    const clusterIdFile = join(dataDir, 'cluster.id');
-    if (!existsSync(clusterIdFile)) {
-      const output = await capture(javaPath, [...classpath, 'kafka.tools.StorageTool', 'random-uuid']);
-      // Kafka's ids are 16 random bytes in URL-safe base64: 22 characters.
-      const uuid = /^[\w-]{22}$/m.exec(output)?.[0];
-      if (!uuid) throw new InfraError(`kafka.tools.StorageTool random-uuid printed no cluster id:\n${output}`);
-      writeFileSync(clusterIdFile, `${uuid}\n`);
-    }
+    // One id for every node of a cluster: they format their own storage with it.
+    const clusterIdFile = join(clusterDir, 'cluster.id');
+    // Written synchronously, with no await between the check and the write: a cluster's nodes
+    // format at the same time, and each must find the one id the first of them wrote.
+    if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, `${randomClusterId()}\n`);
     const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
-    log(`formatting storage in ${logDir} (cluster id ${clusterId})`);
+    log(`formatting storage in ${logDir} (cluster id ${clusterId}${cluster ? `, node ${nodeId} of ${nodes}` : ''})`);
     await capture(javaPath, [
       ...classpath,
       'kafka.tools.StorageTool',
@@ -122,26 +136,33 @@ export function kafkaService(config: InfraConfig): Service {
   return service;
 }
 
-function serverProperties(port: number, controllerPort: number, logDir: string): string {
+function serverProperties(config: InfraConfig, nodeId: number, logDir: string): string {
+  const { nodes, port, controllerPort } = config.kafka;
+  const voters = Array.from({ length: nodes }, (_, i) => `${i + 1}@${HOST}:${controllerPort + i}`).join(',');
+  // Internal topics replicated like the apps' own: three copies, two of them to accept a write.
+  const replicas = Math.min(3, nodes);
+  const minIsr = Math.max(1, Math.min(2, replicas - 1));
   return `# Generated by tools/infra on every start; edit tools/infra/src/kafka.ts instead.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@${HOST}:${controllerPort}
-listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}
-advertised.listeners=PLAINTEXT://${HOST}:${port}
+node.id=${nodeId}
+controller.quorum.voters=${voters}
+listeners=PLAINTEXT://${HOST}:${port + nodeId - 1},CONTROLLER://${HOST}:${controllerPort + nodeId - 1}
+advertised.listeners=PLAINTEXT://${HOST}:${port + nodeId - 1}
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=${logDir}
 
-# One node: every internal topic must make do with a single replica.
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-min.insync.replicas=1
-default.replication.factor=1
+# ${nodes === 1 ? 'One node: every internal topic must make do with a single replica.' : `${nodes} nodes: ${replicas} replicas, ${minIsr} in sync to accept a write.`}
+offsets.topic.replication.factor=${replicas}
+transaction.state.log.replication.factor=${replicas}
+transaction.state.log.min.isr=${minIsr}
+share.coordinator.state.topic.replication.factor=${replicas}
+share.coordinator.state.topic.min.isr=${minIsr}
+min.insync.replicas=${minIsr}
+default.replication.factor=${replicas}
+# Never elect a replica that missed acknowledged writes (the default, said out loud).
+unclean.leader.election.enable=false
 
 # One partition for each internal topic, as Testcontainers' Kafka does: a fresh broker creates
 # __consumer_offsets on its first group join, and 50 partitions (the default) took long enough
@@ -156,6 +177,17 @@ num.partitions=3
 # Tests start consumers constantly; the default 3 s delay would slow every group join.
 group.initial.rebalance.delay.ms=0
 `;
+}
+
+/**
+ * What `kafka-storage random-uuid` prints: 16 random bytes in URL-safe base64 without padding
+ * (22 characters), never starting with "-", which a command line would take for an option.
+ */
+function randomClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Kafka 4 brokers need Java 17+. JAVA_HOME wins, as in Kafka's own start scripts. */

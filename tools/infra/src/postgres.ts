@@ -26,6 +26,7 @@ export function postgresService(config: InfraConfig): Service {
 
   const service: Service = {
     name: 'postgres',
+    key: 'postgres',
     version,
     ports: [port],
     url: postgresUrl(config),

@@ -22,9 +22,10 @@ export function portAnswers(port: number, timeoutMs = 1_000): Promise<boolean> {
 
 /**
  * An open port is not a ready broker: Kafka is usable once it serves metadata, which is what
- * describeCluster() asks for. No retries here; the caller polls.
+ * describeCluster() asks for. With a node id (a cluster's node), also once the cluster lists
+ * that node among its brokers. No retries here; the caller polls.
  */
-export async function kafkaAnswers(brokers: string): Promise<boolean> {
+export async function kafkaAnswers(brokers: string, nodeId?: number): Promise<boolean> {
   const admin = new Kafka({
     clientId: 'focus-infra',
     brokers: [brokers],
@@ -35,8 +36,8 @@ export async function kafkaAnswers(brokers: string): Promise<boolean> {
   }).admin();
   try {
     await admin.connect();
-    await admin.describeCluster();
-    return true;
+    const cluster = await admin.describeCluster();
+    return nodeId === undefined || cluster.brokers.some((broker) => broker.nodeId === nodeId);
   } catch {
     return false;
   } finally {

@@ -8,6 +8,11 @@ import { RunAs, spawnDetached } from './processes';
 /** What index.ts needs from each server it manages; kafka.ts and ferretdb.ts provide it. */
 export interface Service {
   readonly name: ServiceName;
+  /**
+   * Where state.json records it: the name, except for the further nodes of a Kafka cluster
+   * (`kafka.2`, `kafka.3`…), each a process of its own.
+   */
+  readonly key: string;
   readonly version: string;
   /** Every port the server listens on, client port first. */
   readonly ports: number[];
@@ -73,7 +78,7 @@ export async function installOnce<Tool>(step: {
  * a fault test that restarts a server wants to read afterwards.
  */
 export function launch(
-  service: Pick<Service, 'name' | 'version' | 'logFile'>,
+  service: Pick<Service, 'key' | 'version' | 'logFile'>,
   command: string,
   args: string[],
   cwd: string,
@@ -81,7 +86,7 @@ export function launch(
 ): Promise<number> {
   mkdirSync(dirname(service.logFile), { recursive: true });
   if (existsSync(service.logFile)) renameSync(service.logFile, `${service.logFile}.1`);
-  writeFileSync(service.logFile, `# focus-infra: ${service.name} ${service.version} started ${new Date().toISOString()}\n`);
+  writeFileSync(service.logFile, `# focus-infra: ${service.key} ${service.version} started ${new Date().toISOString()}\n`);
   return spawnDetached(command, args, { cwd, logFile: service.logFile, ...options });
 }
 

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceName } from './config';
 import { InfraError, Log } from './errors';
 import { isAlive, sleep } from './processes';
 
@@ -23,7 +22,8 @@ export interface ServiceRecord {
 }
 
 export interface InfraState {
-  services: Partial<Record<ServiceName, ServiceRecord>>;
+  /** By Service.key: the service's name, or `kafka.2`, `kafka.3`… for a cluster's further nodes. */
+  services: Partial<Record<string, ServiceRecord>>;
 }
 
 const stateFile = (home: string) => join(home, 'state.json');

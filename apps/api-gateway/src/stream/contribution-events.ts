@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import type { Consumer, Kafka } from 'kafkajs';
 import { decodeEvent, TOPICS } from '@focus/contracts';
 import { backoffDelay, createKafka, ensureTopics, sleep } from '@focus/messaging';
-import { InjectConfig } from '@focus/service-kit';
+import { InjectConfig, kafkaReplication } from '@focus/service-kit';
 import { GatewayConfig } from '../config';
 import { GATEWAY_INSTANCE } from '../gateway-instance';
 import { EventRing, StreamEvent } from './event-ring';
@@ -96,6 +96,7 @@ export class ContributionEvents implements OnApplicationBootstrap, BeforeApplica
       await ensureTopics(
         admin,
         [{ topic: this.topic(TOPICS.contributions), partitions: this.config.KAFKA_TOPIC_PARTITIONS, retentionMs: -1 }],
+        kafkaReplication(this.config),
       );
       const offsets = await admin.fetchTopicOffsets(this.topic(TOPICS.contributions));
       this.liveFrom = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));

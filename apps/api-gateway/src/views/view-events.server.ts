@@ -9,6 +9,8 @@ export interface ViewEventsServerOptions {
   brokers: string[];
   topicPrefix: string;
   partitions: number;
+  /** Copies of each topic it creates (kafkaReplication of the app's config). */
+  replication: { replicationFactor?: number; minInsyncReplicas?: number };
   /** This gateway process: its consumer group is its own, so every replica sees every event. */
   instance: string;
   cache: ViewCache;
@@ -119,7 +121,7 @@ export class ViewEventsServer extends ServerKafka implements CustomTransportStra
     await admin.connect();
     try {
       const topics = [...this.messageHandlers.keys()].map((pattern) => this.settings.topicPrefix + pattern);
-      await ensureTopics(admin as never, topics.map((topic) => ({ topic, partitions: this.settings.partitions, retentionMs: -1 })));
+      await ensureTopics(admin as never, topics.map((topic) => ({ topic, partitions: this.settings.partitions, retentionMs: -1 })), this.settings.replication);
     } finally {
       await admin.disconnect();
     }

@@ -23,6 +23,14 @@ export class AppConfig {
   @IsInt() @Min(1) @Max(100)
   KAFKA_TOPIC_PARTITIONS = 6;
 
+  /** Copies of each topic an app creates; unset: 3, or fewer on a smaller cluster (ensureTopics). */
+  @IsOptional() @IsInt() @Min(1) @Max(16)
+  KAFKA_REPLICATION_FACTOR?: number;
+
+  /** Its topics' min.insync.replicas; unset: 2 with three copies, 1 with fewer. */
+  @IsOptional() @IsInt() @Min(1) @Max(16)
+  KAFKA_MIN_INSYNC_REPLICAS?: number;
+
   /**
    * Fault injection, off by default (0): the outbox relay starts this many ms after start-up,
    * so a test can kill the service after a write is stored but certainly before it is
@@ -48,6 +56,11 @@ export class ServiceConfig extends AppConfig {
 
   @IsString() @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be a plain database name' })
   MONGO_DB!: string;
+}
+
+/** What ensureTopics (@focus/messaging) takes from the configuration. */
+export function kafkaReplication(config: AppConfig): { replicationFactor?: number; minInsyncReplicas?: number } {
+  return { replicationFactor: config.KAFKA_REPLICATION_FACTOR, minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS };
 }
 
 export class ConfigError extends Error {

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicatio
 import type { Kafka, Producer } from 'kafkajs';
 import { Topic } from '@focus/contracts';
 import { createIdempotentProducer, createKafka, ensureTopics } from '@focus/messaging';
-import { AppConfig } from '../config/service-config';
+import { AppConfig, kafkaReplication } from '../config/service-config';
 import { ReadinessRegistry } from '../health/readiness';
 import { KafkaReadiness } from './kafka-readiness';
 
@@ -49,6 +49,7 @@ class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
           partitions: this.config.KAFKA_TOPIC_PARTITIONS,
           retentionMs: -1,
         })),
+        kafkaReplication(this.config),
       );
     } finally {
       await admin.disconnect();
