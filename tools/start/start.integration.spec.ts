@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { DEFAULT_PORTS, STACK_APPS, WORKSPACE_ROOT } from '@focus/testing';
+import { join } from 'node:path';
+import { DEFAULT_PORTS, privateInfraEnvironment, runInfra, STACK_APPS, WORKSPACE_ROOT } from '@focus/testing';
 
 /*
  * README's first command, as a newcomer runs it: `npm start`, on the standard ports, against
@@ -105,4 +107,55 @@ describe('npm start', () => {
       await ctrlC(second);
     }
   }, 360_000);
+
+  /** The pids tools/infra recorded in `home` (state.json), by server. */
+  const recorded = (home: string): Record<string, number> => {
+    const file = join(home, 'state.json');
+    if (!existsSync(file)) return {};
+    const state = JSON.parse(readFileSync(file, 'utf8')) as { services: Record<string, { pid: number }> };
+    return Object.fromEntries(Object.entries(state.services).map(([name, record]) => [name, record.pid]));
+  };
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('Ctrl-C while Kafka is still starting stops the servers it was starting', async () => {
+    // Its own tools/infra home and ports, with neither KAFKA_BROKERS nor MONGO_URL: npm start runs `up` itself.
+    const { home, env } = await privateInfraEnvironment();
+    const { KAFKA_BROKERS: _k, MONGO_URL: _m, ...inherited } = process.env;
+    const child = spawn('npm', ['start'], { cwd: WORKSPACE_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env, LOG_LEVEL: 'warn' } });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      // Kafka's process is started (recorded, alive) and `up` has not finished: the moment of the old leak.
+      const deadline = Date.now() + 240_000;
+      let kafkaPid: number | undefined;
+      while (Date.now() < deadline && kafkaPid === undefined && !output.includes('2/4 apps')) {
+        const pid = recorded(home)['kafka'];
+        if (pid !== undefined && alive(pid)) kafkaPid = pid;
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect({ kafkaStarting: kafkaPid !== undefined, upDone: output.includes('2/4 apps') }).toEqual({ kafkaStarting: true, upDone: false });
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await exited).toBe(0);
+      expect(output).toContain('start | stopped.');
+      expect(alive(kafkaPid!)).toBe(false);
+      const running = Object.entries(recorded(home)).filter(([, pid]) => alive(pid));
+      expect(running).toEqual([]);
+      const status: string[] = [];
+      await runInfra(['status'], (line) => status.push(line), env);
+      expect(status.filter((line) => /\|\s(kafka|ferretdb|postgres)\s+running\b/.test(line))).toEqual([]);
+    } finally {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+      await runInfra(['down', '--wipe'], () => undefined, env).catch(() => undefined);
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -69,7 +69,7 @@ export function runInfra(args: string[], log: (line: string) => void, env: NodeJ
     const child = spawn(tsx, [infraCli, ...args], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: signal !== undefined });
     const abort = () => {
       try {
-        process.kill(-child.pid!, 'SIGTERM');
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
       } catch {
         // already gone
       }

@@ -171,8 +171,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const labelWidth = () => Math.max(14, ...apps.flatMap((app) => ports[app].map((_, i) => label(app, i).length)));
   const logsOf = (app: StackApp, replica: number) => {
     const key = instanceKey(app, replica);
-    if (!logs.has(key)) logs.set(key, []);
-    return logs.get(key)!;
+    const buffer = logs.get(key) ?? [];
+    logs.set(key, buffer);
+    return buffer;
   };
   const checkReplica = (app: StackApp, replica: number) => {
     if (!apps.includes(app)) throw new Error(`${app} is not part of this stack (${apps.join(', ')})`);
@@ -213,7 +214,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await waitReady(name, `${urlOf(app, replica)}/health/${options.waitFor?.[app] ?? 'ready'}`, exited, readyTimeoutMs, () => buffer);
   };
 
-  const launchAll = (app: StackApp) => Promise.all(ports[app].map((_, replica) => launch(app, replica)));
+  /** Every app's first replica side by side, then every app's second, …: fewer processes compete for the cores at once. */
+  const launchAll = async (group: StackApp[]) => {
+    const most = Math.max(0, ...group.map((app) => ports[app].length));
+    for (let replica = 0; replica < most; replica++) await Promise.all(group.filter((app) => replica < ports[app].length).map((app) => launch(app, replica)));
+  };
 
   const kill = async (app: StackApp, signal: NodeJS.Signals = 'SIGKILL', replica = 0): Promise<void> => {
     const current = running.get(instanceKey(app, replica));
@@ -240,9 +245,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     // Services side by side, then the aggregator, then the gateway (ready only when the aggregator is).
     const services = apps.filter((app) => app !== 'operation-view' && app !== 'api-gateway');
-    await Promise.all(services.map(launchAll));
-    if (apps.includes('operation-view')) await launchAll('operation-view');
-    if (apps.includes('api-gateway')) await launchAll('api-gateway');
+    await launchAll(services);
+    if (apps.includes('operation-view')) await launchAll(['operation-view']);
+    if (apps.includes('api-gateway')) await launchAll(['api-gateway']);
   } catch (error) {
     await stop();
     throw error;
