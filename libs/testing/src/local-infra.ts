@@ -49,14 +49,15 @@ export async function startLocalInfrastructure(
   return { kafkaBrokers: brokers.split(','), mongoUrl, stop };
 }
 
-/** The servers of tools/infra's own that run now (`infra status`: name, then running or stopped). */
+/** The servers of tools/infra's own that run now (`infra status`: name, or a node's name after it, then running or stopped). */
 async function runningServers(): Promise<string[]> {
   const lines: string[] = [];
   await runInfra(['status'], (line) => lines.push(line));
-  return lines.flatMap((line) => {
-    const match = /\|\s(kafka|ferretdb|postgres)\s+running\b/.exec(line);
+  const names = lines.flatMap((line) => {
+    const match = /\|\s(kafka|ferretdb|postgres)\S*\s+running\b/.exec(line);
     return match ? [match[1]] : [];
   });
+  return [...new Set(names)];
 }
 
 /**
