@@ -74,6 +74,8 @@ export interface Answer {
   version?: number;
   /** Which replica answered (or was tried first, when none did). */
   replica: number;
+  /** Answered by another replica than the first tried: the first may have stored it before it went. */
+  failedOver: boolean;
   error?: string;
 }
 
@@ -95,12 +97,12 @@ export async function putWithFailover(urls: string[], first: number, path: strin
       });
       await response.arrayBuffer();
       const etag = /"(\d+)"/.exec(response.headers.get('etag') ?? '');
-      return { status: response.status, version: etag ? Number(etag[1]) : undefined, replica };
+      return { status: response.status, version: etag ? Number(etag[1]) : undefined, replica, failedOver: attempt > 0 };
     } catch (e) {
       error = e instanceof Error ? `${e.message} ${String((e as { cause?: unknown }).cause ?? '')}` : String(e);
     }
   }
-  return { status: 0, replica: first, error };
+  return { status: 0, replica: first, failedOver: true, error };
 }
 
 /** Runs `task(0..count-1)` with at most `concurrency` in flight, answers in index order. */

@@ -21,8 +21,10 @@ import {
 // Issue 22, item 5: replicas on the real stack. Two processes of every owner and two
 // aggregators, on one database and one consumer group each; writes race on the same entities
 // through both owner replicas while one owner replica and one aggregator are SIGKILLed and
-// started again. Nothing acknowledged may be lost or share a version, If-Match has one winner,
-// the topics carry each version once in effect, and the views equal a rebuild. No gateway:
+// started again. Nothing acknowledged may be lost or share a version, nothing refused may be
+// published, If-Match has one winner, the topics carry each version once in effect, and the
+// views equal a rebuild. A writer that keeps losing the race may be told 409 (retry): that is
+// honest, so it is allowed, as long as it changed nothing and most writes land. No gateway:
 // the writes go to the owners' own ports, so the proof does not rest on the gateway's lists.
 describe('faults: two replicas of every owner and two aggregators', () => {
   let f: FaultStack;
@@ -114,6 +116,8 @@ describe('faults: two replicas of every owner and two aggregators', () => {
       entities.map(async (entity) => {
         const events = received.get(entity.entityId)!;
         const mine = writes.filter((w) => w.entity === entity && acknowledged(w));
+        // A refusal whose request reached only one replica, which answered it: it must have stored nothing.
+        const refusedHere = writes.filter((w) => w.entity === entity && !acknowledged(w) && !w.failedOver);
         const versions = mine.map((w) => w.version!);
         const owner = await ownerState(f, entity);
         const held = heldBySubscriber(events);
@@ -123,28 +127,33 @@ describe('faults: two replicas of every owner and two aggregators', () => {
           acknowledgedNotPublishedAsWritten: mine
             .filter((w) => !events.some((e) => e.version === w.version) || events.some((e) => e.version === w.version && e.value !== w.value))
             .map((w) => `v${w.version}=${w.value}`),
+          refusedButPublished: refusedHere.filter((w) => events.some((e) => e.value === w.value)).map((w) => `${w.value}: ${w.status}`),
           missingVersions: missingVersions(events),
           versionsWithTwoStates: versionsWithTwoStates(events),
           subscriberHoldsOwnersState: held?.version === owner.version && held.value === owner.value,
         };
       }),
     );
-    const refused = writes.filter((w) => w.status === 0 || (w.status >= 300 && w.status !== 412)).map((w) => `${w.entity.entityId}=${w.value}: ${w.status} ${w.error ?? ''}`);
+    // 412 (If-Match lost) and 409 (lost the race too often) are honest refusals; anything else is not.
+    const refused = writes.filter((w) => w.status === 0 || (w.status >= 300 && w.status !== 412 && w.status !== 409));
+    const unanswered = refused.map((w) => `${w.entity.entityId}=${w.value}: ${w.status} ${w.error ?? ''}`);
     // Everything at once, so that a failure shows every way the write path went wrong.
-    expect({ refused, findings, ifMatchRounds }).toEqual({
-      refused: [],
+    expect({ unanswered, findings, ifMatchRounds }).toEqual({
+      unanswered: [],
       findings: entities.map((entity) => ({
         entity: entity.entityId,
         versionsAcknowledgedTwice: [],
         acknowledgedNotPublishedAsWritten: [],
+        refusedButPublished: [],
         missingVersions: [],
         versionsWithTwoStates: [],
         subscriberHoldsOwnersState: true,
       })),
       ifMatchRounds: ifMatchRounds.map((r) => ({ ...r, winners: [r.version + 1], others: [412] })),
     });
-    // Only If-Match losers were refused: every plain write was acknowledged.
-    expect(writes.filter((w) => acknowledged(w)).length).toBe(WRITES + ifMatchRounds.length);
+    // The race was run, not refused: most plain writes landed.
+    const landed = writes.slice(0, WRITES).filter(acknowledged).length;
+    expect({ landed, ofWrites: WRITES, atLeastThreeQuarters: landed >= (3 * WRITES) / 4 }).toEqual({ landed, ofWrites: WRITES, atLeastThreeQuarters: true });
 
     const owners = new Map<ContendedEntity, number>();
     for (const entity of entities) owners.set(entity, (await ownerState(f, entity)).value);
