@@ -130,7 +130,12 @@ describe('npm start', () => {
     // Its own tools/infra home and ports, with neither KAFKA_BROKERS nor MONGO_URL: npm start runs `up` itself.
     const { home, env } = await privateInfraEnvironment();
     const { KAFKA_BROKERS: _k, MONGO_URL: _m, ...inherited } = process.env;
-    const child = spawn('npm', ['start'], { cwd: WORKSPACE_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env, LOG_LEVEL: 'warn' } });
+    const child = spawn('npm', ['start'], {
+      cwd: WORKSPACE_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...inherited, ...env, LOG_LEVEL: 'warn' },
+    });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

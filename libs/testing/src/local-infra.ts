@@ -67,7 +67,12 @@ async function runningServers(): Promise<string[]> {
 export function runInfra(args: string[], log: (line: string) => void, env: NodeJS.ProcessEnv = {}, signal?: AbortSignal): Promise<Map<string, string>> {
   return new Promise((resolvePromise, reject) => {
     if (signal?.aborted) return reject(new Error(`tools/infra ${args.join(' ')}: interrupted`));
-    const child = spawn(tsx, [infraCli, ...args], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: signal !== undefined });
+    const child = spawn(tsx, [infraCli, ...args], {
+      cwd: workspaceRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+      detached: signal !== undefined,
+    });
     const abort = () => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');

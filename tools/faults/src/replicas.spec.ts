@@ -71,8 +71,13 @@ describe('faults: two replicas of every owner and two aggregators', () => {
     }
   }
 
-  it('concurrent writes over both owner replicas, with a replica and an aggregator killed midway: nothing lost, one state per version, one If-Match winner', async () => {
-    const entities = [populationFigure('ZZR', 2018, 'REF'), populationFigure('ZZR', 2018, 'ASY'), populationFigure('ZZR', 2019, 'REF'), budgetLine('ZZR', 2018, 1)];
+  it('writes racing over both owner replicas, a replica and an aggregator killed midway: nothing lost, a state per version, one If-Match winner', async () => {
+    const entities = [
+      populationFigure('ZZR', 2018, 'REF'),
+      populationFigure('ZZR', 2018, 'ASY'),
+      populationFigure('ZZR', 2019, 'REF'),
+      budgetLine('ZZR', 2018, 1),
+    ];
     const WRITES = 240;
     const CONCURRENCY = 16;
     const third = WRITES / 3;
@@ -102,11 +107,15 @@ describe('faults: two replicas of every owner and two aggregators', () => {
       for (let round = 0; round < 3; round++) {
         const { version } = await ownerState(f, entity);
         const answers = await Promise.all(
-          Array.from({ length: 10 }, (_, k) => writeTo(entity, 50_000 + 100 * round + k + (entity === entities[0] ? 0 : 1_000), k, { 'if-match': `"${version}"` })),
+          Array.from({ length: 10 }, (_, k) => {
+            const value = 50_000 + 100 * round + k + (entity === entities[0] ? 0 : 1_000);
+            return writeTo(entity, value, k, { 'if-match': `"${version}"` });
+          }),
         );
         writes.push(...answers);
         const winners = answers.filter(acknowledged);
-        ifMatchRounds.push({ entity: entity.entityId, round, version, winners: winners.map((w) => w.version!), others: [...new Set(answers.filter((a) => !acknowledged(a)).map((a) => a.status))] });
+        const others = [...new Set(answers.filter((a) => !acknowledged(a)).map((a) => a.status))];
+        ifMatchRounds.push({ entity: entity.entityId, round, version, winners: winners.map((w) => w.version!), others });
       }
     }
 
