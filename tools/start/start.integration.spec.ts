@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { DEFAULT_PORTS, STACK_APPS, WORKSPACE_ROOT } from '@focus/testing';
+import { join } from 'node:path';
+import { DEFAULT_PORTS, privateInfraEnvironment, runInfra, STACK_APPS, WORKSPACE_ROOT } from '@focus/testing';
 
 /*
  * README's first command, as a newcomer runs it: `npm start`, on the standard ports, against
@@ -105,4 +107,68 @@ describe('npm start', () => {
       await ctrlC(second);
     }
   }, 360_000);
+
+  /** The pids tools/infra recorded in `home` (state.json), by server. */
+  const recorded = (home: string): Record<string, number> => {
+    const file = join(home, 'state.json');
+    if (!existsSync(file)) return {};
+    const state = JSON.parse(readFileSync(file, 'utf8')) as { services: Record<string, { pid: number }> };
+    return Object.fromEntries(Object.entries(state.services).map(([name, record]) => [name, record.pid]));
+  };
+  /** Running, not a zombie: a detached server whose parent has gone is reaped by init, a moment after it exits. */
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+    const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+    return !/\) [ZX] /.test(stat);
+  };
+
+  it('Ctrl-C while Kafka is still starting stops the servers it was starting', async () => {
+    // Its own tools/infra home and ports, with neither KAFKA_BROKERS nor MONGO_URL: npm start runs `up` itself.
+    const { home, env } = await privateInfraEnvironment();
+    const { KAFKA_BROKERS: _k, MONGO_URL: _m, ...inherited } = process.env;
+    const child = spawn('npm', ['start'], {
+      cwd: WORKSPACE_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...inherited, ...env, LOG_LEVEL: 'warn' },
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // 'close': once every process holding its output has ended (npm may end first on SIGINT), start.ts included.
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    try {
+      // Kafka's process is started (recorded, alive) and `up` has not finished: the moment of the old leak.
+      const deadline = Date.now() + 240_000;
+      let kafkaPid: number | undefined;
+      while (Date.now() < deadline && kafkaPid === undefined && !output.includes('2/4 apps')) {
+        const pid = recorded(home)['kafka'];
+        if (pid !== undefined && alive(pid)) kafkaPid = pid;
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const moment = { kafkaStarting: kafkaPid !== undefined, upDone: output.includes('2/4 apps') };
+      if (!moment.kafkaStarting || moment.upDone) throw new Error(`not the moment (${JSON.stringify(moment)}):\n${output.slice(-3000)}`);
+      process.kill(-child.pid!, 'SIGINT');
+      await closed;
+      expect(output).toContain('start | stopped.');
+      expect(alive(kafkaPid!)).toBe(false);
+      const running = Object.entries(recorded(home)).filter(([, pid]) => alive(pid));
+      expect(running).toEqual([]);
+      const status: string[] = [];
+      await runInfra(['status'], (line) => status.push(line), env);
+      expect(status.filter((line) => /\|\s(kafka|ferretdb|postgres)\s+running\b/.test(line))).toEqual([]);
+    } finally {
+      try {
+        if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // its group has gone already
+      }
+      await runInfra(['down', '--wipe'], () => undefined, env).catch(() => undefined);
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

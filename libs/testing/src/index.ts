@@ -7,4 +7,4 @@ export * from './private-infra';
 export * from './ports';
 export * from './stack';
 export * from './sse';
-export { startLocalInfrastructure } from './local-infra';
+export { runInfra, startLocalInfrastructure } from './local-infra';

@@ -10,30 +10,77 @@ const tsx = resolve(workspaceRoot, 'node_modules/.bin/tsx');
  * Starts Kafka and FerretDB through tools/infra's CLI, in a child process, so that test
  * tooling depends on its command-line contract (progress on stdout, then KEY=value lines)
  * rather than on its internals.
+ *
+ * With a `signal`, aborting it at any moment (Ctrl-C while Kafka is still starting) ends the
+ * `up` in progress and stops every server that was not running before this call, then
+ * rejects: the servers run detached, so ending `up` alone would leave them behind.
  */
 export async function startLocalInfrastructure(
   log: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<{ kafkaBrokers: string[]; mongoUrl: string; stop(): Promise<void> }> {
-  const values = await runInfra(['up'], log);
+  const runningBefore = signal ? await runningServers() : [];
+  const stopStartedHere = async () => {
+    const ours = (await runningServers()).filter((service) => !runningBefore.includes(service));
+    if (ours.length > 0) await runInfra(['down', ...ours], log);
+  };
+  let values: Map<string, string>;
+  try {
+    values = await runInfra(['up'], log, {}, signal);
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    await stopStartedHere();
+    throw new Error('interrupted while the infrastructure was starting');
+  }
+  const started = (values.get('STARTED') ?? '').split(',').filter(Boolean);
+  // Stop only what this call started: a developer's own running infrastructure stays up.
+  const stop = async () => {
+    for (const service of started) await runInfra(['down', service], log);
+  };
+  if (signal?.aborted) {
+    await stop();
+    throw new Error('interrupted while the infrastructure was starting');
+  }
   const brokers = values.get('KAFKA_BROKERS');
   const mongoUrl = values.get('MONGO_URL');
   if (!brokers || !mongoUrl) {
     throw new Error('tools/infra up did not print KAFKA_BROKERS and MONGO_URL; run `npm run infra -- up` to see why.');
   }
-  const started = (values.get('STARTED') ?? '').split(',').filter(Boolean);
-  return {
-    kafkaBrokers: brokers.split(','),
-    mongoUrl,
-    // Stop only what this call started: a developer's own running infrastructure stays up.
-    stop: async () => {
-      for (const service of started) await runInfra(['down', service], log);
-    },
-  };
+  return { kafkaBrokers: brokers.split(','), mongoUrl, stop };
 }
 
-export function runInfra(args: string[], log: (line: string) => void, env: NodeJS.ProcessEnv = {}): Promise<Map<string, string>> {
+/** The servers of tools/infra's own that run now (`infra status`: name, or a node's name after it, then running or stopped). */
+async function runningServers(): Promise<string[]> {
+  const lines: string[] = [];
+  await runInfra(['status'], (line) => lines.push(line));
+  const names = lines.flatMap((line) => {
+    const match = /\|\s(kafka|ferretdb|postgres)\S*\s+running\b/.exec(line);
+    return match ? [match[1]] : [];
+  });
+  return [...new Set(names)];
+}
+
+/**
+ * Runs the CLI. With a `signal`, the child runs in a process group of its own (a terminal's
+ * Ctrl-C reaches only the caller, which decides) and aborting ends that group.
+ */
+export function runInfra(args: string[], log: (line: string) => void, env: NodeJS.ProcessEnv = {}, signal?: AbortSignal): Promise<Map<string, string>> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(tsx, [infraCli, ...args], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    if (signal?.aborted) return reject(new Error(`tools/infra ${args.join(' ')}: interrupted`));
+    const child = spawn(tsx, [infraCli, ...args], {
+      cwd: workspaceRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+      detached: signal !== undefined,
+    });
+    const abort = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    signal?.addEventListener('abort', abort, { once: true });
     const values = new Map<string, string>();
     const tail: string[] = [];
     const onLine = (line: string) => {
@@ -47,8 +94,9 @@ export function runInfra(args: string[], log: (line: string) => void, env: NodeJ
     createInterface({ input: child.stderr }).on('line', onLine);
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0) resolvePromise(values);
-      else reject(new Error(`tools/infra ${args.join(' ')} failed (exit ${code}):\n${tail.join('\n')}`));
+      signal?.removeEventListener('abort', abort);
+      if (code === 0 && !signal?.aborted) resolvePromise(values);
+      else reject(new Error(`tools/infra ${args.join(' ')} ${signal?.aborted ? 'interrupted' : `failed (exit ${code})`}:\n${tail.join('\n')}`));
     });
   });
 }

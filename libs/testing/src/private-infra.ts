@@ -120,6 +120,27 @@ export class PrivateFerretDB extends PrivateServer {
   }
 }
 
+/**
+ * A tools/infra home of its own on free ports, FerretDB on SQLite with the shared build linked
+ * in: for a test that runs `up` itself (`npm start` without KAFKA_BROKERS and MONGO_URL).
+ */
+export async function privateInfraEnvironment(): Promise<{ home: string; env: Record<string, string> }> {
+  const home = mkdtempSync(join(tmpdir(), 'focus-private-infra-'));
+  linkFerretdbBuilds(home);
+  const [mongo, kafka, controller, postgres] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  return {
+    home,
+    env: {
+      FOCUS_INFRA_HOME: home,
+      FOCUS_FERRETDB_BACKEND: 'sqlite',
+      FOCUS_MONGO_PORT: String(mongo),
+      FOCUS_KAFKA_PORT: String(kafka),
+      FOCUS_KAFKA_CONTROLLER_PORT: String(controller),
+      FOCUS_POSTGRES_PORT: String(postgres),
+    },
+  };
+}
+
 /** tools/infra keeps each FerretDB build in `<home>/ferretdb-<version>/`. */
 function linkFerretdbBuilds(home: string): void {
   linkSharedBuilds(home, 'ferretdb-');

@@ -13,11 +13,17 @@ import { freePort } from './ports';
  * Runs the whole system (or part of it) as real processes from the tsc build, the way it
  * runs in production: for end-to-end tests, the fault suite, benchmarks, browser tests and
  * `npm start`. Each app gets its environment, a port, its own log; single apps can be
- * killed and started again while the rest run on.
+ * killed and started again while the rest run on. The owners and the aggregator can run as
+ * several replicas (processes sharing the app's database and consumer group, each with its own
+ * port and log); the gateway then gets each upstream as a comma list.
  */
 
 export const STACK_APPS = ['population', 'budget', 'narratives', 'contributions', 'operation-view', 'api-gateway'] as const;
 export type StackApp = (typeof STACK_APPS)[number];
+
+/** Apps that can run as several processes: the gateway stays one, the one public edge. */
+export const REPLICABLE_APPS = ['population', 'budget', 'narratives', 'contributions', 'operation-view'] as const;
+export type ReplicableApp = (typeof REPLICABLE_APPS)[number];
 
 /** The ports of the local stack (README); tests take free ones instead. */
 export const DEFAULT_PORTS: Record<StackApp, number> = {
@@ -28,6 +34,9 @@ export const DEFAULT_PORTS: Record<StackApp, number> = {
   'operation-view': 3105,
   'api-gateway': 3000,
 };
+
+/** With fixed ports, replica i > 0 of an app listens on its standard port + 10 i (population's second: 3111). */
+export const REPLICA_PORT_STEP = 10;
 
 /** The variable each app's upstream URL goes in, on the gateway. */
 const GATEWAY_UPSTREAM_VARIABLES: Partial<Record<StackApp, string>> = {
@@ -55,6 +64,12 @@ export interface StackOptions {
   /** Which apps to run (default: all six), started in dependency order. */
   apps?: StackApp[];
   /**
+   * How many processes of each owner and of the aggregator (default 1): a number for all of
+   * them, or per app. Replicas share the app's database and consumer group; each has its own
+   * port and log. With more than one, the gateway gets the app's URLs as a comma list.
+   */
+  replicas?: number | Partial<Record<ReplicableApp, number>>;
+  /**
    * Isolates this stack on shared infrastructure: its topic prefix, one database per app
    * (`<dbName>_<app>`). Without one, apps use their default database names and no prefix.
    */
@@ -63,7 +78,10 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Per app, over everything else (e.g. `{ 'api-gateway': { RATE_LIMIT_MAX: '50' } }`). */
   appEnv?: Partial<Record<StackApp, Record<string, string>>>;
-  /** Fixed ports (`'default'`: DEFAULT_PORTS); otherwise each app gets a free port, kept across restarts. */
+  /**
+   * Fixed ports (`'default'`: DEFAULT_PORTS, replicas beyond the first REPLICA_PORT_STEP apart); otherwise
+   * each process gets a free port (a fixed port here is the first replica's), kept across restarts.
+   */
   ports?: Partial<Record<StackApp, number>> | 'default';
   /** Echo every app's log lines, prefixed with its name, to this sink (e.g. process.stdout). */
   echo?: (line: string) => void;
@@ -80,26 +98,42 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL (default 10 s). */
   stopTimeoutMs?: number;
+  /**
+   * Aborting it while the stack starts (Ctrl-C in `npm start`) stops what has started and
+   * rejects; once startStack has returned, stop() is the caller's.
+   */
+  signal?: AbortSignal;
 }
 
+/*
+ * Every per-process method takes the replica's index last (0, the first, by default), so a
+ * stack of single processes reads as before.
+ */
 export interface Stack {
-  /** Base URL of each app that is part of this stack (`http://127.0.0.1:<port>`). */
+  /** Base URL of each app that is part of this stack (`http://127.0.0.1:<port>`): its first replica's. */
   urls: Record<StackApp, string>;
+  /** The base URL of every replica of the app, in replica order (added ones included). */
+  replicaUrls(app: StackApp): string[];
   /** The gateway's base URL (empty when the gateway is not part of the stack). */
   gatewayUrl: string;
-  /** The env each app was started with. */
-  envOf(app: StackApp): Record<string, string>;
-  /** The app's recent log lines (the last 2,000), stdout and stderr together. */
-  logs(app: StackApp): string[];
-  running(app: StackApp): boolean;
-  /** The app's process id while it runs (benchmarks read its memory from /proc). */
-  pid(app: StackApp): number | undefined;
-  /** Sends `signal` (default SIGKILL: a crash) and waits for the process to end. */
-  kill(app: StackApp, signal?: NodeJS.Signals): Promise<void>;
-  /** Starts a stopped app again, on the same port and env, and waits until it is ready. */
-  start(app: StackApp): Promise<void>;
-  /** kill(app, signal) then start(app). */
-  restart(app: StackApp, signal?: NodeJS.Signals): Promise<void>;
+  /** The env the replica was started with. */
+  envOf(app: StackApp, replica?: number): Record<string, string>;
+  /** The replica's recent log lines (the last 2,000), stdout and stderr together. */
+  logs(app: StackApp, replica?: number): string[];
+  running(app: StackApp, replica?: number): boolean;
+  /** The replica's process id while it runs (benchmarks read its memory from /proc). */
+  pid(app: StackApp, replica?: number): number | undefined;
+  /** Sends `signal` (default SIGKILL: a crash) to one replica and waits for its process to end. */
+  kill(app: StackApp, signal?: NodeJS.Signals, replica?: number): Promise<void>;
+  /** Starts a stopped replica again, on the same port and env, and waits until it is ready. */
+  start(app: StackApp, replica?: number): Promise<void>;
+  /** kill(app, signal, replica) then start(app, replica). */
+  restart(app: StackApp, signal?: NodeJS.Signals, replica?: number): Promise<void>;
+  /**
+   * Starts one more replica of an owner or the aggregator (a free port, or the next fixed one),
+   * waits until it is ready and returns its index. The gateway keeps the lists it started with.
+   */
+  addReplica(app: ReplicableApp): Promise<number>;
   /** Ends everything this stack started: SIGTERM, then SIGKILL after stopTimeoutMs. */
   stop(): Promise<void>;
 }
@@ -117,50 +151,77 @@ let exitHookInstalled = false;
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apps = STACK_APPS.filter((app) => (options.apps ?? STACK_APPS).includes(app));
   if (options.build !== false) await ensureBuild(options.echo);
+  if (options.signal?.aborted) throw new Error('startStack: interrupted');
   installExitHook();
 
-  const ports = {} as Record<StackApp, number>;
+  // ports[app][i]: replica i's port, kept across its restarts.
+  const ports = {} as Record<StackApp, number[]>;
   for (const app of apps) {
-    const fixed = options.ports === 'default' ? DEFAULT_PORTS[app] : options.ports?.[app];
-    ports[app] = fixed ?? (await freePort());
+    ports[app] = [];
+    for (let i = 0; i < replicaCount(app, options.replicas); i++) ports[app].push(await replicaPort(app, i, options.ports));
   }
-  const urls = Object.fromEntries(apps.map((app) => [app, `http://127.0.0.1:${ports[app]}`])) as Record<StackApp, string>;
+  const urlOf = (app: StackApp, replica: number) => `http://127.0.0.1:${ports[app][replica]}`;
+  const urls = Object.fromEntries(apps.map((app) => [app, urlOf(app, 0)])) as Record<StackApp, string>;
   const envs = Object.fromEntries(apps.map((app) => [app, appEnvironment(app, ports, options)])) as Record<StackApp, Record<string, string>>;
-  const logs = Object.fromEntries(apps.map((app) => [app, [] as string[]])) as Record<StackApp, string[]>;
-  const running = new Map<StackApp, Running>();
+  const logs = new Map<string, string[]>();
+  const running = new Map<string, Running>();
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
-
-  const launch = async (app: StackApp): Promise<void> => {
+  // A replica's name in the echoed stream: `population` alone, `population#2` beside `population#1`.
+  const label = (app: StackApp, replica: number) => (ports[app].length > 1 ? `${app}#${replica + 1}` : app);
+  const labelWidth = () => Math.max(14, ...apps.flatMap((app) => ports[app].map((_, i) => label(app, i).length)));
+  const logsOf = (app: StackApp, replica: number) => {
+    const key = instanceKey(app, replica);
+    const buffer = logs.get(key) ?? [];
+    logs.set(key, buffer);
+    return buffer;
+  };
+  const checkReplica = (app: StackApp, replica: number) => {
     if (!apps.includes(app)) throw new Error(`${app} is not part of this stack (${apps.join(', ')})`);
-    if (running.has(app)) throw new Error(`${app} is already running`);
+    if (!Number.isInteger(replica) || replica < 0 || replica >= ports[app].length) {
+      throw new Error(`${app} has replicas 0..${ports[app].length - 1}, not ${replica}`);
+    }
+  };
+
+  const launch = async (app: StackApp, replica = 0): Promise<void> => {
+    checkReplica(app, replica);
+    if (options.signal?.aborted) throw new Error(`${label(app, replica)} not started: interrupted`);
+    const key = instanceKey(app, replica);
+    if (running.has(key)) throw new Error(`${label(app, replica)} is already running`);
     const child = spawn(process.execPath, [...nodeFlags(app), '-r', REGISTER_ALIASES, join(BUILD_DIR, 'apps', app, 'src/main.js')], {
       cwd: WORKSPACE_ROOT,
-      env: envs[app],
+      env: { ...envs[app], PORT: String(ports[app][replica]) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     everyChild.add(child);
+    const buffer = logsOf(app, replica);
+    const record = (line: string) => {
+      buffer.push(line);
+      if (buffer.length > LOG_LINES) buffer.shift();
+      options.echo?.(`${label(app, replica).padEnd(labelWidth())} | ${options.format ? options.format(line) : line}\n`);
+    };
     const exited = new Promise<number | null>((resolveExit) =>
       child.on('exit', (code, signal) => {
         everyChild.delete(child);
-        if (running.get(app)?.child === child) running.delete(app);
+        if (running.get(key)?.child === child) running.delete(key);
         record(`[exited: ${signal ?? `code ${code}`}]`);
         resolveExit(code);
       }),
     );
-    running.set(app, { child, exited });
-    const record = (line: string) => {
-      const buffer = logs[app];
-      buffer.push(line);
-      if (buffer.length > LOG_LINES) buffer.shift();
-      options.echo?.(`${app.padEnd(14)} | ${options.format ? options.format(line) : line}\n`);
-    };
+    running.set(key, { child, exited });
     if (child.stdout) createInterface({ input: child.stdout }).on('line', record);
     if (child.stderr) createInterface({ input: child.stderr }).on('line', record);
-    await waitReady(app, `${urls[app]}/health/${options.waitFor?.[app] ?? 'ready'}`, exited, readyTimeoutMs, () => logs[app]);
+    const name = label(app, replica);
+    await waitReady(name, `${urlOf(app, replica)}/health/${options.waitFor?.[app] ?? 'ready'}`, exited, readyTimeoutMs, () => buffer);
   };
 
-  const kill = async (app: StackApp, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
-    const current = running.get(app);
+  /** Every app's first replica side by side, then every app's second, …: fewer processes compete for the cores at once. */
+  const launchAll = async (group: StackApp[]) => {
+    const most = Math.max(0, ...group.map((app) => ports[app].length));
+    for (let replica = 0; replica < most; replica++) await Promise.all(group.filter((app) => replica < ports[app].length).map((app) => launch(app, replica)));
+  };
+
+  const kill = async (app: StackApp, signal: NodeJS.Signals = 'SIGKILL', replica = 0): Promise<void> => {
+    const current = running.get(instanceKey(app, replica));
     if (!current) return;
     current.child.kill(signal);
     await current.exited;
@@ -168,12 +229,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const stop = async (): Promise<void> => {
     const timeoutMs = options.stopTimeoutMs ?? 10_000;
-    // The gateway first, the services last: nothing is left calling an app that has gone.
-    const order = [...running.keys()].reverse();
+    // Every process at once; each ends its own work (the gateway drains, the services flush).
     await Promise.all(
-      order.map(async (app) => {
-        const current = running.get(app);
-        if (!current) return;
+      [...running.values()].map(async (current) => {
         current.child.kill('SIGTERM');
         const timer = setTimeout(() => current.child.kill('SIGKILL'), timeoutMs);
         await current.exited;
@@ -182,32 +240,63 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
   };
 
+  const interrupt = () => void stop();
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     // Services side by side, then the aggregator, then the gateway (ready only when the aggregator is).
     const services = apps.filter((app) => app !== 'operation-view' && app !== 'api-gateway');
-    await Promise.all(services.map(launch));
-    if (apps.includes('operation-view')) await launch('operation-view');
-    if (apps.includes('api-gateway')) await launch('api-gateway');
+    await launchAll(services);
+    if (apps.includes('operation-view')) await launchAll(['operation-view']);
+    if (apps.includes('api-gateway')) await launchAll(['api-gateway']);
   } catch (error) {
     await stop();
     throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', interrupt);
   }
 
   return {
     urls,
+    replicaUrls: (app) => (ports[app] ?? []).map((_, replica) => urlOf(app, replica)),
     gatewayUrl: urls['api-gateway'] ?? '',
-    envOf: (app) => ({ ...envs[app] }),
-    logs: (app) => [...(logs[app] ?? [])],
-    running: (app) => running.has(app),
-    pid: (app) => running.get(app)?.child.pid,
+    envOf: (app, replica = 0) => {
+      checkReplica(app, replica);
+      return { ...envs[app], PORT: String(ports[app][replica]) };
+    },
+    logs: (app, replica = 0) => [...(logs.get(instanceKey(app, replica)) ?? [])],
+    running: (app, replica = 0) => running.has(instanceKey(app, replica)),
+    pid: (app, replica = 0) => running.get(instanceKey(app, replica))?.child.pid,
     kill,
     start: launch,
-    restart: async (app, signal = 'SIGKILL') => {
-      await kill(app, signal);
-      await launch(app);
+    restart: async (app, signal = 'SIGKILL', replica = 0) => {
+      await kill(app, signal, replica);
+      await launch(app, replica);
+    },
+    addReplica: async (app) => {
+      if (!apps.includes(app)) throw new Error(`${app} is not part of this stack (${apps.join(', ')})`);
+      const replica = ports[app].length;
+      ports[app].push(await replicaPort(app, replica, options.ports));
+      await launch(app, replica);
+      return replica;
     },
     stop,
   };
+}
+
+function instanceKey(app: StackApp, replica: number): string {
+  return `${app}#${replica}`;
+}
+
+function replicaCount(app: StackApp, replicas: StackOptions['replicas']): number {
+  if (app === 'api-gateway' || replicas === undefined) return 1;
+  const count = typeof replicas === 'number' ? replicas : (replicas[app] ?? 1);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`startStack: replicas of ${app} must be a whole number from 1, not ${count}`);
+  return count;
+}
+
+async function replicaPort(app: StackApp, replica: number, fixed: StackOptions['ports']): Promise<number> {
+  if (fixed === 'default') return DEFAULT_PORTS[app] + REPLICA_PORT_STEP * replica;
+  return (replica === 0 ? fixed?.[app] : undefined) ?? (await freePort());
 }
 
 /** The database an app of a namespaced stack uses. */
@@ -229,7 +318,7 @@ export async function cleanUpStack(ns: TestNamespace, mongoUrl = process.env['MO
   if (kafka) await cleanUp(ns, kafka);
 }
 
-function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options: StackOptions): Record<string, string> {
+function appEnvironment(app: StackApp, ports: Record<StackApp, number[]>, options: StackOptions): Record<string, string> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const ns = options.namespace;
   const env: Record<string, string> = {
@@ -246,11 +335,12 @@ function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options:
         }
       : {}),
     ...options.env,
-    PORT: String(ports[app]),
+    PORT: String(ports[app][0]),
   };
   if (app === 'api-gateway') {
+    // Several replicas: the gateway spreads requests over the list and skips one that is down.
     for (const [upstream, variable] of Object.entries(GATEWAY_UPSTREAM_VARIABLES) as Array<[StackApp, string]>) {
-      if (ports[upstream] !== undefined) env[variable] = `http://127.0.0.1:${ports[upstream]}`;
+      if (ports[upstream] !== undefined) env[variable] = ports[upstream].map((port) => `http://127.0.0.1:${port}`).join(',');
     }
   }
   Object.assign(env, options.appEnv?.[app] ?? {});
@@ -260,7 +350,7 @@ function appEnvironment(app: StackApp, ports: Record<StackApp, number>, options:
   return env;
 }
 
-async function waitReady(app: StackApp, url: string, exited: Promise<number | null>, timeoutMs: number, logs: () => string[]): Promise<void> {
+async function waitReady(app: string, url: string, exited: Promise<number | null>, timeoutMs: number, logs: () => string[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let gone = false;
   void exited.then(() => (gone = true));

@@ -68,9 +68,9 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** A view from the aggregator's own port, without meta.updatedAt, as canonical JSON. */
-export async function viewJson(stack: Stack, code: string, year: number): Promise<string | undefined> {
-  const response = await fetch(`${stack.urls['operation-view']}/operations/${code}?year=${year}`);
+/** A view from the aggregator's own port (its first replica's, or `aggregatorUrl`), without meta.updatedAt, as canonical JSON. */
+export async function viewJson(stack: Stack, code: string, year: number, aggregatorUrl = stack.urls['operation-view']): Promise<string | undefined> {
+  const response = await fetch(`${aggregatorUrl}/operations/${code}?year=${year}`);
   if (response.status !== 200) return undefined;
   const view = (await response.json()) as { meta?: Record<string, unknown> };
   const { updatedAt: _ignored, ...meta } = view.meta ?? {};
