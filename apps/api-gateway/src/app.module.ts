@@ -18,6 +18,8 @@ import { ContributionsStreamController } from './stream/contributions-stream.con
 import { GatewayEvents } from './stream/gateway-events';
 import { GatewayMetrics } from './stream/gateway-metrics';
 import { ViewsController } from './views/views.controller';
+import { DataController } from './data/data.controller';
+import { ReferenceController } from './data/reference.controller';
 import { ViewsService } from './views/views.service';
 import { answerCachedReads } from './views/cached-reads';
 
@@ -60,7 +62,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AppCoreModule.forRoot(config, 'api-gateway')],
-      controllers: [ViewsController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
+      controllers: [ViewsController, DataController, ReferenceController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
       providers: [
         { provide: ApiKeyRing, useValue: new ApiKeyRing(config.apiKeys) },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -52,7 +52,7 @@ export class ViewsService {
  * The aggregator's ETag ("<version>-<year>-<lang>", equal on every replica); for an answer
  * without one, a digest of the body, which is equal on every replica too.
  */
-function toCachedView(response: UpstreamResponse): CachedView {
+export function toCachedView(response: UpstreamResponse): CachedView {
   const header = response.headers['etag'];
   const etag = typeof header === 'string' && header ? header : `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
   const versionMatch = /^(?:W\/)?"(\d+)-/.exec(etag);
