@@ -33,6 +33,10 @@ describe('bench (quick, real stack)', () => {
         'freshness cores_busy',
         'rebuild seconds',
         'import rows_per_s',
+        'population-query rps',
+        'population-query miss_ms',
+        'csv-export rows_per_s',
+        'csv-export rss_mb:api-gateway',
         ...STACK_APPS.map((app) => `memory rss_mb:${app}`),
       ]),
     );
@@ -40,7 +44,7 @@ describe('bench (quick, real stack)', () => {
   });
 
   it('gives throughputs a baseline measured in the same run, and the ratio between them', () => {
-    for (const r of rows.filter((r) => ['gateway-read rps', 'conditional-read rps', 'projection events_per_s'].includes(`${r.scenario} ${r.metric}`))) {
+    for (const r of rows.filter((r) => ['gateway-read rps', 'conditional-read rps', 'projection events_per_s', 'population-query rps'].includes(`${r.scenario} ${r.metric}`))) {
       expect(r.baseline).toBeGreaterThan(0);
       expect(r.ratio).toBeCloseTo(r.value / r.baseline!, 2);
     }
