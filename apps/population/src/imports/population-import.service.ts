@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import { FigureSource } from '@focus/contracts';
 import { badRequest, ProblemException, PROBLEM_TYPES, validationProblem } from '@focus/service-kit';
 import { figureChange, FiguresService } from '../figures/figures.service';
-import { keptCounts, OriginCount } from './origin-counts';
+import { OriginCount, OriginCounts } from './origin-counts';
 import { numberedLines, splitCsvLine } from './csv-lines';
 import { checkHeader, parseRow } from './unhcr-population-csv';
 
@@ -36,7 +37,7 @@ export interface ImportOptions {
 
 /**
  * Imports UNHCR population statistics: one CSV row per (year, origin, asylum) as one figure
- * per (operation, year, type, origin) (see keptCounts for which zeros are kept). The stream is
+ * per (operation, year, type, origin) (see OriginCounts for which zeros are kept). The stream is
  * read once and never held whole; writes go in batches, and figures equal to what is stored
  * are left alone, so a second import of the same file changes nothing and emits nothing. A
  * figure without an origin for a (operation, year, type) the file reports by origin is
@@ -47,7 +48,7 @@ export class PopulationImportService {
   constructor(private readonly figures: FiguresService) {}
 
   async import(input: Readable, options: ImportOptions): Promise<ImportSummary> {
-    const totals = new Map<string, OriginCount>();
+    const counts = new OriginCounts();
     const names = new Map<string, string>();
     const summary: ImportSummary = {
       rowsRead: 0,
@@ -86,23 +87,24 @@ export class PopulationImportService {
       }
       summary.notAttributed += row.skipped.length;
       for (const count of row.counts) {
-        // Only returned refugees ever sum here: rows from every country they came back from.
-        const key = `${count.code}:${count.year}:${count.type}:${count.origin}`;
-        const sum = totals.get(key);
-        if (sum) sum.value += count.value;
-        else totals.set(key, { code: count.code, year: count.year, type: count.type, origin: count.origin, value: count.value });
+        counts.add(count);
         if (!names.has(count.code)) names.set(count.code, count.name);
       }
     }
 
     if (summary.rowsRead > 0 && summary.rejected.count === summary.rowsRead) throw refusal(summary);
-    const kept = keptCounts(totals.values());
-    totals.clear();
-    const changes = kept
-      .sort((a, b) => a.code.localeCompare(b.code) || a.year - b.year)
-      .map((f) => figureChange(f.code, f.year, f.type, f.value, { name: options.sourceName, asOf: `${f.year}-12-31` }, f.origin));
-    for (let start = 0; start < changes.length; start += WRITE_BATCH) {
-      const counts = await this.figures.figures.putMany(changes.slice(start, start + WRITE_BATCH), { correlationId: options.correlationId });
+    const kept = counts.kept();
+    // Changes are made a batch at a time, so the heap holds the kept counts and one batch's
+    // changes (under the population app's heap ceiling), not a change per figure at once.
+    const sources = new Map<number, FigureSource>();
+    const sourceOf = (year: number): FigureSource => {
+      let source = sources.get(year);
+      if (!source) sources.set(year, (source = { name: options.sourceName, asOf: `${year}-12-31` }));
+      return source;
+    };
+    for (let start = 0; start < kept.length; start += WRITE_BATCH) {
+      const changes = kept.slice(start, start + WRITE_BATCH).map((f) => figureChange(f.code, f.year, f.type, f.value, sourceOf(f.year), f.origin));
+      const counts = await this.figures.figures.putMany(changes, { correlationId: options.correlationId });
       summary.figures.created += counts.created;
       summary.figures.updated += counts.updated;
       summary.figures.unchanged += counts.unchanged;
