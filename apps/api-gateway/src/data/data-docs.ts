@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import {
   BUDGET_DIMENSIONS,
   DATA_COLUMNS,
@@ -109,9 +109,16 @@ const COMMON = [
   problem(503, 'The aggregator is unavailable; retry after Retry-After.', { type: 'urn:focus:problem:service-unavailable', title: 'Service unavailable', status: 503 }),
 ];
 
+const SUMMARIES: Record<Dataset, { operationId: string; summary: string }> = {
+  population: { operationId: 'listPopulation', summary: 'People by operation, origin, year and type, across operations and years (JSON or CSV).' },
+  budget: { operationId: 'listBudget', summary: 'Budget and expenditure by operation, year and pillar, across operations and years (JSON or CSV).' },
+  'key-figures': { operationId: 'listKeyFigures', summary: 'Key figures by operation, year and kind, across operations and years (JSON or CSV).' },
+};
+
 export function ApiDataList(dataset: Dataset) {
   const hxl = DATA_COLUMNS[dataset].map((c) => `\`${c.header}\` ${c.hxl}`).join(', ');
   return applyDecorators(
+    ApiOperation(SUMMARIES[dataset]),
     ...PARAMETERS[dataset],
     QUERY.limit,
     QUERY.cursor,
@@ -144,6 +151,7 @@ export function ApiDataList(dataset: Dataset) {
 
 export function ApiAvailability() {
   return applyDecorators(
+    ApiOperation({ operationId: 'listAvailability', summary: 'The years and population types each operation holds data for.' }),
     QUERY.operation,
     ApiResponse({
       status: 200,
@@ -167,7 +175,9 @@ const REFERENCE_EXAMPLES: Record<string, object[]> = {
 };
 
 export function ApiReference(list: 'population-types' | 'pillars' | 'countries') {
+  const id = list === 'population-types' ? 'PopulationTypes' : list === 'pillars' ? 'Pillars' : 'Countries';
   return applyDecorators(
+    ApiOperation({ operationId: `list${id}`, summary: `The ${list} codes the data API uses, with their names in English and French.` }),
     ApiResponse({ status: 200, description: `Every code of ${list}, with English and French names${list === 'countries' ? ' and UN region' : ''}.`, headers: ETAG, content: { 'application/json': { example: REFERENCE_EXAMPLES[list] } } }),
     ...COMMON,
   );
