@@ -20,6 +20,7 @@ import { GatewayMetrics } from './stream/gateway-metrics';
 import { ViewsController } from './views/views.controller';
 import { DataController } from './data/data.controller';
 import { ReferenceController } from './data/reference.controller';
+import { ContributionsCsv } from './data/contributions-csv';
 import { ViewsService } from './views/views.service';
 import { answerCachedReads } from './views/cached-reads';
 
@@ -68,6 +69,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         Upstreams,
         MissingProfiles,
+        ContributionsCsv,
         ViewsService,
         GatewayEvents,
         GatewayMetrics,

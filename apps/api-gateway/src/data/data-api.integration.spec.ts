@@ -202,6 +202,27 @@ describe('data API end to end', () => {
     expect(availability.population.types).toContain('REF');
   });
 
+  it('gives the contributions list as CSV too, the same rows as its JSON', async () => {
+    for (const [date, name] of [['2019-07-18', 'European Union'], ['2019-05-02', 'Japan, Government of']]) {
+      const recorded = await fetch(`${api}/contributions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': EDITOR, 'idempotency-key': `data-${date}` },
+        body: JSON.stringify({ donor: { name, type: 'government' }, date, operationCode: 'KAZ', status: 'paid', amountUsd: 1234.5 }),
+      });
+      expect(recorded.status).toBe(201);
+    }
+    const json = (await (await get('/contributions?operation=KAZ')).json()) as { items: Array<{ id: string; date: string; donor: { name: string; type: string }; amountUsd?: number; status: string }> };
+    expect(json.items).toHaveLength(2);
+    const csv = await get('/contributions?operation=KAZ&format=csv&hxl=true');
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, hxl, ...lines] = (await csv.text()).trimEnd().split('\r\n');
+    expect(header).toBe('id,date,donor,donor_type,amount_usd,operation,status');
+    expect(hxl).toBe('#activity+id,#date,#org+donor+name,#org+donor+type,#value+funding+usd,#country+code,#status');
+    const quoted = (text: string) => (text.includes(',') ? `"${text}"` : text);
+    expect(lines).toEqual(json.items.map((c) => [c.id, c.date, quoted(c.donor.name), c.donor.type, c.amountUsd, 'KAZ', c.status].join(',')));
+    expect((await get('/contributions?operation=KAZ&format=csv&hxl=yes')).status).toBe(400);
+  });
+
   it('refuses an import whose every row is rejected with a 422 naming the first bad lines, and writes nothing', async () => {
     const header = 'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst\n';
     const response = await fetch(`${api}/imports/population`, {

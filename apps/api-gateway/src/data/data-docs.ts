@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import {
   BUDGET_DIMENSIONS,
+  CONTRIBUTION_COLUMNS,
   DATA_COLUMNS,
   DATA_LIMIT_DEFAULT,
   DATA_LIMIT_MAX,
@@ -180,5 +181,24 @@ export function ApiReference(list: 'population-types' | 'pillars' | 'countries')
     ApiOperation({ operationId: `list${id}`, summary: `The ${list} codes the data API uses, with their names in English and French.` }),
     ApiResponse({ status: 200, description: `Every code of ${list}, with English and French names${list === 'countries' ? ' and UN region' : ''}.`, headers: ETAG, content: { 'application/json': { example: REFERENCE_EXAMPLES[list] } } }),
     ...COMMON,
+  );
+}
+
+/** What GET /contributions adds for CSV (its JSON parameters are documented with the route). */
+export function ApiContributionCsv() {
+  const hxl = CONTRIBUTION_COLUMNS.map((c) => `\`${c.header}\` ${c.hxl}`).join(', ');
+  return applyDecorators(
+    QUERY.format,
+    QUERY.hxl,
+    ApiResponse({
+      status: 200,
+      description: `As CSV (format=csv or Accept: text/csv): the same rows as the JSON list, every page streamed unless a limit is given; with hxl=true a row of HXL hashtags: ${hxl}.`,
+      content: {
+        'text/csv': {
+          schema: { type: 'string' },
+          example: 'id,date,donor,donor_type,amount_usd,operation,status\r\n0190a6e4-7b2c-7def-8123-456789abcdef,2019-07-18,European Union,eu,,KAZ-RO,paid\r\n',
+        },
+      },
+    }),
   );
 }

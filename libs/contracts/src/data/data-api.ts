@@ -102,6 +102,17 @@ export const DATA_COLUMNS: Record<Dataset, readonly DataColumn[]> = {
   ],
 };
 
+/** The CSV of GET /api/v1/contributions (format=csv): one row per contribution of its JSON list. */
+export const CONTRIBUTION_COLUMNS: readonly DataColumn[] = [
+  { field: 'id', header: 'id', hxl: '#activity+id' },
+  { field: 'date', header: 'date', hxl: '#date' },
+  { field: 'donorName', header: 'donor', hxl: '#org+donor+name' },
+  { field: 'donorType', header: 'donor_type', hxl: '#org+donor+type' },
+  { field: 'amountUsd', header: 'amount_usd', hxl: '#value+funding+usd' },
+  { field: 'operationCode', header: 'operation', hxl: '#country+code' },
+  { field: 'status', header: 'status', hxl: '#status' },
+];
+
 /** What an operation holds data for: GET /api/v1/reference/availability. */
 export interface OperationAvailability {
   operation: string;
