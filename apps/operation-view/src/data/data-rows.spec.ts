@@ -62,7 +62,8 @@ describe('data rows', () => {
 
   it('lists each key figure as a row of its own, by position', () => {
     const set = { operationCode: 'KAZ', year: 2018, kind: 'result' as const, items: [{ value: 742, unit: 'persons' as const, text: { en: 'assisted' } }, { value: 85, unit: 'percent' as const, text: { en: 'rate', fr: 'taux' } }] };
-    expect(rowsOf(KEY_FIGURES, [set], {})).toEqual([
+    // A set as the view holds it: parts() gives each figure its position.
+    expect(rowsOf(KEY_FIGURES, [set as unknown as Parameters<typeof KEY_FIGURES.parts>[0]], {})).toEqual([
       { operation: 'KAZ', year: 2018, kind: 'result', position: 1, value: 742, unit: 'persons', textEn: 'assisted', textFr: null },
       { operation: 'KAZ', year: 2018, kind: 'result', position: 2, value: 85, unit: 'percent', textEn: 'rate', textFr: 'taux' },
     ]);
