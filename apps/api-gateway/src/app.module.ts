@@ -18,6 +18,9 @@ import { ContributionsStreamController } from './stream/contributions-stream.con
 import { ContributionEvents } from './stream/contribution-events';
 import { GatewayMetrics } from './stream/gateway-metrics';
 import { ViewsController } from './views/views.controller';
+import { DataController } from './data/data.controller';
+import { ReferenceController } from './data/reference.controller';
+import { ContributionsCsv } from './data/contributions-csv';
 import { ViewsService } from './views/views.service';
 import { ViewEventsServer } from './views/view-events.server';
 import { ViewInvalidation } from './views/view-invalidation.controller';
@@ -63,12 +66,13 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AppCoreModule.forRoot(config, 'api-gateway')],
-      controllers: [ViewsController, ViewInvalidation, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
+      controllers: [ViewsController, ViewInvalidation, DataController, ReferenceController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
       providers: [
         { provide: ApiKeyRing, useValue: new ApiKeyRing(config.apiKeys) },
         { provide: APP_GUARD, useClass: AccessGuard },
         Upstreams,
         MissingProfiles,
+        ContributionsCsv,
         ViewsService,
         ContributionEvents,
         GatewayMetrics,

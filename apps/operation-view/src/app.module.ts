@@ -11,6 +11,7 @@ import { ViewGenerations } from './projection/view-generations';
 import { RebuildController } from './rebuild/rebuild.controller';
 import { RebuildService } from './rebuild/rebuild.service';
 import { ViewsController } from './view/views.controller';
+import { DataController } from './data/data.controller';
 
 @Module({})
 export class OperationViewModule {
@@ -24,7 +25,7 @@ export class OperationViewModule {
         // aggregator can start before their owners.
         KafkaModule.forRoot({ topics: [TOPICS.operationView, ...SOURCE_TOPICS] }),
       ],
-      controllers: [ViewsController, RebuildController],
+      controllers: [ViewsController, RebuildController, DataController],
       providers: [
         { provide: OperationViewConfig, useValue: config },
         ViewGenerations,

@@ -128,22 +128,30 @@ describe('population service', () => {
     expect(events.find((e) => e.type === 'population.figure.deleted')?.data).toBeNull();
   });
 
-  it('imports UNHCR CSV rows summed per operation, year and type; a second import changes nothing', async () => {
+  it('imports UNHCR CSV rows by operation, year, type and origin, replacing figures without origin; a second import changes nothing', async () => {
     const csv = readFileSync(resolve(__dirname, 'testing/unhcr-kaz-2016-2018.csv'), 'utf8') + '2018,Nowhere,XX,XX1,Kazakhstan,KAZ,KAZ,abc,,,,,,,,\n';
     const importCsv = () => fetch(`${base}/imports/population?source=UNHCR%20population%20statistics%202025.06.1`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
 
+    // A figure without origin, as an editor or an import before origins wrote it: the file's figures by origin replace it.
+    expect((await put('/operations/KAZ/population/2017/ASY', { value: 1, source: seedSource })).status).toBe(201);
     const first = await importCsv();
     expect(first.status).toBe(201);
-    const summary = (await first.json()) as { rowsRead: number; figures: Record<string, number>; rejected: { count: number; lines: Array<{ line: number }> }; operations: Array<{ code: string; name: string }> };
+    const summary = (await first.json()) as { replacedWithoutOrigin: number; rowsRead: number; figures: Record<string, number>; rejected: { count: number; lines: Array<{ line: number }> }; operations: Array<{ code: string; name: string }> };
     expect(summary.rowsRead).toBe(112);
     expect(summary.rejected).toMatchObject({ count: 1, lines: [{ line: 113 }] });
     expect(summary.operations).toEqual(expect.arrayContaining([{ code: 'KAZ', name: 'Kazakhstan' }, { code: 'HKG', name: 'China, Hong Kong SAR' }]));
     expect(summary.figures.created).toBeGreaterThan(0);
 
     const list = (await (await fetch(`${base}/operations/KAZ/population`)).json()) as { figures: Array<PopulationFigureState & { version: number }> };
-    const kaz2018 = Object.fromEntries(list.figures.filter((f) => f.year === 2018).map((f) => [f.type, f.value]));
+    const kaz2018: Record<string, number> = {};
+    for (const f of list.figures.filter((f) => f.year === 2018)) kaz2018[f.type] = (kaz2018[f.type] ?? 0) + f.value;
     // UNHCR's 2025 release, summed over every origin: it revised the 2019 page's 588 and 195.
     expect(kaz2018).toMatchObject({ REF: 568, ASY: 190, STA: 7690 });
+    // Kept by origin (coo_iso), as the file gives them: Afghans in Kazakhstan, 2018.
+    expect(list.figures.find((f) => f.year === 2018 && f.type === 'REF' && f.origin === 'AFG')).toMatchObject({ value: 538 });
+    // The figure written without an origin is replaced, not added to.
+    expect(list.figures.filter((f) => f.origin === undefined)).toEqual([]);
+    expect(summary).toMatchObject({ replacedWithoutOrigin: 1 });
     expect(list.figures.find((f) => f.year === 2018 && f.type === 'REF')?.source).toEqual({ name: 'UNHCR population statistics 2025.06.1', asOf: '2018-12-31' });
 
     const eventsAfterFirst = (await published()).length;

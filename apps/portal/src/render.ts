@@ -6,6 +6,7 @@ import type { Lang, OperationSummary, OperationView } from './api';
 import { breakdownChart, budgetChart, Chart, officesMap, pillarChart } from './charts';
 import { COLORS } from './colors';
 import { h, uid } from './dom';
+import { csvDownload } from './downloads';
 import { LANGS, t } from './i18n';
 import { serializeUrlState, UrlState } from './url-state';
 import {
@@ -219,7 +220,8 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
     breakdown = h('p', { className: 'empty' }, t(lang, 'noBreakdown', { year: poc.year }));
   }
     const everyYear = allTotals.length > totals.length ? dataTable(lang, [t(lang, 'year'), t(lang, 'people')], allTotals.map(({ year, total }) => [String(year), formatNumber(total, lang)]), t(lang, 'totalsByYear')) : null;
-  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, totals.length ? totalsHeading : null, totals.length ? totalsList : null, everyYear, breakdown);
+  const download = poc.totalsByYear.length ? csvDownload(lang, 'population', view.operation.code) : null;
+  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, totals.length ? totalsHeading : null, totals.length ? totalsList : null, everyYear, breakdown, download);
 }
 
 function dataTable(lang: Lang, head: string[], rows: string[][], caption?: string): HTMLElement {
@@ -273,6 +275,7 @@ function budgetSection(view: OperationView, lang: Lang, mounts: Mount[]): HTMLEl
     h('figure', {}, h('figcaption', {}, totalTitle), totalEl),
     h('figure', {}, h('figcaption', {}, `${t(lang, 'byPillar')}: ${pillarTitle}`), pillarEl, pillarLegend(pillars, lang)),
     dataTable(lang, head, rows, `${t(lang, 'budgetAndExpenditure')} (${t(lang, 'usdMillions')})`),
+    csvDownload(lang, 'budget', view.operation.code),
   );
 }
 

@@ -50,6 +50,15 @@ describe('decodeEvent', () => {
     expect(decode(exampleWith('budgetLineUpserted', { occurredAt: '2019-07-02T15:00:00+06:00' })).ok).toBe(true);
   });
 
+  it("takes a figure's origin as part of its entity id, and refuses an origin that is no country code", () => {
+    const withOrigin = { 'data.origin': 'SYR', 'subject.entityId': 'KAZ:2018:REF:SYR' };
+    expect(decode(exampleWith('populationFigureUpserted', withOrigin)).ok).toBe(true);
+    expect(decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': 'XXA', 'subject.entityId': 'KAZ:2018:REF:XXA' })).ok).toBe(true);
+    expectRefused(decode(exampleWith('populationFigureUpserted', { 'data.origin': 'SYR' })), 'invalid-payload', 'subject.entityId');
+    expectRefused(decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': 'Syria' })), 'invalid-payload', 'data.origin');
+    expectRefused(decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': null })), 'invalid-payload', 'data.origin');
+  });
+
   it('refuses an unknown type', () => {
     expectRefused(decode(exampleWith('populationFigureUpserted', { type: 'population.figure.exploded' })), 'unknown-type', 'type');
   });

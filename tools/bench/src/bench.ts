@@ -7,6 +7,7 @@ import { readSeed } from '../../seed/seed-requests';
 import { BenchContext, BenchSizes } from './bench-context';
 import { memoryRows } from './memory';
 import { BenchRow } from './results';
+import { csvExportScenario, populationQueryScenario } from './scenarios/data-api';
 import { freshnessScenario } from './scenarios/freshness';
 import { importScenario } from './scenarios/import';
 import { projectionScenario } from './scenarios/projection';
@@ -15,14 +16,14 @@ import { rebuildScenario } from './scenarios/rebuild';
 import { scaleOutScenario } from './scenarios/scale-out';
 import { waitUntilProjected } from './settle';
 
-export const SCENARIOS = ['gateway-read', 'projection', 'freshness', 'rebuild', 'import', 'scale-out'] as const;
+export const SCENARIOS = ['gateway-read', 'projection', 'freshness', 'rebuild', 'import', 'population-query', 'csv-export', 'scale-out'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const EDITOR_KEY = 'local-dev-editor';
 
 export interface BenchOptions {
   sizes: BenchSizes;
-  /** Which to run, in the order of SCENARIOS (gateway-read includes conditional-read; rebuild needs projection). */
+  /** Which to run, in the order of SCENARIOS (gateway-read includes conditional-read; rebuild needs projection; the data API's two need import). */
   scenarios?: readonly Scenario[];
   log?: (line: string) => void;
   /** Lines of the apps' own logs (warnings and errors), for when a scenario fails. */
@@ -39,6 +40,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const wanted = new Set(options.scenarios ?? SCENARIOS);
   if (wanted.has('rebuild')) wanted.add('projection');
+  if (wanted.has('population-query') || wanted.has('csv-export')) wanted.add('import');
   const ns = testNamespace('bench');
   const kafka = testKafka(ns, 'focus-bench');
   log('starting the six apps (builds first when the build is stale)');
@@ -77,6 +79,8 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     if (wanted.has('freshness')) rows.push(...(await freshnessScenario(ctx)));
     if (wanted.has('rebuild') && expectedVersions) rows.push(...(await rebuildScenario(ctx, expectedVersions)));
     if (wanted.has('import')) rows.push(...(await importScenario(ctx)));
+    if (wanted.has('population-query')) rows.push(...(await populationQueryScenario(ctx)));
+    if (wanted.has('csv-export')) rows.push(...(await csvExportScenario(ctx)));
     if (wanted.has('scale-out')) rows.push(...(await scaleOutScenario(ctx, seed.code)));
     rows.push(...memoryRows(stack));
     return rows;

@@ -44,4 +44,18 @@ describe('the OpenAPI document', () => {
     const year = document.paths['/api/v1/operations/{code}']?.get?.parameters?.find((p) => 'name' in p && p.name === 'year');
     expect(year).toMatchObject({ in: 'query', required: false, description: expect.stringMatching(/^Defaults to the latest year with people of concern, year-end results or expenditure/) });
   });
+
+  it('documents the data API: every parameter, the CSV and its HXL hashtags, the 400 naming a parameter, with examples', () => {
+    const population = document.paths['/api/v1/population']?.get;
+    const names = (population?.parameters ?? []).map((p) => ('name' in p ? p.name : ''));
+    expect(names).toEqual(expect.arrayContaining(['operation', 'origin', 'year', 'yearFrom', 'yearTo', 'type', 'groupBy', 'limit', 'cursor', 'format', 'hxl', 'If-None-Match']));
+    const ok = JSON.stringify(population?.responses['200']);
+    for (const tag of ['#country+code+origin', '#date+year', '#affected+num']) expect(ok).toContain(tag);
+    expect(ok).toContain('text/csv');
+    expect(JSON.stringify(population?.responses['400'])).toContain('"field":"yearFrom"');
+    expect(Object.keys(population?.responses ?? {})).toEqual(expect.arrayContaining(['200', '304', '400', '429', '503']));
+    for (const path of ['/api/v1/budget', '/api/v1/key-figures', '/api/v1/reference/availability', '/api/v1/reference/countries', '/api/v1/reference/pillars', '/api/v1/reference/population-types']) {
+      expect({ path, example: JSON.stringify(document.paths[path]?.get?.responses['200']).includes('example') }).toEqual({ path, example: true });
+    }
+  });
 });

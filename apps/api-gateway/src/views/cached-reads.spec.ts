@@ -2,7 +2,7 @@ import Fastify, { FastifyInstance } from 'fastify';
 import { ApiKeyRing, parseApiKeys } from '../auth/api-keys';
 import { GatewayConfig } from '../config';
 import { answerCachedReads } from './cached-reads';
-import { CachedView, LIST_CODE, ViewCache } from './view-cache';
+import { CachedView, DATA_CODE, LIST_CODE, ViewCache } from './view-cache';
 
 const READER = 'reader-key-0123456789';
 const view: CachedView = { etag: '"7-2018-en"', body: Buffer.from('{"year":2018}'), contentType: 'application/json; charset=utf-8', version: 7 };
@@ -14,11 +14,13 @@ async function gateway(readAccess: 'open' | 'key'): Promise<{ app: FastifyInstan
   cache.setEnabled(true);
   await cache.get(ViewCache.key('KAZ', '2018', ''), 'KAZ', async () => ({ value: view, cacheable: true }));
   await cache.get(ViewCache.key(LIST_CODE, '', ''), LIST_CODE, async () => ({ value: { ...view, etag: '"list"', version: undefined }, cacheable: true }));
+  await cache.get('data|/api/v1/population?year=2018', DATA_CODE, async () => ({ value: { ...view, etag: '"9-population-x"', version: undefined }, cacheable: true }));
   const app = Fastify();
   answerCachedReads(app, cache, new ApiKeyRing(parseApiKeys(`portal:reader:${READER}`)), config);
   const controller = async () => ({ answeredBy: 'controller' });
   app.get('/api/v1/operations', controller);
   app.get('/api/v1/operations/:code', controller);
+  app.get('/api/v1/population', controller);
   app.put('/api/v1/operations/:code', controller);
   await app.ready();
   return { app, cache };
@@ -36,6 +38,15 @@ describe('answerCachedReads', () => {
     expect(notModified.body).toBe('');
     expect((await app.inject('/api/v1/operations')).headers.etag).toBe('"list"');
     expect(cache.hits).toBe(3);
+  });
+
+  it("answers a data API list's hit as a view's, with its 304; CSV always goes to the controller (streamed, never cached)", async () => {
+    const { app } = await gateway('open');
+    const hit = await app.inject('/api/v1/population?year=2018');
+    expect(hit.headers.etag).toBe('"9-population-x"');
+    expect((await app.inject({ url: '/api/v1/population?year=2018', headers: { 'if-none-match': '"9-population-x"' } })).statusCode).toBe(304);
+    expect((await app.inject({ url: '/api/v1/population?year=2018', headers: { accept: 'text/csv' } })).json()).toEqual({ answeredBy: 'controller' });
+    expect((await app.inject('/api/v1/population?year=2019')).json()).toEqual({ answeredBy: 'controller' });
   });
 
   it('leaves misses, other methods and repeated parameters to the controller', async () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { mayAccess } from '../auth/access.guard';
 import { ApiKeyRing } from '../auth/api-keys';
 import { GatewayConfig } from '../config';
+import { dataCacheKey } from '../data/data-reads';
 import { LIST_CODE, ViewCache } from './view-cache';
 import { sendView, viewCacheControl } from './view-reply';
 
@@ -37,6 +38,9 @@ export function answerCachedReads(fastify: FastifyInstance, cache: ViewCache, ri
 function cacheKeyOf(request: FastifyRequest): string | undefined {
   const route = request.routeOptions.url;
   if (route === LIST_ROUTE) return ViewCache.key(LIST_CODE, '', '');
+  // The data API's JSON lists (data/data-reads.ts): a repeated query costs what a view read does.
+  const data = dataCacheKey(request);
+  if (data !== undefined) return data;
   if (route !== VIEW_ROUTE) return undefined;
   const { code } = request.params as { code?: unknown };
   const { year = '', lang = '' } = request.query as { year?: unknown; lang?: unknown };

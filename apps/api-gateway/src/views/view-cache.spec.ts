@@ -1,4 +1,4 @@
-import { CachedView, matchesIfNoneMatch, ViewCache } from './view-cache';
+import { CachedView, DATA_CODE, matchesIfNoneMatch, ViewCache } from './view-cache';
 
 const view = (version: number, year = 2018): CachedView => ({ etag: `"${version}-${year}-en"`, body: Buffer.from(`{"v":${version}}`), contentType: 'application/json', version });
 
@@ -36,6 +36,15 @@ describe('ViewCache', () => {
     expect(cache.size).toBe(1);
     await cache.get(ViewCache.key('AFG', '', ''), 'AFG', loader(view(1), calls));
     expect(calls.n).toBe(3);
+  });
+
+  it("drops the data API's answers on any operation's change", async () => {
+    const calls = { n: 0 };
+    await cache.get('data|/api/v1/population', DATA_CODE, loader(view(1), calls));
+    await cache.get(ViewCache.key('AFG', '', ''), 'AFG', loader(view(1), calls));
+    cache.invalidate('KAZ');
+    expect(cache.lookup('data|/api/v1/population')).toBeUndefined();
+    expect(cache.lookup(ViewCache.key('AFG', '', ''))).toEqual(view(1));
   });
 
   it('never stores what was in flight when the operation changed, nor a view older than announced', async () => {

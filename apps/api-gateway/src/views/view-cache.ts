@@ -14,6 +14,8 @@ interface Entry {
 }
 
 export const LIST_CODE = '*';
+/** The data API's answers (lists across operations): any operation's change may change them. */
+export const DATA_CODE = '*data';
 
 /**
  * Views by (code, year, lang), bounded (least recently used leaves first) and dropped when
@@ -108,9 +110,9 @@ export class ViewCache {
     return entry.value;
   }
 
-  /** operation-view.updated: drops the operation's views (and the list, whose years changed). */
+  /** operation-view.updated: drops the operation's views, the list (whose years changed) and the data API's answers. */
   invalidate(code: string, version?: number): void {
-    for (const c of [code, LIST_CODE]) {
+    for (const c of [code, LIST_CODE, DATA_CODE]) {
       this.generations.set(c, (this.generations.get(c) ?? 0) + 1);
       for (const [key, entry] of this.entries) if (entry.code === c) this.entries.delete(key);
       for (const [key, flight] of this.inflight) if (flight.code === c) this.inflight.delete(key);

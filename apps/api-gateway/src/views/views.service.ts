@@ -54,7 +54,7 @@ export class ViewsService {
  * without one, a digest of the body, which is equal on every replica too. The view's version
  * comes in a header of its own (the list has none).
  */
-function toCachedView(response: UpstreamResponse): CachedView {
+export function toCachedView(response: UpstreamResponse): CachedView {
   const header = response.headers['etag'];
   const etag = typeof header === 'string' && header ? header : `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
   const versionHeader = Number(response.headers[VIEW_VERSION_HEADER]);

@@ -27,6 +27,17 @@ describe('the combined view of the seed operation', () => {
     });
   });
 
+  it('sums the figures of a type by origin into its slice, so the breakdown and totals stay what they were', () => {
+    const state = seedState();
+    const source = { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' };
+    delete state.figures[entityIds.populationFigure('KAZ-RO', 2018, 'REF')];
+    for (const [origin, value] of [['AFG', 500], ['UZB', 88], ['SYR', 0]] as const) {
+      state.figures[entityIds.populationFigure('KAZ-RO', 2018, 'REF', origin)] = { v: 1, s: { operationCode: 'KAZ-RO', year: 2018, type: 'REF', origin, value, source } };
+    }
+    const byOrigin = buildView(state, { code: 'KAZ-RO', year: 2018, lang: 'en', version: 1, updatedAt: new Date(0) });
+    expect(byOrigin.peopleOfConcern).toEqual(view.peopleOfConcern);
+  });
+
   it("names the sources of the year's figures: each distinct release, or the reported total's where there is no breakdown", () => {
     const state = seedState();
     const revised = { name: 'UNHCR population statistics 2025.06.1', asOf: '2018-12-31' };

@@ -145,9 +145,10 @@ function peopleOfConcern(figures: PopulationFigureState[], totals: PopulationTot
   const previous = yearTotal(figures, totals, year - 1);
   const trend: Trend | null = total === null || previous === undefined ? null : total > previous ? 'increase' : total < previous ? 'decrease' : 'stable';
   const breakdown = POPULATION_TYPES.flatMap(({ code, label }) => {
-    const figure = figures.find((f) => f.year === year && f.type === code);
+    // A type's figures by origin add up to its slice (a figure without an origin is the whole slice).
+    const value = figures.reduce((sum, f) => (f.year === year && f.type === code ? sum + f.value : sum), 0);
     // A type with nobody in it is left out, as the page leaves it out of the chart.
-    return figure && figure.value > 0 ? [[label[lang], figure.value] as [string, number]] : [];
+    return value > 0 ? [[label[lang], value] as [string, number]] : [];
   });
   return { year, total, trend, totalsByYear, breakdown, sources: yearSources(figures, totals, year) };
 }

@@ -52,6 +52,7 @@ export class FiguresService {
   }
 }
 
-export function figureChange(code: string, year: number, type: PopulationType, value: number, source: FigureSource): Change<PopulationFigureState> {
-  return { id: entityIds.populationFigure(code, year, type), subjectCode: code, state: { operationCode: code, year, type, value, source } };
+export function figureChange(code: string, year: number, type: PopulationType, value: number, source: FigureSource, origin?: string): Change<PopulationFigureState> {
+  const state: PopulationFigureState = { operationCode: code, year, type, ...(origin === undefined ? {} : { origin }), value, source };
+  return { id: entityIds.populationFigure(code, year, type, origin), subjectCode: code, state };
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { PopulationType } from '@focus/contracts';
-import { badRequest, ProblemException, PROBLEM_TYPES } from '@focus/service-kit';
+import { FigureSource } from '@focus/contracts';
+import { badRequest, ProblemException, PROBLEM_TYPES, validationProblem } from '@focus/service-kit';
 import { figureChange, FiguresService } from '../figures/figures.service';
+import { OriginCount, OriginCounts } from './origin-counts';
 import { numberedLines, splitCsvLine } from './csv-lines';
 import { checkHeader, parseRow } from './unhcr-population-csv';
 
@@ -10,10 +11,14 @@ import { checkHeader, parseRow } from './unhcr-population-csv';
 const WRITE_BATCH = 500;
 /** Rejected lines listed in the summary; the count covers them all. */
 const LISTED_REJECTIONS = 100;
+/** Rejected lines a refused import (every row rejected) names in its 422. */
+const NAMED_IN_REFUSAL = 10;
 
 export interface ImportSummary {
   rowsRead: number;
   figures: { created: number; updated: number; unchanged: number };
+  /** Figures without an origin (an earlier import's sums, a page's figures) replaced by this import's figures by origin. */
+  replacedWithoutOrigin: number;
   rejected: { count: number; lines: Array<{ line: number; reason: string }> };
   /** Values reported for places that are not operations (unknown or stateless origin). */
   notAttributed: number;
@@ -31,21 +36,24 @@ export interface ImportOptions {
 }
 
 /**
- * Imports UNHCR population statistics: one CSV row per (year, origin, asylum) summed into one
- * figure per (operation, year, type). The stream is read once and never held whole; writes
- * go in batches, and figures equal to what is stored are left alone, so a second import of
- * the same file changes nothing and emits nothing.
+ * Imports UNHCR population statistics: one CSV row per (year, origin, asylum) as one figure
+ * per (operation, year, type, origin) (see OriginCounts for which zeros are kept). The stream is
+ * read once and never held whole; writes go in batches, and figures equal to what is stored
+ * are left alone, so a second import of the same file changes nothing and emits nothing. A
+ * figure without an origin for a (operation, year, type) the file reports by origin is
+ * removed, since views sum every figure of a (year, type) and would count both.
  */
 @Injectable()
 export class PopulationImportService {
   constructor(private readonly figures: FiguresService) {}
 
   async import(input: Readable, options: ImportOptions): Promise<ImportSummary> {
-    const totals = new Map<string, { code: string; year: number; type: PopulationType; value: number }>();
+    const counts = new OriginCounts();
     const names = new Map<string, string>();
     const summary: ImportSummary = {
       rowsRead: 0,
       figures: { created: 0, updated: 0, unchanged: 0 },
+      replacedWithoutOrigin: 0,
       rejected: { count: 0, lines: [] },
       notAttributed: 0,
       operations: [],
@@ -79,26 +87,54 @@ export class PopulationImportService {
       }
       summary.notAttributed += row.skipped.length;
       for (const count of row.counts) {
-        const key = `${count.code}:${count.year}:${count.type}`;
-        const sum = totals.get(key);
-        if (sum) sum.value += count.value;
-        else totals.set(key, { code: count.code, year: count.year, type: count.type, value: count.value });
+        counts.add(count);
         if (!names.has(count.code)) names.set(count.code, count.name);
       }
     }
 
-    const changes = [...totals.values()]
-      .sort((a, b) => a.code.localeCompare(b.code) || a.year - b.year)
-      .map((f) => figureChange(f.code, f.year, f.type, f.value, { name: options.sourceName, asOf: `${f.year}-12-31` }));
-    for (let start = 0; start < changes.length; start += WRITE_BATCH) {
-      const counts = await this.figures.figures.putMany(changes.slice(start, start + WRITE_BATCH), { correlationId: options.correlationId });
+    if (summary.rowsRead > 0 && summary.rejected.count === summary.rowsRead) throw refusal(summary);
+    const kept = counts.kept();
+    // Changes are made a batch at a time, so the heap holds the kept counts and one batch's
+    // changes (under the population app's heap ceiling), not a change per figure at once.
+    const sources = new Map<number, FigureSource>();
+    const sourceOf = (year: number): FigureSource => {
+      let source = sources.get(year);
+      if (!source) sources.set(year, (source = { name: options.sourceName, asOf: `${year}-12-31` }));
+      return source;
+    };
+    for (let start = 0; start < kept.length; start += WRITE_BATCH) {
+      const changes = kept.slice(start, start + WRITE_BATCH).map((f) => figureChange(f.code, f.year, f.type, f.value, sourceOf(f.year), f.origin));
+      const counts = await this.figures.figures.putMany(changes, { correlationId: options.correlationId });
       summary.figures.created += counts.created;
       summary.figures.updated += counts.updated;
       summary.figures.unchanged += counts.unchanged;
     }
+    summary.replacedWithoutOrigin = await this.removeFiguresWithoutOrigin(kept, options.correlationId);
     summary.operations = [...names].map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
     return summary;
   }
+
+  private async removeFiguresWithoutOrigin(kept: readonly OriginCount[], correlationId?: string): Promise<number> {
+    const reported = new Set(kept.map((f) => `${f.code}:${f.year}:${f.type}`));
+    const withoutOrigin = await this.figures.figures.list({ 'state.origin': { $exists: false } }, Number.MAX_SAFE_INTEGER);
+    let removed = 0;
+    for (const figure of withoutOrigin) {
+      const { operationCode, year, type } = figure.state;
+      if (!reported.has(`${operationCode}:${year}:${type}`)) continue;
+      await this.figures.figures.remove(figure.id, operationCode, { correlationId });
+      removed += 1;
+    }
+    return removed;
+  }
+}
+
+/** Nothing in the file could be read: a 422 naming the first bad lines, and nothing written. */
+function refusal(summary: ImportSummary): ProblemException {
+  const named = summary.rejected.lines.slice(0, NAMED_IN_REFUSAL);
+  return validationProblem(
+    named.map(({ line, reason }) => ({ field: `line ${line}`, message: reason })),
+    `All ${summary.rowsRead} rows were rejected; nothing was imported. First: line ${named[0].line}, ${named[0].reason}.`,
+  );
 }
 
 function safeSplit(line: string): string[] {

@@ -10,17 +10,17 @@ describe("UNHCR's population CSV", () => {
     expect(checkHeader(['year', 'coa_iso', 'refugees'])).toMatch(/expected the columns of UNHCR's population API/);
   });
 
-  it('counts every type for the country of asylum, except returned refugees, who count for their country of origin', () => {
+  it('counts every type for the country of asylum by origin, except returned refugees, who count for their country of origin, as their origin', () => {
     expect(parseRow(row('568,190,5,0,0,7,0,,0'))).toEqual({
       counts: [
-        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'REF', value: 568 },
-        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'ASY', value: 190 },
-        { code: 'UZB', name: 'Uzbekistan', year: 2018, type: 'RET', value: 5 },
-        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'IDP', value: 0 },
-        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'RDP', value: 0 },
-        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'STA', value: 7 },
-        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'OOC', value: 0 },
-        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'HST', value: 0 },
+        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'REF', origin: 'UZB', value: 568 },
+        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'ASY', origin: 'UZB', value: 190 },
+        { code: 'UZB', name: 'Uzbekistan', year: 2018, type: 'RET', origin: 'UZB', value: 5 },
+        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'IDP', origin: 'UZB', value: 0 },
+        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'RDP', origin: 'UZB', value: 0 },
+        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'STA', origin: 'UZB', value: 7 },
+        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'OOC', origin: 'UZB', value: 0 },
+        { code: 'KAZ', name: 'Kazakhstan', year: 2018, type: 'HST', origin: 'UZB', value: 0 },
       ],
       skipped: [],
     });
@@ -49,10 +49,11 @@ describe("UNHCR's population CSV", () => {
     expect(parseRow(row('1,,,,,,,,', undefined, undefined, '1949'))).toEqual({ error: 'year "1949" is not between 1950 and 2100' });
     expect(parseRow(row('1,,,,,,,'))).toEqual({ error: 'expected 16 fields, got 15' });
     expect(parseRow('2018,"Kazakhstan')).toHaveProperty('error');
+    expect(parseRow(row('1,,,,,,,,', 'Nowhere,NOW,NOW'))).toEqual({ error: 'coo_iso "NOW" is not a country code (see /api/v1/reference/countries)' });
   });
 
   it('reads quoted names with commas', () => {
     const parsed = parseRow(row('9,,,,,,,,', 'Unknown,UKN,UNK', '"Korea, Republic of",KOR,KOR'));
-    expect('counts' in parsed && parsed.counts).toEqual([{ code: 'KOR', name: 'Korea, Republic of', year: 2018, type: 'REF', value: 9 }]);
+    expect('counts' in parsed && parsed.counts).toEqual([{ code: 'KOR', name: 'Korea, Republic of', year: 2018, type: 'REF', origin: 'UNK', value: 9 }]);
   });
 });

@@ -1,11 +1,13 @@
-import { isOperationCode, PopulationType, UNHCR_POPULATION_COLUMNS, UnhcrPopulationColumn, YEAR_MAX, YEAR_MIN, COUNT_MAX } from '@focus/contracts';
+import { isCountryCode, isOperationCode, PopulationType, STATELESS_ORIGIN, UNKNOWN_ORIGIN, UNHCR_POPULATION_COLUMNS, UnhcrPopulationColumn, YEAR_MAX, YEAR_MIN, COUNT_MAX } from '@focus/contracts';
 import { splitCsvLine } from './csv-lines';
 
 /** Which column feeds which population type, and whose operation it counts for. */
 const COUNT_COLUMNS: ReadonlyArray<{ column: UnhcrPopulationColumn; type: PopulationType; countsFor: 'asylum' | 'origin' }> = [
   { column: 'refugees', type: 'REF', countsFor: 'asylum' },
   { column: 'asylum_seekers', type: 'ASY', countsFor: 'asylum' },
-  // Returned refugees are back in their own country: they count for the country of origin.
+  // Returned refugees are back in their own country: they count for the country of origin, as
+  // UNHCR counts them, under that same country as their origin (the country they came back
+  // from, coa, is summed away: Focus keeps people's origin, not their route).
   { column: 'returned_refugees', type: 'RET', countsFor: 'origin' },
   { column: 'idps', type: 'IDP', countsFor: 'asylum' },
   { column: 'returned_idps', type: 'RDP', countsFor: 'asylum' },
@@ -16,13 +18,15 @@ const COUNT_COLUMNS: ReadonlyArray<{ column: UnhcrPopulationColumn; type: Popula
 ];
 
 /** ISO-like codes UNHCR uses for "unknown" and "stateless" origins: no operation of their own. */
-const NOT_AN_OPERATION = new Set(['UNK', 'XXA']);
+const NOT_AN_OPERATION = new Set([UNKNOWN_ORIGIN, STATELESS_ORIGIN]);
 
 export interface RowCount {
   code: string;
   name: string;
   year: number;
   type: PopulationType;
+  /** The people's country of origin (coo_iso). */
+  origin: string;
   value: number;
 }
 
@@ -47,6 +51,9 @@ export function parseRow(line: string): { counts: RowCount[]; skipped: string[] 
   const year = /^\d{4}$/.test(cell('year')) ? Number(cell('year')) : NaN;
   if (!(year >= YEAR_MIN && year <= YEAR_MAX)) return { error: `year "${cell('year')}" is not between ${YEAR_MIN} and ${YEAR_MAX}` };
 
+  const origin = cell('coo_iso');
+  if (!isCountryCode(origin)) return { error: `coo_iso "${origin.slice(0, 20)}" is not a country code (see /api/v1/reference/countries)` };
+
   const counts: RowCount[] = [];
   const skipped: string[] = [];
   for (const { column, type, countsFor } of COUNT_COLUMNS) {
@@ -59,7 +66,7 @@ export function parseRow(line: string): { counts: RowCount[]; skipped: string[] 
       if (Number(raw) > 0) skipped.push(`${column}: no operation for ${countsFor === 'asylum' ? 'country of asylum' : 'country of origin'} "${code}"`);
       continue;
     }
-    counts.push({ code, name, year, type, value: Number(raw) });
+    counts.push({ code, name, year, type, origin, value: Number(raw) });
   }
   return { counts, skipped };
 }

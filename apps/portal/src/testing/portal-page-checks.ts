@@ -236,6 +236,9 @@ export async function checkSeedFigures(session: PortalSession): Promise<void> {
       expect(await page.getAttribute(chart, 'aria-label')).toBeTruthy();
     }
     expect(await page.getAttribute('.chart-budget', 'aria-label')).toContain('2014 7.41');
+    // Each table's rows, every year, as a file from the data API.
+    expect(await page.getAttribute('.people-of-concern .download a', 'href')).toBe('/api/v1/population?operation=KAZ-RO&format=csv&hxl=true');
+    expect(await page.getAttribute('.budget .download a', 'href')).toBe('/api/v1/budget?operation=KAZ-RO&format=csv&hxl=true');
     await checkOfficeMarkers(page, ['Almaty']);
     await page.screenshot({ path: resolve(session.screenshots, 'kaz-ro-2018-en.png'), fullPage: true });
     // What was shown came from these calls (and the stream), and from nowhere else.

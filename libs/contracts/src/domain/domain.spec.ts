@@ -9,6 +9,7 @@ import { POPULATION_TYPE_CODES } from './population-types';
 describe('domain constants', () => {
   it('build entity ids from natural keys', () => {
     expect(entityIds.populationFigure('KAZ', 2018, 'REF')).toBe('KAZ:2018:REF');
+    expect(entityIds.populationFigure('KAZ', 2018, 'REF', 'AFG')).toBe('KAZ:2018:REF:AFG');
     expect(entityIds.populationTotal('KAZ', 2018)).toBe('KAZ:2018:total');
     expect(entityIds.budgetLine('KAZ', 2018, 1)).toBe('KAZ:2018:p1');
     expect(entityIds.operationProfile('KAZ')).toBe('KAZ');

@@ -10,7 +10,9 @@ import { PopulationType } from './population-types';
  * its data, so producers must build it with these functions.
  */
 export const entityIds = {
-  populationFigure: (code: string, year: number, type: PopulationType): string => `${code}:${year}:${type}`,
+  // A figure without an origin keeps the id it had before origins existed.
+  populationFigure: (code: string, year: number, type: PopulationType, origin?: string): string =>
+    origin === undefined ? `${code}:${year}:${type}` : `${code}:${year}:${type}:${origin}`,
   populationTotal: (code: string, year: number): string => `${code}:${year}:total`,
   budgetLine: (code: string, year: number, pillar: Pillar): string => `${code}:${year}:p${pillar}`,
   operationProfile: (code: string): string => code,

@@ -33,7 +33,7 @@ function rule<T>(payload: new () => T, subject: (data: T) => SubjectOfData): [ob
  * state under the wrong operation or entity, so decoding refuses it.
  */
 const RULES = new Map<object, SubjectRule>([
-  rule(PopulationFigureState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.populationFigure(d.operationCode, d.year, d.type) })),
+  rule(PopulationFigureState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.populationFigure(d.operationCode, d.year, d.type, d.origin) })),
   rule(PopulationTotalState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.populationTotal(d.operationCode, d.year) })),
   rule(BudgetLineState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.budgetLine(d.operationCode, d.year, d.pillar) })),
   rule(OperationProfileState, (d) => ({ operationCode: d.code, entityId: entityIds.operationProfile(d.code) })),

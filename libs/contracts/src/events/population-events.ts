@@ -10,7 +10,7 @@ export const populationFigureUpserted = defineEvent<PopulationFigureState>({
   schemaVersion: 1,
   source: 'population',
   payload: PopulationFigureState,
-  summary: "An operation's count of one population type in one year was created or changed.",
+  summary: "An operation's count of one population type in one year (of one origin, when the figure has one) was created or changed.",
   example: {
     id: '016bac8c-3c00-7e52-af25-d7f7cdb1a3a3',
     occurredAt: '2019-07-01T08:00:00.000Z',
@@ -25,7 +25,7 @@ export const populationFigureDeleted = defineEvent<null>({
   schemaVersion: 1,
   source: 'population',
   payload: null,
-  summary: "An operation's count of one population type in one year was removed.",
+  summary: "An operation's count of one population type in one year (of one origin, when the figure has one) was removed.",
   example: {
     id: '016bac90-cfe0-7048-b0ab-58582e120404',
     occurredAt: '2019-07-01T08:05:00.000Z',

@@ -2,7 +2,7 @@ import { COUNT_MAX } from '../domain/limits';
 import { POPULATION_TYPE_CODES, PopulationType } from '../domain/population-types';
 import { Describe } from '../validation/describe';
 import { NestedObject } from '../validation/nesting';
-import { IsCalendarDate, IsOneOf, IsOperationCode, IsText, IsWholeNumber, IsYear } from '../validation/rules';
+import { IsCalendarDate, IsCountryCode, IsOneOf, IsOperationCode, IsText, IsWholeNumber, IsYear, Omittable } from '../validation/rules';
 
 // UNHCR revises figures between releases (its 2025 release differs from the 2019 page), so a
 // figure keeps its source, and a newer release is a new version rather than a silent overwrite.
@@ -28,6 +28,16 @@ export class PopulationFigureState {
   @Describe('UNHCR population type code: REF refugees, ASY asylum-seekers, RET returned refugees, IDP, RDP returned IDPs, STA stateless, OOC others of concern, OIP other people in need of international protection, HST host community.')
   @IsOneOf(POPULATION_TYPE_CODES)
   type!: PopulationType;
+
+  // Part of the natural key: UNHCR counts people per (year, origin, asylum), and the data API
+  // answers by origin. Absent on figures reported without one (the seed page's); an operation's
+  // view sums every origin of a (year, type).
+  @Describe(
+    "The people's country of origin: ISO 3166-1 alpha-3 as UNHCR's coo_iso, with UNK unknown and XXA stateless. Returned refugees are in their own country: their origin is the operation's country. Absent when the figure was reported without an origin.",
+  )
+  @Omittable()
+  @IsCountryCode()
+  origin?: string;
 
   @Describe('Number of people.')
   @IsWholeNumber(0, COUNT_MAX)

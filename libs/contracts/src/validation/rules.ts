@@ -1,4 +1,5 @@
 import { ValidateIf } from 'class-validator';
+import { isCountryCode } from '../domain/countries';
 import { isCents, YEAR_MAX, YEAR_MIN } from '../domain/limits';
 import { isUsd, USD_MAX } from '../domain/money';
 import { isOperationCode, OPERATION_CODE_PATTERN } from '../operation-code';
@@ -72,6 +73,12 @@ export const IsOperationCode = defineRule('isOperationCode', {
   test: (value) => isOperationCode(value),
   message: () => `must be an operation code matching ${OPERATION_CODE_PATTERN.source}`,
   schema: () => ({ type: 'string', pattern: OPERATION_CODE_PATTERN.source }),
+});
+
+export const IsCountryCode = defineRule('isCountryCode', {
+  test: (value) => isCountryCode(value),
+  message: () => 'must be an ISO 3166-1 alpha-3 country code, or UNHCR\'s UNK (unknown), XXA (stateless) or TIB (Tibetan); see /api/v1/reference/countries',
+  schema: () => ({ type: 'string', pattern: '^[A-Z]{3}$' }),
 });
 
 export const IsNotEqualTo = defineRule('isNotEqualTo', {

@@ -1,0 +1,47 @@
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { createHash } from 'node:crypto';
+import { COUNTRIES, PILLARS, POPULATION_TYPES } from '@focus/contracts';
+import { RequiresAccess } from '../auth/access.guard';
+import { CachedView } from '../views/view-cache';
+import { sendView } from '../views/view-reply';
+import { ApiReference } from './data-docs';
+
+function fixed(body: unknown): CachedView {
+  const bytes = Buffer.from(JSON.stringify(body));
+  return { etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`, body: bytes, contentType: 'application/json; charset=utf-8' };
+}
+
+// The code lists of libs/contracts: they change only with a release of the gateway.
+const POPULATION_TYPE_LIST = fixed(POPULATION_TYPES.map(({ code, label }) => ({ code, name: label })));
+const PILLAR_LIST = fixed(PILLARS.map(({ pillar, label }) => ({ pillar, name: label })));
+const COUNTRY_LIST = fixed(COUNTRIES);
+/** A day: the lists are part of the release, and the ETag revalidates them after. */
+const REFERENCE_CACHE_CONTROL = 'public, max-age=86400';
+
+/** The codes the data API's filters and rows use, with their names in English and French. */
+@ApiTags('data')
+@Controller('api/v1/reference')
+export class ReferenceController {
+  @Get('population-types')
+  @RequiresAccess('read')
+  @ApiReference('population-types')
+  populationTypes(@Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
+    sendView(reply, POPULATION_TYPE_LIST, inm, REFERENCE_CACHE_CONTROL);
+  }
+
+  @Get('pillars')
+  @RequiresAccess('read')
+  @ApiReference('pillars')
+  pillars(@Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
+    sendView(reply, PILLAR_LIST, inm, REFERENCE_CACHE_CONTROL);
+  }
+
+  @Get('countries')
+  @RequiresAccess('read')
+  @ApiReference('countries')
+  countries(@Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
+    sendView(reply, COUNTRY_LIST, inm, REFERENCE_CACHE_CONTROL);
+  }
+}
