@@ -3,6 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TOPICS } from '@focus/contracts';
 import { createServiceApp, OutboxModule, ServiceCoreModule } from '@focus/service-kit';
 import { OperationViewConfig } from './config';
+import { HistoryController } from './history/history.controller';
+import { RevisionStore } from './history/revision-store';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionStore } from './projection/projection.store';
 import { SOURCE_TOPICS } from './projection/source-topics';
@@ -24,10 +26,11 @@ export class OperationViewModule {
         // aggregator can start before their owners.
         OutboxModule.forRoot({ collections: [], topics: [TOPICS.operationView, ...SOURCE_TOPICS] }),
       ],
-      controllers: [ViewsController, RebuildController],
+      controllers: [ViewsController, RebuildController, HistoryController],
       providers: [
         { provide: OperationViewConfig, useValue: config },
         ViewGenerations,
+        RevisionStore,
         ViewAnnouncer,
         ProjectionStore,
         ProjectionConsumer,

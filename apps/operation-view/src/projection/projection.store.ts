@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEnvelope } from '@focus/contracts';
 import { HandleOutcome, withWriteLock } from '@focus/messaging';
+import { RevisionStore } from '../history/revision-store';
 import { OperationViewDocument } from './operation-state';
 import { decodeView } from './stored-view';
 import { ViewAnnouncer } from './view-announcer';
@@ -16,6 +17,7 @@ export class ProjectionStore {
   constructor(
     private readonly generations: ViewGenerations,
     private readonly announcer: ViewAnnouncer,
+    private readonly revisions: RevisionStore,
   ) {}
 
   /**
@@ -26,10 +28,12 @@ export class ProjectionStore {
   applyBatch(events: readonly EventEnvelope[]): Promise<HandleOutcome[]> {
     return withWriteLock(GENERATION_LOCK, async () => {
       const collection = await this.generations.current();
+      // Revisions first: a view never shows a state whose revision is not recorded.
+      const toApply = [...events, ...(await this.revisions.record(events))];
       // In-process writers of a collection take turns: FerretDB's updates are not atomic.
-      const { outcomes, versions } = await withWriteLock(collection.collectionName, () => new ViewWriter(collection).applyBatch(events));
+      const { outcomes, versions } = await withWriteLock(collection.collectionName, () => new ViewWriter(collection).applyBatch(toApply));
       await this.announcer.announce(versions);
-      return outcomes;
+      return outcomes.slice(0, events.length);
     });
   }
 

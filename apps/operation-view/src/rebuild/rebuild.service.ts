@@ -3,6 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { committedOffsets, endOffsets, EventConsumer, MessagingMetrics, messagesBehind, PartitionOffsets, sleep, totalOffsets, withWriteLock } from '@focus/messaging';
 import { KAFKA, PRODUCER } from '@focus/service-kit';
 import { OperationViewConfig } from '../config';
+import { RevisionStore } from '../history/revision-store';
 import { PROJECTION_BATCHES } from '../projection/projection-batches';
 import { GENERATION_LOCK } from '../projection/projection.store';
 import { sourceTopics } from '../projection/source-topics';
@@ -49,6 +50,7 @@ export class RebuildService implements BeforeApplicationShutdown {
     private readonly metrics: MessagingMetrics,
     private readonly generations: ViewGenerations,
     private readonly announcer: ViewAnnouncer,
+    private readonly revisions: RevisionStore,
   ) {}
 
   current(): RebuildStatus | undefined {
@@ -151,7 +153,9 @@ export class RebuildService implements BeforeApplicationShutdown {
     }
   }
 
+  /** As the live projection writes (ProjectionStore.applyBatch): revisions restored first. */
   private async write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {
-    return (await withWriteLock(writer.collection.collectionName, () => writer.applyBatch(events))).outcomes;
+    const toApply = [...events, ...(await this.revisions.record(events))];
+    return (await withWriteLock(writer.collection.collectionName, () => writer.applyBatch(toApply))).outcomes.slice(0, events.length);
   }
 }
