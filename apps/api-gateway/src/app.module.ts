@@ -10,6 +10,8 @@ import { AppCoreModule, createServiceApp, isOperationalPath, ProblemException, P
 import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
 import { corsOrigins, GatewayConfig } from './config';
+import { HistoryController } from './history/history.controller';
+import { HistoryService } from './history/history.service';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { MissingProfiles } from './proxy/missing-profiles';
 import { Upstreams } from './proxy/upstreams';
@@ -60,13 +62,14 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AppCoreModule.forRoot(config, 'api-gateway')],
-      controllers: [ViewsController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
+      controllers: [ViewsController, HistoryController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
       providers: [
         { provide: ApiKeyRing, useValue: new ApiKeyRing(config.apiKeys) },
         { provide: APP_GUARD, useClass: AccessGuard },
         Upstreams,
         MissingProfiles,
         ViewsService,
+        HistoryService,
         GatewayEvents,
         GatewayMetrics,
         AggregatorReadiness,

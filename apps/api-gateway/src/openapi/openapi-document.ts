@@ -15,6 +15,7 @@ import {
 import { ContributionBodyDto, PutBudgetLineDto, PutFigureDto, PutKeyFiguresDto, PutProfileDto, PutSectionDto } from '@focus/service-kit';
 import { API_KEY_HEADER } from '../auth/access.guard';
 import { LOCAL_DEV_EDITOR_KEY } from '../auth/api-keys';
+import { historySchemas } from '../history/history-docs';
 import { API_KEY_SECURITY, CONTRIBUTION_STREAM_EVENT_TYPES, CONTRIBUTION_STREAM_EVENTS, STREAM_OPERATION_MEANING } from './api-docs';
 
 type Schema = Record<string, unknown>;
@@ -57,7 +58,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
   const generated = schemaDefinitions(CONTRACT_CLASSES, '#/components/schemas/') as Record<string, Schema>;
-  document.components = { ...document.components, schemas: { ...(document.components?.schemas ?? {}), ...generated, ...responseSchemas(generated) } as never };
+  document.components = { ...document.components, schemas: { ...(document.components?.schemas ?? {}), ...generated, ...responseSchemas(generated), ...historySchemas() } as never };
   return document;
 }
 
