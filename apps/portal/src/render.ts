@@ -7,6 +7,7 @@ import { breakdownChart, budgetChart, Chart, officesMap, pillarChart } from './c
 import { COLORS } from './colors';
 import { h, uid } from './dom';
 import { LANGS, t } from './i18n';
+import { REVISIONS_ID } from './render-history';
 import { serializeUrlState, UrlState } from './url-state';
 import {
   describeSeries,
@@ -219,7 +220,9 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
     breakdown = h('p', { className: 'empty' }, t(lang, 'noBreakdown', { year: poc.year }));
   }
     const everyYear = allTotals.length > totals.length ? dataTable(lang, [t(lang, 'year'), t(lang, 'people')], allTotals.map(({ year, total }) => [String(year), formatNumber(total, lang)]), t(lang, 'totalsByYear')) : null;
-  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, totals.length ? totalsHeading : null, totals.length ? totalsList : null, everyYear, breakdown);
+  // Filled once the breakdown's histories are read (render-history.ts): the page does not wait for them.
+  const revisions = h('div', { id: REVISIONS_ID, className: 'revisions' });
+  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, totals.length ? totalsHeading : null, totals.length ? totalsList : null, everyYear, breakdown, revisions);
 }
 
 function dataTable(lang: Lang, head: string[], rows: string[][], caption?: string): HTMLElement {
