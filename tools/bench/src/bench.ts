@@ -8,20 +8,21 @@ import { BenchContext, BenchSizes } from './bench-context';
 import { memoryRows } from './memory';
 import { BenchRow } from './results';
 import { freshnessScenario } from './scenarios/freshness';
+import { historyScenario } from './scenarios/history';
 import { importScenario } from './scenarios/import';
 import { projectionScenario } from './scenarios/projection';
 import { readScenarios } from './scenarios/reads';
 import { rebuildScenario } from './scenarios/rebuild';
 import { waitUntilProjected } from './settle';
 
-export const SCENARIOS = ['gateway-read', 'projection', 'freshness', 'rebuild', 'import'] as const;
+export const SCENARIOS = ['gateway-read', 'projection', 'history', 'freshness', 'rebuild', 'import'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const EDITOR_KEY = 'local-dev-editor';
 
 export interface BenchOptions {
   sizes: BenchSizes;
-  /** Which to run, in the order of SCENARIOS (gateway-read includes conditional-read; rebuild needs projection). */
+  /** Which to run, in the order of SCENARIOS (gateway-read includes conditional-read; history and rebuild need projection). */
   scenarios?: readonly Scenario[];
   log?: (line: string) => void;
   /** Lines of the apps' own logs (warnings and errors), for when a scenario fails. */
@@ -37,7 +38,7 @@ export interface BenchOptions {
 export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const wanted = new Set(options.scenarios ?? SCENARIOS);
-  if (wanted.has('rebuild')) wanted.add('projection');
+  if (wanted.has('rebuild') || wanted.has('history')) wanted.add('projection');
   const ns = testNamespace('bench');
   const kafka = testKafka(ns, 'focus-bench');
   log('starting the six apps (builds first when the build is stale)');
@@ -73,6 +74,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
       rows.push(...projection.rows);
       expectedVersions = projection.expectedVersions;
     }
+    if (wanted.has('history') && expectedVersions) rows.push(...(await historyScenario(ctx)));
     if (wanted.has('freshness')) rows.push(...(await freshnessScenario(ctx)));
     if (wanted.has('rebuild') && expectedVersions) rows.push(...(await rebuildScenario(ctx, expectedVersions)));
     if (wanted.has('import')) rows.push(...(await importScenario(ctx)));
