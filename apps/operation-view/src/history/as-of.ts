@@ -31,7 +31,23 @@ export function stateAsOf(code: string, own: readonly RevisionDocument[], contri
   return { state, version: viewVersion(state), lastRecordedAt: new Date(last) };
 }
 
-/** The contributions among an operation's revisions, whose revisions elsewhere stateAsOf needs too. */
-export function contributionIds(revisions: readonly RevisionDocument[]): string[] {
-  return [...new Set(revisions.filter((r) => isContributionType(r.type)).map((r) => r.entityId))];
+/**
+ * The contributions among an operation's revisions whose revisions elsewhere stateAsOf may
+ * need: all but those whose every version is here. Versions are numbered 1, 2, 3… by the
+ * owner, so a contribution recorded here as 1..k, and held by the live view at k, was never
+ * anywhere else up to now; looking each one up would cost a query per contribution.
+ */
+export function contributionsToLookUp(revisions: readonly RevisionDocument[], liveVersions: ReadonlyMap<string, number>): string[] {
+  const versions = new Map<string, number[]>();
+  for (const r of revisions) {
+    if (!isContributionType(r.type)) continue;
+    const list = versions.get(r.entityId);
+    if (list) list.push(r.version);
+    else versions.set(r.entityId, [r.version]);
+  }
+  return [...versions].flatMap(([id, list]) => {
+    const held = new Set(list);
+    const allHere = held.size === liveVersions.get(id) && list.every((v) => v >= 1 && v <= held.size);
+    return allHere ? [] : [id];
+  });
 }

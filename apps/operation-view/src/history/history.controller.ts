@@ -3,10 +3,12 @@ import type { FastifyReply } from 'fastify';
 import { parseAsOf, UNEARMARKED_OPERATION_CODE, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
 import { badRequest, notFound, OperationCodePipe } from '@focus/service-kit';
 import { buildView } from '../view/build-view';
-import { contributionIds, stateAsOf } from './as-of';
+import { ProjectionStore } from '../projection/projection.store';
+import { contributionsToLookUp, stateAsOf } from './as-of';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor';
 import { AsOfViewQuery, HistoryQuery } from './history.query';
 import { presentRevision } from './present-revision';
+import { isContributionType } from './revision';
 import { RevisionStore } from './revision-store';
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -23,7 +25,10 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The read side's memory: every entity's revisions, and any operation's view as it stood. */
 @Controller('history')
 export class HistoryController {
-  constructor(private readonly revisions: RevisionStore) {}
+  constructor(
+    private readonly revisions: RevisionStore,
+    private readonly views: ProjectionStore,
+  ) {}
 
   /** An entity's revisions, newest first, a page at a time; 404 if none was ever recorded. */
   @Get('entities/:entityId')
@@ -53,7 +58,9 @@ export class HistoryController {
     const year = query.year === undefined ? undefined : Number(query.year);
     if (year !== undefined && (year < YEAR_MIN || year > YEAR_MAX)) throw badRequest(`year must be from ${YEAR_MIN} to ${YEAR_MAX}.`, [{ field: 'year', message: 'out of range' }]);
     const own = code === UNEARMARKED_OPERATION_CODE ? [] : await this.revisions.ofOperation(code);
-    const elsewhere = (await Promise.all(contributionIds(own).map((id) => this.revisions.ofEntity(id)))).flat();
+    const live = own.some((r) => isContributionType(r.type)) ? await this.views.find(code) : null;
+    const liveVersions = new Map(Object.entries(live?.contributions ?? {}).map(([id, held]) => [id, held.v]));
+    const elsewhere = (await Promise.all(contributionsToLookUp(own, liveVersions).map((id) => this.revisions.ofEntity(id)))).flat();
     const found = stateAsOf(code, own, elsewhere, asOf.instant);
     if (!found) throw notFound(own.length === 0 ? `No operation ${code}.` : `Nothing about ${code} had been recorded by ${asOf.instant.toISOString()}.`);
     const lang = query.lang ?? 'en';
