@@ -172,6 +172,22 @@ describe('operation view: history and as-of', () => {
     ]);
   });
 
+  it('leaves no contribution on an operation it left when its move arrives before its first version (a replay across partitions)', async () => {
+    const id = '016bd1e1-6ca0-7d53-af66-1707ddc1b3b4';
+    const sweden = (operationCode: string): ContributionState => ({ id, donor: { name: 'Sweden', type: 'government' }, date: '2019-08-01', operationCode, status: 'paid' });
+    await publish([createEvent(EVENTS.contributionsContributionUpdated, { subject: { operationCode: 'LATE-NEW', entityId: id, version: 2 }, data: sweden('LATE-NEW'), occurredAt: at('2021-03-01T00:00:00Z') })]);
+    await eventually(async () => ((await history(id)).body?.items?.length === 1 ? true : undefined), 60_000, 'the move recorded');
+    await publish([createEvent(EVENTS.contributionsContributionRecorded, { subject: { operationCode: 'LATE-OLD', entityId: id, version: 1 }, data: sweden('LATE-OLD'), occurredAt: at('2020-03-01T00:00:00Z') })]);
+    const old = await eventually(async () => {
+      const { response, body } = await get<View>('/operations/LATE-OLD?year=2019');
+      return response.status === 200 ? body : undefined;
+    }, 60_000, 'the old operation has a view');
+    expect(old.latestContributions).toEqual([]);
+    expect((await get<View>('/operations/LATE-NEW?year=2019')).body.latestContributions.map((c) => c.donor)).toEqual(['Sweden']);
+    expect((await asOf('2020-06-01T00:00:00Z', 'LATE-OLD')).body.latestContributions.map((c) => c.donor)).toEqual(['Sweden']);
+    expect((await asOf('2021-06-01T00:00:00Z', 'LATE-OLD')).body.latestContributions).toEqual([]);
+  });
+
   it('a rebuild, with no revision left recorded, restores the same history and as-of answers', async () => {
     const before = await answers();
     await db.db!.collection(REVISIONS_COLLECTION).deleteMany({});

@@ -3,8 +3,8 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { EventEnvelope, EVENT_TYPES } from '@focus/contracts';
-import { MAX_STATEMENTS_PER_COMMAND } from '@focus/messaging';
-import { eventOf, isContributionType, RevisionDocument, revisionOf } from './revision';
+import { findByIds, MAX_STATEMENTS_PER_COMMAND } from '@focus/messaging';
+import { eventOf, isContributionType, RevisionDocument, revisionId, revisionOf } from './revision';
 
 export const REVISIONS_COLLECTION = 'entity_revisions';
 /** Contributions looked up at once when a batch holds many (see contributionsLeft). */
@@ -62,9 +62,15 @@ export class RevisionStore implements OnModuleInit {
    * them (a move's two operations are on different partitions). Each aggregator reads after
    * it has recorded, so of two that record a contribution's revisions at once, at least one
    * reads both and applies the newest to both operations.
+   *
+   * Most contributions are only ever recorded: a first version is looked up whole only when
+   * its second exists (one read by `_id`, the cheapest there is); a later one always is.
    */
   private async contributionsLeft(revisions: readonly RevisionDocument[]): Promise<EventEnvelope[]> {
-    const ids = [...new Set(revisions.filter((r) => isContributionType(r.type)).map((r) => r.entityId))];
+    const contributions = revisions.filter((r) => isContributionType(r.type));
+    const firsts = contributions.filter((r) => r.version === 1).map((r) => revisionId(r.entityId, 2));
+    const revised = new Set((await findByIds(this.collection, firsts, { projection: { entityId: 1 } })).map((r) => r.entityId));
+    const ids = [...new Set(contributions.filter((r) => r.version > 1 || revised.has(r.entityId)).map((r) => r.entityId))];
     const followUps: EventEnvelope[] = [];
     let next = 0;
     const worker = async () => {
