@@ -34,7 +34,8 @@ describe('history and as-of views through the gateway', () => {
       echo: process.env['STACK_ECHO'] ? (line) => process.stdout.write(line) : undefined,
     });
     api = `${stack.gatewayUrl}/api/v1`;
-  }, 240_000);
+    // The suite that runs first builds the apps (startStack), on a machine that may be busy.
+  }, 480_000);
 
   afterAll(async () => {
     await stack?.stop();
