@@ -15,7 +15,7 @@ import {
 import { ContributionBodyDto, PutBudgetLineDto, PutFigureDto, PutKeyFiguresDto, PutProfileDto, PutSectionDto } from '@focus/service-kit';
 import { API_KEY_HEADER } from '../auth/access.guard';
 import { LOCAL_DEV_EDITOR_KEY } from '../auth/api-keys';
-import { historySchemas, RECORDED_AT_MEANING } from '../history/history-docs';
+import { historySchemas } from '../history/history-docs';
 import { API_KEY_SECURITY, CONTRIBUTION_STREAM_EVENT_TYPES, CONTRIBUTION_STREAM_EVENTS, STREAM_OPERATION_MEANING } from './api-docs';
 
 type Schema = Record<string, unknown>;
@@ -212,7 +212,6 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
           items: { type: 'object', required: ['id', 'date', 'donor'], properties: { id: { type: 'string', format: 'uuid', description: 'The contribution id, as in contributions.events.' }, date: { type: 'string', format: 'date' }, donor: { type: 'string' }, donorType: { type: 'string' }, status: { type: 'string' }, amountUsd: { type: 'number' } } },
         },
         meta: { type: 'object', required: ['version'], properties: { version: integer, updatedAt: { type: 'string', format: 'date-time' } } },
-        asOf: { type: 'string', format: 'date-time', description: `Only with ?asOf=: the instant the view is as of, in UTC. ${RECORDED_AT_MEANING}` },
       },
     },
   };
