@@ -2,7 +2,8 @@ import { releaseName } from './release-name';
 
 describe('releaseName', () => {
   it("names UNHCR's release by its years, and keeps the file's name", () => {
-    expect(releaseName('tools/import/data/unhcr-population-1951-2025.csv.gz')).toBe('UNHCR population statistics 1951-2025 (unhcr-population-1951-2025.csv.gz)');
+    const name = releaseName('tools/import/data/unhcr-population-1951-2025.csv.gz');
+    expect(name).toBe('UNHCR population statistics 1951-2025 (unhcr-population-1951-2025.csv.gz)');
   });
 
   it('names any other file by its name, within the 200 characters a source may have', () => {

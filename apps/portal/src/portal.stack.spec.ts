@@ -40,7 +40,8 @@ describePortalPage('the portal in a browser, served by the real system', async (
       if (response.status !== 200) throw new Error(`PUT /contributions/${id} answered ${response.status}: ${await response.text()}`);
     },
     reviseFigure: async ({ year, type, ...body }) => {
-      const response = await fetch(`${api}/operations/KAZ-RO/population/${year}/${type}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': EDITOR_KEY }, body: JSON.stringify(body) });
+      const headers = { 'content-type': 'application/json', 'x-api-key': EDITOR_KEY };
+      const response = await fetch(`${api}/operations/KAZ-RO/population/${year}/${type}`, { method: 'PUT', headers, body: JSON.stringify(body) });
       if (response.status !== 200) throw new Error(`PUT population/${year}/${type} answered ${response.status}: ${await response.text()}`);
     },
     close: async () => {

@@ -222,7 +222,8 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
     const everyYear = allTotals.length > totals.length ? dataTable(lang, [t(lang, 'year'), t(lang, 'people')], allTotals.map(({ year, total }) => [String(year), formatNumber(total, lang)]), t(lang, 'totalsByYear')) : null;
   // Filled once the breakdown's histories are read (render-history.ts): the page does not wait for them.
   const revisions = h('div', { id: REVISIONS_ID, className: 'revisions' });
-  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, totals.length ? totalsHeading : null, totals.length ? totalsList : null, everyYear, breakdown, revisions);
+  const totalsShown = totals.length ? [totalsHeading, totalsList] : [null, null];
+  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, ...totalsShown, everyYear, breakdown, revisions);
 }
 
 function dataTable(lang: Lang, head: string[], rows: string[][], caption?: string): HTMLElement {

@@ -14,7 +14,12 @@ export function ApiHistory(names: ParamName[]) {
   return applyDecorators(
     params(names),
     ApiQuery({ name: 'limit', required: false, description: 'Revisions per page (default 50).', schema: { type: 'integer', minimum: 1, maximum: 200 } }),
-    ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' } }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      description: 'nextCursor of the previous page.',
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' },
+    }),
     ApiResponse({
       status: 200,
       description: 'A page of revisions, newest first; a deletion is a revision too (deleted: true, state: null).',
@@ -37,10 +42,12 @@ export function ApiAsOf() {
       name: 'asOf',
       required: false,
       description:
-        'An RFC 3339 date-time with an offset (2019-07-01T00:00:00Z): the view exactly as Focus would have served it at that instant, every derived figure included. ' +
+        'An RFC 3339 date-time with an offset (2019-07-01T00:00:00Z): the view exactly as Focus would have served it at that instant, ' +
+        'every derived figure included. ' +
         `asOf is compared with when Focus recorded each change. ${RECORDED_AT_MEANING} ` +
-        'An answer for an instant more than five minutes past never changes: its ETag is stable and its Cache-Control is `public, max-age=31536000, immutable`. ' +
-        'The answer carries asOf (the instant, normalised to UTC). A malformed or future instant is 400; an instant before the operation\'s first recorded change is 404.',
+        'An answer for an instant more than five minutes past never changes: its ETag is stable ' +
+        'and its Cache-Control is `public, max-age=31536000, immutable`. The answer carries asOf (the instant, normalised to UTC). ' +
+        "A malformed or future instant is 400; an instant before the operation's first recorded change is 404.",
       schema: { type: 'string', format: 'date-time' },
     }),
   );
@@ -57,16 +64,27 @@ export function historySchemas(): Record<string, unknown> {
         version: { type: 'integer', minimum: 1 },
         deleted: { type: 'boolean' },
         state: { oneOf: [{ type: 'object', description: "The entity's full state at this version, as its PUT answers it." }, { type: 'null' }] },
-        source: { type: 'object', description: 'Population figures and totals: the publication the value comes from.', properties: { name: { type: 'string' }, asOf: { type: 'string', format: 'date' } } },
+        source: {
+          type: 'object',
+          description: 'Population figures and totals: the publication the value comes from.',
+          properties: { name: { type: 'string' }, asOf: { type: 'string', format: 'date' } },
+        },
         recordedAt: { type: 'string', format: 'date-time', description: RECORDED_AT_MEANING },
-        requestId: { oneOf: [{ type: 'string' }, { type: 'null' }], description: 'The x-request-id of the request that made the change (the event\'s correlationId).' },
+        requestId: {
+          oneOf: [{ type: 'string' }, { type: 'null' }],
+          description: "The x-request-id of the request that made the change (the event's correlationId).",
+        },
         event: { type: 'string', description: 'The event type that carried it.' },
       },
     },
     RevisionPage: {
       type: 'object',
       required: ['entityId', 'items', 'nextCursor'],
-      properties: { entityId: { type: 'string' }, items: { type: 'array', items: ref('Revision') }, nextCursor: { oneOf: [{ type: 'string' }, { type: 'null' }] } },
+      properties: {
+        entityId: { type: 'string' },
+        items: { type: 'array', items: ref('Revision') },
+        nextCursor: { oneOf: [{ type: 'string' }, { type: 'null' }] },
+      },
     },
   };
 }

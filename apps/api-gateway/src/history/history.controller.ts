@@ -42,7 +42,10 @@ export class HistoryController {
 
   @Get('operations/:code/population/:year/:type/history')
   @RequiresAccess('read')
-  @ApiOperation({ operationId: 'getPopulationFigureHistory', summary: 'Every revision of a population figure (or reported total), newest first, each with its source.' })
+  @ApiOperation({
+    operationId: 'getPopulationFigureHistory',
+    summary: 'Every revision of a population figure (or reported total), newest first, each with its source.',
+  })
   @ApiHistory(['code', 'year', 'populationType'])
   figure(
     @Param('code', OperationCodePipe) code: string,
@@ -104,7 +107,10 @@ export class HistoryController {
 
   @Get('contributions/:id/history')
   @RequiresAccess('read')
-  @ApiOperation({ operationId: 'getContributionHistory', summary: 'Every revision of a contribution, newest first (corrections, cancellation, moves to another operation).' })
+  @ApiOperation({
+    operationId: 'getContributionHistory',
+    summary: 'Every revision of a contribution, newest first (corrections, cancellation, moves to another operation).',
+  })
   @ApiHistory(['contributionId'])
   contribution(@Param('id') id: string, @Req() request: FastifyRequest, @RequestId() requestId: string, @Res() reply: FastifyReply) {
     if (!CONTRIBUTION_ID.test(id)) throw badRequest(`"${id.slice(0, 40)}" is not a contribution id.`, [{ field: 'id', message: 'must be a UUID' }]);

@@ -63,9 +63,12 @@ describe('history and as-of views through the gateway', () => {
   const written: Record<string, Revision[]> = {};
 
   it('a figure written three times with three sources has three revisions with their states, sources and request ids', async () => {
-    expect((await write('PUT', '/operations/HST/population/2018/ASY', { value: 100, source: { name: 'Page', asOf: '2018-12-31' } }, 'hst-asy')).status).toBe(201);
-    for (const [i, [value, name]] of ([[588, 'UNHCR Global Focus 2019'], [568, 'UNHCR population statistics 2025'], [570, 'A third release']] as const).entries()) {
-      expect((await write('PUT', '/operations/HST/population/2018/REF', { value, source: { name, asOf: '2018-12-31' } }, `hst-ref-${i + 1}`)).status).toBeLessThan(300);
+    const asy = await write('PUT', '/operations/HST/population/2018/ASY', { value: 100, source: { name: 'Page', asOf: '2018-12-31' } }, 'hst-asy');
+    expect(asy.status).toBe(201);
+    const releases = [[588, 'UNHCR Global Focus 2019'], [568, 'UNHCR population statistics 2025'], [570, 'A third release']] as const;
+    for (const [i, [value, name]] of releases.entries()) {
+      const written = await write('PUT', '/operations/HST/population/2018/REF', { value, source: { name, asOf: '2018-12-31' } }, `hst-ref-${i + 1}`);
+      expect(written.status).toBeLessThan(300);
     }
     const items = await historyUntil('/operations/HST/population/2018/REF', 3);
     expect(items.map((r) => [r.version, r.deleted, r.state?.value, r.source?.name, r.requestId])).toEqual([
@@ -76,7 +79,8 @@ describe('history and as-of views through the gateway', () => {
     written['REF'] = items;
     const first = await read<Page>('/operations/HST/population/2018/REF/history?limit=2');
     expect(first.body.items.map((r) => r.version)).toEqual([3, 2]);
-    expect((await read<Page>(`/operations/HST/population/2018/REF/history?limit=2&cursor=${first.body.nextCursor}`)).body).toMatchObject({ items: [{ version: 1 }], nextCursor: null });
+    const second = await read<Page>(`/operations/HST/population/2018/REF/history?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body).toMatchObject({ items: [{ version: 1 }], nextCursor: null });
   });
 
   it('the view as of between the first and second write shows the first value in its total and breakdown', async () => {
@@ -104,11 +108,17 @@ describe('history and as-of views through the gateway', () => {
   });
 
   it('an import keeps its release: both sources readable in history, the page as of before it shows the old figure', async () => {
-    expect((await write('PUT', '/operations/KAZ/population/2018/REF', { value: 588, source: { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' } }, 'kaz-page')).status).toBe(201);
+    const pageFigure = { value: 588, source: { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' } };
+    const fromPage = await write('PUT', '/operations/KAZ/population/2018/REF', pageFigure, 'kaz-page');
+    expect(fromPage.status).toBe(201);
     const [page] = await historyUntil('/operations/KAZ/population/2018/REF', 1);
     const csv = readFileSync(resolve(__dirname, '../../../population/src/testing/unhcr-kaz-2016-2018.csv'));
     const release = 'UNHCR population statistics 1951-2025 (test extract)';
-    const imported = await fetch(`${api}/imports/population?source=${encodeURIComponent(release)}`, { method: 'POST', headers: { 'content-type': 'text/csv', 'x-api-key': EDITOR }, body: csv });
+    const imported = await fetch(`${api}/imports/population?source=${encodeURIComponent(release)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', 'x-api-key': EDITOR },
+      body: csv,
+    });
     expect(imported.status).toBe(201);
     const [now, then] = await historyUntil('/operations/KAZ/population/2018/REF', 2);
     expect([now.source?.name, then.source?.name, then.state?.value]).toEqual([release, 'UNHCR Global Focus 2019', 588]);
@@ -119,21 +129,29 @@ describe('history and as-of views through the gateway', () => {
   });
 
   it('every entity path has a history; a contribution moved to another operation leaves the old one as of its move', async () => {
-    expect((await write('PUT', '/operations/HST', { name: { en: 'History', fr: 'Histoire' }, region: 'Europe', subregion: 'Central Asia', offices: [] }, 'hst-profile')).status).toBe(201);
+    const profile = { name: { en: 'History', fr: 'Histoire' }, region: 'Europe', subregion: 'Central Asia', offices: [] };
+    expect((await write('PUT', '/operations/HST', profile, 'hst-profile')).status).toBe(201);
     expect((await write('PUT', '/operations/HST/budget/2018/pillars/1', { budgetUsd: 1000, expenditureUsd: null }, 'hst-budget')).status).toBe(201);
-    expect((await write('PUT', '/operations/HST/key-figures/2018/result', { items: [{ value: 3, unit: 'people', text: { en: 'three' } }] }, 'hst-kf')).status).toBe(201);
+    const keyFigures = { items: [{ value: 3, unit: 'people', text: { en: 'three' } }] };
+    expect((await write('PUT', '/operations/HST/key-figures/2018/result', keyFigures, 'hst-kf')).status).toBe(201);
     expect((await write('PUT', '/operations/HST/narratives/2018/en/unmet-needs', { body: 'Some.' }, 'hst-text')).status).toBe(201);
-    for (const path of ['/operations/HST', '/operations/HST/budget/2018/pillars/1', '/operations/HST/key-figures/2018/result', '/operations/HST/narratives/2018/en/unmet-needs']) {
+    const paths = ['', '/budget/2018/pillars/1', '/key-figures/2018/result', '/narratives/2018/en/unmet-needs'].map((path) => `/operations/HST${path}`);
+    for (const path of paths) {
       expect((await historyUntil(path, 1))[0]).toMatchObject({ version: 1, deleted: false });
     }
     const body = (operationCode: string) => ({ donor: { name: 'Norway', type: 'government' }, date: '2019-07-08', operationCode, status: 'paid' });
-    const recorded = await fetch(`${api}/contributions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': EDITOR }, body: JSON.stringify(body('HST')) });
+    const json = { 'content-type': 'application/json', 'x-api-key': EDITOR };
+    const recorded = await fetch(`${api}/contributions`, { method: 'POST', headers: json, body: JSON.stringify(body('HST')) });
     const id = ((await recorded.json()) as { state: { id: string } }).state.id;
     const [first] = await historyUntil(`/contributions/${id}`, 1);
-    expect((await fetch(`${api}/contributions/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': EDITOR, 'if-match': '"1"' }, body: JSON.stringify(body('HST-NEW')) })).status).toBe(200);
+    const move = await fetch(`${api}/contributions/${id}`, { method: 'PUT', headers: { ...json, 'if-match': '"1"' }, body: JSON.stringify(body('HST-NEW')) });
+    expect(move.status).toBe(200);
     const [moved] = await historyUntil(`/contributions/${id}`, 2);
     expect([moved.state?.operationCode, first.state?.operationCode]).toEqual(['HST-NEW', 'HST']);
-    const donors = async (instant: string) => ((await read<{ latestContributions: Array<{ donor: string }> }>(`/operations/HST?asOf=${encodeURIComponent(instant)}`)).body).latestContributions.map((c) => c.donor);
+    const donors = async (instant: string) => {
+      const { body } = await read<{ latestContributions: Array<{ donor: string }> }>(`/operations/HST?asOf=${encodeURIComponent(instant)}`);
+      return body.latestContributions.map((c) => c.donor);
+    };
     expect(await donors(between(first.recordedAt, moved.recordedAt))).toEqual(['Norway']);
     expect(await donors(new Date().toISOString())).toEqual([]);
   });

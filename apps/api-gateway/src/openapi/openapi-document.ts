@@ -58,7 +58,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
   const generated = schemaDefinitions(CONTRACT_CLASSES, '#/components/schemas/') as Record<string, Schema>;
-  document.components = { ...document.components, schemas: { ...(document.components?.schemas ?? {}), ...generated, ...responseSchemas(generated), ...historySchemas() } as never };
+  const schemas = { ...(document.components?.schemas ?? {}), ...generated, ...responseSchemas(generated), ...historySchemas() };
+  document.components = { ...document.components, schemas: schemas as never };
   return document;
 }
 

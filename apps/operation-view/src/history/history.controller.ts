@@ -33,7 +33,9 @@ export class HistoryController {
   /** An entity's revisions, newest first, a page at a time; 404 if none was ever recorded. */
   @Get('entities/:entityId')
   async entity(@Param('entityId') entityId: string, @Query() query: HistoryQuery) {
-    if (!ENTITY_ID.test(entityId)) throw badRequest(`"${entityId.slice(0, 40)}" is not an entity id.`, [{ field: 'entityId', message: `must match ${ENTITY_ID.source}` }]);
+    if (!ENTITY_ID.test(entityId)) {
+      throw badRequest(`"${entityId.slice(0, 40)}" is not an entity id.`, [{ field: 'entityId', message: `must match ${ENTITY_ID.source}` }]);
+    }
     const before = query.cursor === undefined ? undefined : decodeHistoryCursor(query.cursor);
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
     const all = await this.revisions.ofEntity(entityId);
@@ -56,7 +58,9 @@ export class HistoryController {
     const asOf = parseAsOf(query.asOf, now);
     if (!asOf.ok) throw badRequest(`asOf ${asOf.message}.`, [{ field: 'asOf', message: asOf.message }]);
     const year = query.year === undefined ? undefined : Number(query.year);
-    if (year !== undefined && (year < YEAR_MIN || year > YEAR_MAX)) throw badRequest(`year must be from ${YEAR_MIN} to ${YEAR_MAX}.`, [{ field: 'year', message: 'out of range' }]);
+    if (year !== undefined && (year < YEAR_MIN || year > YEAR_MAX)) {
+      throw badRequest(`year must be from ${YEAR_MIN} to ${YEAR_MAX}.`, [{ field: 'year', message: 'out of range' }]);
+    }
     const own = code === UNEARMARKED_OPERATION_CODE ? [] : await this.revisions.ofOperation(code);
     const live = own.some((r) => isContributionType(r.type)) ? await this.views.find(code) : null;
     const liveVersions = new Map(Object.entries(live?.contributions ?? {}).map(([id, held]) => [id, held.v]));

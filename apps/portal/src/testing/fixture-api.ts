@@ -82,7 +82,8 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
     const figure = /^\/api\/v1\/operations\/KAZ-RO\/population\/(\d{4})\/([A-Z]+)\/history$/.exec(url.pathname);
     if (figure) {
       const items = figureHistory.of(Number(figure[1]), figure[2]!);
-      return items ? json(res, 200, { entityId: `KAZ-RO:${figure[1]}:${figure[2]}`, items, nextCursor: null }) : notFound(res, `nothing recorded for ${url.pathname}`);
+      if (!items) return notFound(res, `nothing recorded for ${url.pathname}`);
+      return json(res, 200, { entityId: `KAZ-RO:${figure[1]}:${figure[2]}`, items, nextCursor: null });
     }
     const operation = /^\/api\/v1\/operations\/([^/]+)$/.exec(url.pathname);
     if (operation) {
@@ -91,7 +92,10 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
       const year = url.searchParams.get('year') ?? String(Math.max(...FIXTURE_OPERATIONS[0]!.years));
       const asOf = url.searchParams.get('asOf') ?? undefined;
       const view = code === 'KAZ-RO' ? FIXTURE_VIEWS[`${year}:${lang}`] : undefined;
-      if (asOf !== undefined && !(Date.parse(asOf) <= Date.now())) return json(res, 400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'asOf is malformed or in the future' }, 'application/problem+json');
+      if (asOf !== undefined && !(Date.parse(asOf) <= Date.now())) {
+        const problem = { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'asOf is malformed or in the future' };
+        return json(res, 400, problem, 'application/problem+json');
+      }
       const shown = view && figureHistory.apply(view, asOf);
       return shown ? json(res, 200, shown) : notFound(res, `no view of ${code} for ${year} in ${lang}${asOf ? ` as of ${asOf}` : ''}`);
     }
@@ -202,7 +206,8 @@ class FigureHistory {
       total += value;
       return [label, value];
     });
-    const peopleOfConcern = { ...view.peopleOfConcern, breakdown, total, totalsByYear: view.peopleOfConcern.totalsByYear.map((t) => (t.year === 2018 ? { ...t, total } : t)) };
+    const totalsByYear = view.peopleOfConcern.totalsByYear.map((t) => (t.year === 2018 ? { ...t, total } : t));
+    const peopleOfConcern = { ...view.peopleOfConcern, breakdown, total, totalsByYear };
     return { ...view, peopleOfConcern, ...(asOf === undefined ? {} : { asOf: new Date(until).toISOString() }) };
   }
 }

@@ -485,7 +485,8 @@ export function describePortalPage(title: string, start: () => Promise<PortalTar
     it('a contribution written through the API appears without a reload, and leaves when re-earmarked', () => checkLiveContribution(use()), 90_000);
     it('stays usable at 375×667: no horizontal overflow', () => checkPhoneViewport(use()), 60_000);
     // After the checks of the seed's figures: it revises one. Before axe, which then sees the revision's marks too.
-    it('a revised figure is marked, its earlier value and source shown on demand, and the page then reopens from the URL', () => checkRevisedFigure(use()), 120_000);
+    it('a revised figure is marked, its earlier value and source shown on demand, and the page then reopens from the URL', () =>
+      checkRevisedFigure(use()), 120_000);
     it('axe-core finds no serious or critical violation', () => checkAccessibility(use()), 90_000);
   });
 }

@@ -12,7 +12,9 @@ export function parseAsOf(raw: string, now: Date = new Date()): AsOfParse {
   const match = RFC_3339.exec(raw);
   // Date.parse rolls 2019-02-30 over into March; a date must name a real day.
   const instant = match ? new Date(raw.toUpperCase()) : undefined;
-  if (!match || !instant || Number.isNaN(instant.getTime()) || !isRealDay(Number(match[1]), Number(match[2]), Number(match[3])) || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6]) > 59) {
+  const [year = 0, month = 0, day = 0, hour = 99, minute = 99, second = 99] = (match ?? []).slice(1, 7).map(Number);
+  const real = match !== null && isRealDay(year, month, day) && hour <= 23 && minute <= 59 && second <= 59;
+  if (!real || !instant || Number.isNaN(instant.getTime())) {
     return { ok: false, message: 'must be an RFC 3339 date-time with an offset, e.g. 2019-07-01T00:00:00Z' };
   }
   if (instant.getTime() > now.getTime()) return { ok: false, message: 'must not be in the future' };
