@@ -156,7 +156,7 @@ describe('history and as-of views through the gateway', () => {
     expect(await donors(new Date().toISOString())).toEqual([]);
   });
 
-  it('refuses malformed paths, instants and cursors; 404 for what never existed; a past instant is cacheable for good', async () => {
+  it('refuses malformed paths, instants and cursors; 404 for what never existed or before its first change', async () => {
     expect((await read('/operations/HST/population/2018/XYZ/history')).response.status).toBe(400);
     expect((await read('/contributions/not-an-id/history')).response.status).toBe(400);
     expect((await read('/operations/HST/population/1999/REF/history')).response.status).toBe(404);
