@@ -28,6 +28,8 @@ describe('bench (quick, real stack)', () => {
         'gateway-read p99_ms',
         'conditional-read rps',
         'projection events_per_s',
+        'history history_rps',
+        'history as_of_rps',
         'freshness p50_ms',
         'freshness p95_ms',
         'freshness p99_ms',
@@ -51,7 +53,8 @@ describe('bench (quick, real stack)', () => {
   });
 
   it('gives throughputs a baseline measured in the same run, and the ratio between them', () => {
-    for (const r of rows.filter((r) => ['gateway-read rps', 'conditional-read rps', 'projection events_per_s', 'population-query rps'].includes(`${r.scenario} ${r.metric}`))) {
+    const throughputs = ['gateway-read rps', 'conditional-read rps', 'projection events_per_s', 'population-query rps', 'history history_rps', 'history as_of_rps'];
+    for (const r of rows.filter((r) => throughputs.includes(`${r.scenario} ${r.metric}`))) {
       expect(r.baseline).toBeGreaterThan(0);
       expect(r.ratio).toBeCloseTo(r.value / r.baseline!, 2);
     }

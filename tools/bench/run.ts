@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- gateway-read projection freshness rebuild import]`
+ * `npm run bench [-- --quick] [-- gateway-read projection history freshness rebuild import]`
  *
  * Runs each scenario against the real stack and prints every figure beside a baseline
  * measured in the same run, then writes tools/bench/results/latest.json (quick.json for --quick). Infrastructure as

@@ -3,11 +3,13 @@
  *
  * Streams UNHCR population statistics (CSV, the columns of UNHCR's population API) to
  * `POST /imports/population` with a progress bar, then prints the import's summary.
- * Defaults: the local gateway (http://localhost:3000/api/v1) and its documented editor key.
+ * Defaults: the local gateway (http://localhost:3000/api/v1) and its documented editor key;
+ * the source, the release named after the file (releaseName).
  */
 import { existsSync } from 'node:fs';
 import { megabytes, progressBar } from '../cli/progress';
 import { apiTarget, parseArgs, runCli, UsageError } from '../cli/run-cli';
+import { releaseName } from './release-name';
 import { uploadCsv } from './upload';
 
 const USAGE = 'Usage: npm run import -- population FILE [--url http://localhost:3000/api/v1] [--key local-dev-editor] [--source "UNHCR population statistics 2025.06.1"]';
@@ -20,12 +22,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`import: no such file: ${file}`);
     return 2;
   }
-  const { apiUrl: base, apiKey } = apiTarget(flags);
-  const source = flags.get('--source');
-  const url = `${base}/imports/population${source ? `?source=${encodeURIComponent(source)}` : ''}`;
+import { apiTarget, parseArgs, runCli, UsageError } from '../cli/run-cli';
+import { releaseName } from './release-name';
   const interactive = process.stderr.isTTY;
   let lastPrinted = -1;
-  console.error(`import: streaming ${file} to ${url}`);
+  console.error(`import: streaming ${file} to ${url} (each figure's source: "${source}")`);
   const started = Date.now();
   const { status, body } = await uploadCsv({
     file,

@@ -10,6 +10,8 @@ import { AppCoreModule, createServiceApp, isOperationalPath, kafkaReplication, P
 import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
 import { corsOrigins, GatewayConfig } from './config';
+import { HistoryController } from './history/history.controller';
+import { HistoryService } from './history/history.service';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { MissingProfiles } from './proxy/missing-profiles';
 import { Upstreams } from './upstream/upstreams';
@@ -66,7 +68,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AppCoreModule.forRoot(config, 'api-gateway')],
-      controllers: [ViewsController, ViewInvalidation, DataController, ReferenceController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
+      controllers: [ViewsController, ViewInvalidation, HistoryController, DataController, ReferenceController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
       providers: [
         { provide: ApiKeyRing, useValue: new ApiKeyRing(config.apiKeys) },
         { provide: APP_GUARD, useClass: AccessGuard },
@@ -74,6 +76,7 @@ export class GatewayModule {
         MissingProfiles,
         ContributionsCsv,
         ViewsService,
+        HistoryService,
         ContributionEvents,
         GatewayMetrics,
         AggregatorReadiness,

@@ -3,6 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TOPICS } from '@focus/contracts';
 import { createServiceApp, KafkaModule, ServiceCoreModule } from '@focus/service-kit';
 import { OperationViewConfig } from './config';
+import { HistoryController } from './history/history.controller';
+import { RevisionStore } from './history/revision-store';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionStore } from './projection/projection.store';
 import { SOURCE_TOPICS } from './projection/source-topics';
@@ -25,10 +27,11 @@ export class OperationViewModule {
         // aggregator can start before their owners.
         KafkaModule.forRoot({ topics: [TOPICS.operationView, ...SOURCE_TOPICS] }),
       ],
-      controllers: [ViewsController, RebuildController, DataController],
+      controllers: [ViewsController, RebuildController, DataController, HistoryController],
       providers: [
         { provide: OperationViewConfig, useValue: config },
         ViewGenerations,
+        RevisionStore,
         ViewAnnouncer,
         ProjectionStore,
         ProjectionConsumer,

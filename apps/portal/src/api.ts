@@ -88,6 +88,8 @@ export interface OperationView {
   narratives: { year: number; lang: Lang; sections: Array<{ key: string; title: string; body: string; lang: Lang }> };
   latestContributions: ContributionItem[];
   meta: { version: number; updatedAt: string };
+  /** Present when the view is the page as it stood at this instant (?asOf=). */
+  asOf?: string;
 }
 
 export interface OperationSummary {
@@ -123,15 +125,16 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   return (await response.json()) as T;
 }
 
-export function operationUrl(code: string, year: number | undefined, lang: Lang): string {
+export function operationUrl(code: string, year: number | undefined, lang: Lang, asOf?: string): string {
   const query = new URLSearchParams();
   if (year !== undefined) query.set('year', String(year));
   query.set('lang', lang);
+  if (asOf) query.set('asOf', asOf);
   return `${API_BASE}/operations/${encodeURIComponent(code)}?${query.toString()}`;
 }
 
-export function fetchOperation(code: string, year: number | undefined, lang: Lang, signal?: AbortSignal): Promise<OperationView> {
-  return getJson<OperationView>(operationUrl(code, year, lang), signal);
+export function fetchOperation(code: string, year: number | undefined, lang: Lang, signal?: AbortSignal, asOf?: string): Promise<OperationView> {
+  return getJson<OperationView>(operationUrl(code, year, lang, asOf), signal);
 }
 
 /** The list, whether the gateway answers with a bare array or wraps it ({items} or {operations}). */

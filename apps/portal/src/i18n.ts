@@ -64,6 +64,15 @@ const en = {
   noOffices: 'No offices listed.',
   chartSummary: '{title}: {values}.',
   footer: 'Data from the Focus public API (/api/v1). Population figures: UNHCR.',
+  revisedFigures: 'Revised figures',
+  revised: 'revised',
+  earlierValues: 'Earlier values of {label}',
+  removed: 'removed',
+  figuresAsOf: 'figures as of {date}',
+  recordedOn: 'recorded {date}',
+  pageThen: 'the page then',
+  asOfNotice: 'This page as Focus showed it on {date}.',
+  currentPage: 'Show the current page',
 };
 
 export type StringKey = keyof typeof en;
@@ -129,6 +138,15 @@ const fr: Partial<Record<StringKey, string>> = {
   noOffices: 'Aucun bureau indiqué.',
   chartSummary: '{title} : {values}.',
   footer: "Données de l'API publique Focus (/api/v1). Chiffres de population : HCR.",
+  revisedFigures: 'Chiffres révisés',
+  revised: 'révisé',
+  earlierValues: 'Valeurs antérieures : {label}',
+  removed: 'supprimé',
+  figuresAsOf: 'chiffres au {date}',
+  recordedOn: 'enregistré le {date}',
+  pageThen: 'la page à cette date',
+  asOfNotice: 'Cette page telle que Focus la montrait le {date}.',
+  currentPage: 'Voir la page actuelle',
 };
 
 const STRINGS: Record<Lang, Partial<Record<StringKey, string>>> = { en, fr };

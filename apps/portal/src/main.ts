@@ -6,7 +6,9 @@
 import { ApiError, CONTRIBUTIONS_STREAM, fetchOperation, fetchOperations, Lang, OperationSummary, OperationView } from './api';
 import type { Chart } from './charts';
 import { t } from './i18n';
+import { revisedFigures } from './history';
 import { Actions, fillContributions, renderHeader, renderMessage, renderView } from './render';
+import { fillRevisions, renderAsOfNotice, REVISIONS_ID } from './render-history';
 import { parseUrlState, preferredLang, serializeUrlState, UrlState } from './url-state';
 import { applyContributionEvent, CONTRIBUTION_EVENTS, formatContributionDate, LiveContribution, operationName, parseContributionEvent } from './view-model';
 
@@ -68,7 +70,7 @@ async function load(focusId?: string): Promise<void> {
   }
   main.setAttribute('aria-busy', 'true');
   try {
-    const loaded = await fetchOperation(state.op, state.year, state.lang, controller.signal);
+    const loaded = await fetchOperation(state.op, state.year, state.lang, controller.signal, state.asOf);
     if (controller.signal.aborted) return;
     view = loaded;
     if (state.year !== loaded.year) {
@@ -79,6 +81,7 @@ async function load(focusId?: string): Promise<void> {
     contributions = loaded.latestContributions;
     draw(loaded, state.lang);
     if (focusId) document.getElementById(focusId)?.focus();
+    void markRevised(loaded, controller);
   } catch (error) {
     if (controller.signal.aborted) return;
     disposeCharts();
@@ -92,12 +95,21 @@ async function load(focusId?: string): Promise<void> {
 function draw(loaded: OperationView, lang: Lang): void {
   disposeCharts();
   const rendered = renderView(loaded, lang, contributions, actions);
-  main.replaceChildren(...rendered.nodes);
+  main.replaceChildren(...(state.asOf ? [renderAsOfNotice(state, lang)] : []), ...rendered.nodes);
   contributionsList = rendered.contributionsList;
   charts = rendered.mounts.map((mount) => mount());
   // With decades of data the year strip scrolls: keep the year shown in sight.
   document.querySelector('[role=tab][aria-selected=true]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   document.title = `${operationName(loaded, lang)} ${loaded.year} – ${t(lang, 'siteName')}`;
+}
+
+/** Marks the breakdown's revised figures once their histories are read; the page is already drawn. */
+async function markRevised(loaded: OperationView, controller: AbortController): Promise<void> {
+  const shown = { ...state };
+  const revised = await revisedFigures(loaded, shown.lang, shown.asOf, controller.signal);
+  const container = document.getElementById(REVISIONS_ID);
+  if (controller.signal.aborted || view !== loaded || !container) return;
+  fillRevisions(container, revised, shown, shown.lang);
 }
 
 function connectStream(): void {
@@ -108,7 +120,8 @@ function connectStream(): void {
   source.addEventListener('error', () => (document.documentElement.dataset['stream'] = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting'));
   const onEvent = (message: MessageEvent<string>) => {
     const envelope = parseContributionEvent(message.data);
-    if (!envelope || !view || !state.op) return;
+    // A page as it stood at an instant does not change.
+    if (!envelope || !view || !state.op || state.asOf) return;
     if (envelope.id && seenEvents.has(envelope.id)) return;
     if (envelope.id) seenEvents.add(envelope.id);
     const before = contributions;

@@ -10,5 +10,11 @@ import { describePortalPage } from './testing/portal-page-checks';
 describePortalPage('the portal in a browser, against the fixture API', async () => {
   await ensureBuild();
   const api = await startFixtureApi(PORTAL_BUILD_DIR);
-  return { baseUrl: api.baseUrl, writeContribution: (input) => api.writeContribution(input), moveContribution: (id, input) => api.moveContribution(id, input), close: () => api.close() };
+  return {
+    baseUrl: api.baseUrl,
+    writeContribution: (input) => api.writeContribution(input),
+    moveContribution: (id, input) => api.moveContribution(id, input),
+    reviseFigure: (input) => api.reviseFigure(input),
+    close: () => api.close(),
+  };
 });

@@ -8,6 +8,7 @@ import { COLORS } from './colors';
 import { h, uid } from './dom';
 import { csvDownload } from './downloads';
 import { LANGS, t } from './i18n';
+import { REVISIONS_ID } from './render-history';
 import { serializeUrlState, UrlState } from './url-state';
 import {
   describeSeries,
@@ -221,7 +222,10 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
   }
     const everyYear = allTotals.length > totals.length ? dataTable(lang, [t(lang, 'year'), t(lang, 'people')], allTotals.map(({ year, total }) => [String(year), formatNumber(total, lang)]), t(lang, 'totalsByYear')) : null;
   const download = poc.totalsByYear.length ? csvDownload(lang, 'population', view.operation.code) : null;
-  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, totals.length ? totalsHeading : null, totals.length ? totalsList : null, everyYear, breakdown, download);
+  // Filled once the breakdown's histories are read (render-history.ts): the page does not wait for them.
+  const revisions = h('div', { id: REVISIONS_ID, className: 'revisions' });
+  const totalsShown = totals.length ? [totalsHeading, totalsList] : [null, null];
+  return section('people-of-concern', t(lang, 'peopleOfConcern'), headline, ...totalsShown, everyYear, breakdown, download, revisions);
 }
 
 function dataTable(lang: Lang, head: string[], rows: string[][], caption?: string): HTMLElement {

@@ -21,6 +21,13 @@ describe('the URL holds operation, year and language', () => {
     }
   });
 
+  it('carries asOf, an RFC 3339 instant, so a quoted page reopens as it was; anything else is ignored', () => {
+    const state = { op: 'KAZ-RO', year: 2018, lang: 'en' as const, asOf: '2019-07-01T00:00:00Z' };
+    expect(serializeUrlState(state)).toBe('?op=KAZ-RO&year=2018&lang=en&asOf=2019-07-01T00%3A00%3A00Z');
+    expect(parseUrlState(serializeUrlState(state))).toEqual(state);
+    expect(parseUrlState('?op=KAZ-RO&asOf=yesterday')).toEqual({ op: 'KAZ-RO', lang: 'en' });
+  });
+
   it("starts in the browser's language when it is French, in English otherwise", () => {
     expect(preferredLang(['fr-CA', 'en'])).toBe('fr');
     expect(preferredLang(['de-DE', 'en-GB', 'fr'])).toBe('en');

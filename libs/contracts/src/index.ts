@@ -11,6 +11,7 @@ export * from './domain/narrative-sections';
 export * from './domain/key-figures';
 export * from './domain/contributions';
 export * from './domain/entity-ids';
+export * from './domain/as-of';
 export * from './envelope/event-source';
 export * from './envelope/event-envelope';
 export * from './envelope/event-definition';

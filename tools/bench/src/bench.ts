@@ -9,6 +9,7 @@ import { memoryRows } from './memory';
 import { BenchRow } from './results';
 import { csvExportScenario, populationQueryScenario } from './scenarios/data-api';
 import { freshnessScenario } from './scenarios/freshness';
+import { historyScenario } from './scenarios/history';
 import { importScenario } from './scenarios/import';
 import { projectionScenario } from './scenarios/projection';
 import { readScenarios } from './scenarios/reads';
@@ -16,14 +17,14 @@ import { rebuildScenario } from './scenarios/rebuild';
 import { scaleOutScenario } from './scenarios/scale-out';
 import { waitUntilProjected } from './settle';
 
-export const SCENARIOS = ['gateway-read', 'projection', 'freshness', 'rebuild', 'import', 'population-query', 'csv-export', 'scale-out'] as const;
+export const SCENARIOS = ['gateway-read', 'projection', 'history', 'freshness', 'rebuild', 'import', 'population-query', 'csv-export', 'scale-out'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const EDITOR_KEY = 'local-dev-editor';
 
 export interface BenchOptions {
   sizes: BenchSizes;
-  /** Which to run, in the order of SCENARIOS (gateway-read includes conditional-read; rebuild needs projection; the data API's two need import). */
+export const SCENARIOS = ['gateway-read', 'projection', 'history', 'freshness', 'rebuild', 'import', 'population-query', 'csv-export', 'scale-out'] as const;
   scenarios?: readonly Scenario[];
   log?: (line: string) => void;
   /** Lines of the apps' own logs (warnings and errors), for when a scenario fails. */
@@ -39,7 +40,7 @@ export interface BenchOptions {
 export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const wanted = new Set(options.scenarios ?? SCENARIOS);
-  if (wanted.has('rebuild')) wanted.add('projection');
+  if (wanted.has('rebuild') || wanted.has('history')) wanted.add('projection');
   if (wanted.has('population-query') || wanted.has('csv-export')) wanted.add('import');
   const ns = testNamespace('bench');
   const kafka = testKafka(ns, 'focus-bench');
@@ -76,6 +77,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
       rows.push(...projection.rows);
       expectedVersions = projection.expectedVersions;
     }
+    if (wanted.has('history') && expectedVersions) rows.push(...(await historyScenario(ctx)));
     if (wanted.has('freshness')) rows.push(...(await freshnessScenario(ctx)));
     if (wanted.has('rebuild') && expectedVersions) rows.push(...(await rebuildScenario(ctx, expectedVersions)));
     if (wanted.has('import')) rows.push(...(await importScenario(ctx)));

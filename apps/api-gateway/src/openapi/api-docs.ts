@@ -36,7 +36,7 @@ export const STREAM_OPERATION_MEANING =
   "An event's operation is its subject.operationCode (its Kafka key): the contribution's operation (UNEARMARKED for an unearmarked one), " +
   'except for contributions.contribution.moved, which is filed under the operation the contribution left.';
 
-const problem = (status: number, description: string) =>
+export const problem = (status: number, description: string) =>
   ApiResponse({
     status,
     description,
@@ -51,15 +51,15 @@ const RATE_LIMIT_HEADERS = {
   'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer' } },
   'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
 };
-const RATE_LIMITED = ApiResponse({
+export const RATE_LIMITED = ApiResponse({
   status: 429,
   description: 'Too many requests from this API key (or address): wait Retry-After seconds.',
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem'), example: EXAMPLES.problem(429) } },
   headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } }, ...RATE_LIMIT_HEADERS },
 });
-const UNAVAILABLE = problem(503, 'A service behind the gateway is unavailable; retry after Retry-After.');
-const TIMEOUT = problem(504, 'A service behind the gateway did not answer in time.');
-const ETAG_HEADER = { ETag: { description: 'The version: send it back in If-Match (writes) or If-None-Match (reads).', schema: { type: 'string' } } };
+export const UNAVAILABLE = problem(503, 'A service behind the gateway is unavailable; retry after Retry-After.');
+export const TIMEOUT = problem(504, 'A service behind the gateway did not answer in time.');
+export const ETAG_HEADER = { ETag: { description: 'The version: send it back in If-Match (writes) or If-None-Match (reads).', schema: { type: 'string' } } };
 
 /** What every write may answer besides its own successes; `bodyType` is the media type it takes. */
 function writeCommon(bodyType: 'application/json' | 'text/csv' = 'application/json') {
@@ -79,7 +79,7 @@ function writeCommon(bodyType: 'application/json' | 'text/csv' = 'application/js
   );
 }
 
-function params(names: ParamName[]) {
+export function params(names: ParamName[]) {
   return applyDecorators(...names.map((name) => ApiParam({ ...PARAMS[name], required: true } as never)));
 }
 

@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { BudgetLineState, ContributionBodyDto, ContributionState, KeyFigureSetState, LANGS, NarrativeSectionState, OperationProfileState, PopulationFigureState, PopulationTotalState, PutBudgetLineDto, PutFigureDto, PutKeyFiguresDto, PutProfileDto, PutSectionDto, schemaDefinitions, TOPICS } from '@focus/contracts';
 import { API_KEY_HEADER } from '../auth/access.guard';
 import { LOCAL_DEV_EDITOR_KEY } from '../auth/api-keys';
+import { historySchemas } from '../history/history-docs';
 import { API_KEY_SECURITY, CONTRIBUTION_STREAM_EVENT_TYPES, CONTRIBUTION_STREAM_EVENTS, STREAM_OPERATION_MEANING } from './api-docs';
 
 type Schema = Record<string, unknown>;
@@ -45,7 +46,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
   const generated = schemaDefinitions(CONTRACT_CLASSES, '#/components/schemas/') as Record<string, Schema>;
-  document.components = { ...document.components, schemas: { ...(document.components?.schemas ?? {}), ...generated, ...responseSchemas(generated) } as never };
+  const schemas = { ...(document.components?.schemas ?? {}), ...generated, ...responseSchemas(generated), ...historySchemas() };
+  document.components = { ...document.components, schemas: schemas as never };
   return document;
 }
 

@@ -43,7 +43,9 @@ function cacheKeyOf(request: FastifyRequest): string | undefined {
   if (data !== undefined) return data;
   if (route !== VIEW_ROUTE) return undefined;
   const { code } = request.params as { code?: unknown };
-  const { year = '', lang = '' } = request.query as { year?: unknown; lang?: unknown };
+  const { year = '', lang = '', asOf } = request.query as { year?: unknown; lang?: unknown; asOf?: unknown };
+  // A view as of an instant is not the live view the cache holds: the controller answers it.
+  if (asOf !== undefined) return undefined;
   // Given twice, a parameter arrives as an array: the controller refuses that with a 400.
   if (typeof code !== 'string' || typeof year !== 'string' || typeof lang !== 'string') return undefined;
   return ViewCache.key(code, year, lang);

@@ -1,10 +1,12 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { LANGS } from '@focus/contracts';
+import { LANGS, parseAsOf } from '@focus/contracts';
 import { badRequest, InjectConfig, OperationCodePipe, RequestId, YearPipe } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
 import { GatewayConfig } from '../config';
+import { ApiAsOf } from '../history/history-docs';
+import { HistoryService } from '../history/history.service';
 import { ApiRead } from '../openapi/api-docs';
 import { ReadResult, ViewsService } from './views.service';
 import { sendView, viewCacheControl } from './view-reply';
@@ -16,6 +18,7 @@ export class ViewsController {
 
   constructor(
     private readonly views: ViewsService,
+    private readonly history: HistoryService,
     @InjectConfig() config: GatewayConfig,
   ) {
     this.cacheControl = viewCacheControl(config);
@@ -39,10 +42,12 @@ export class ViewsController {
       'The ETag is "<version>-<year>-<lang>" of the view, equal on every replica; send it back in If-None-Match for a 304.',
   })
   @ApiRead('view')
+  @ApiAsOf()
   async view(
     @Param('code', OperationCodePipe) code: string,
     @Query('year') year: string | string[] | undefined,
     @Query('lang') lang: string | string[] | undefined,
+    @Query('asOf') asOf: string | string[] | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
@@ -51,6 +56,13 @@ export class ViewsController {
     const langValue = lang === undefined ? '' : single(lang, 'lang');
     if (langValue && !(LANGS as readonly string[]).includes(langValue)) {
       throw badRequest(`"${langValue.slice(0, 10)}" is not a language.`, [{ field: 'lang', message: `must be one of ${LANGS.join(', ')}` }]);
+    }
+    if (asOf !== undefined) {
+      // The page as it stood: from the aggregator's revisions, past the view cache (see HistoryService).
+      const parsed = parseAsOf(single(asOf, 'asOf'));
+      if (!parsed.ok) throw badRequest(`asOf ${parsed.message}.`, [{ field: 'asOf', message: parsed.message }]);
+      HistoryService.relay(reply, await this.history.viewAsOf(code, single(asOf, 'asOf'), yearValue, langValue, requestId, ifNoneMatch));
+      return;
     }
     this.send(reply, await this.views.view(code, yearValue, langValue, requestId), ifNoneMatch);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEnvelope } from '@focus/contracts';
 import { HandleOutcome, withWriteLock } from '@focus/messaging';
+import { RevisionStore } from '../history/revision-store';
 import { OperationViewDocument } from './operation-state';
 import { decodeView } from './stored-view';
 import { ViewAnnouncer } from './view-announcer';
@@ -18,6 +19,7 @@ export class ProjectionStore {
   constructor(
     private readonly generations: ViewGenerations,
     private readonly announcer: ViewAnnouncer,
+    private readonly revisions: RevisionStore,
   ) {}
 
   /**
@@ -28,9 +30,11 @@ export class ProjectionStore {
   applyBatch(events: readonly EventEnvelope[]): Promise<HandleOutcome[]> {
     return withWriteLock(GENERATION_LOCK, async () => {
       const collection = await this.generations.current();
-      const { outcomes, versions } = await this.generations.writerFor(collection).applyBatch(events);
+      // Revisions first: a view never shows a state whose revision is not recorded.
+      const toApply = [...events, ...(await this.revisions.record(events))];
+      const { outcomes, versions } = await this.generations.writerFor(collection).applyBatch(toApply);
       await this.announcer.announce(versions);
-      return outcomes;
+      return outcomes.slice(0, events.length);
     });
   }
 

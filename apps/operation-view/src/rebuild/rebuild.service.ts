@@ -3,6 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { committedOffsets, endOffsets, MessagingMetrics, messagesBehind, PartitionOffsets, sleep, totalOffsets, withWriteLock } from '@focus/messaging';
 import { KAFKA, PRODUCER } from '@focus/service-kit';
 import { OperationViewConfig } from '../config';
+import { RevisionStore } from '../history/revision-store';
 import { createProjectionConsumer } from '../projection/projection-entry';
 import { GENERATION_LOCK } from '../projection/projection.store';
 import { sourceTopics } from '../projection/source-topics';
@@ -49,6 +50,7 @@ export class RebuildService implements BeforeApplicationShutdown {
     private readonly metrics: MessagingMetrics,
     private readonly generations: ViewGenerations,
     private readonly announcer: ViewAnnouncer,
+    private readonly revisions: RevisionStore,
   ) {}
 
   current(): RebuildStatus | undefined {
@@ -75,7 +77,7 @@ export class RebuildService implements BeforeApplicationShutdown {
       groupId,
       topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
       logger: this.logger,
-      apply: async (events) => (await writer.applyBatch(events)).outcomes,
+      apply: (events) => this.write(writer, events),
     });
 
     const progress = async () => (status.eventsRead = totalOffsets(await committedOffsets(admin, groupId, topics)));
@@ -144,5 +146,11 @@ export class RebuildService implements BeforeApplicationShutdown {
         await sleep(attempt * 1_000);
       }
     }
+  }
+
+  /** As the live projection writes (ProjectionStore.applyBatch): revisions restored first. */
+  private async write(writer: ViewWriter, events: Parameters<ViewWriter['applyBatch']>[0]) {
+    const toApply = [...events, ...(await this.revisions.record(events))];
+    return (await writer.applyBatch(toApply)).outcomes.slice(0, events.length);
   }
 }

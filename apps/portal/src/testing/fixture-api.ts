@@ -9,6 +9,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import type { ContributionState, EventEnvelope, OperationView } from '../api';
+import { POPULATION_TYPE_LABELS } from '../history';
 import fixture from './fixtures/kaz-ro-views.json';
 
 export const FIXTURE_VIEWS = fixture.views as unknown as Record<string, OperationView>;
@@ -21,6 +22,14 @@ export interface ContributionInput {
   operationCode?: string;
   amountUsd?: number;
   status: 'pledged' | 'paid';
+}
+
+/** What a portal test revises: a population figure of the seed operation, under a new source. */
+export interface FigureRevisionInput {
+  year: number;
+  type: string;
+  value: number;
+  source: { name: string; asOf: string };
 }
 
 /** A contribution as written: the id it was given. */
@@ -37,6 +46,8 @@ export interface FixtureApi {
    * contributions service publishes, "moved" under the operation left and "updated" under the new one.
    */
   moveContribution(id: string, input: ContributionInput): Promise<void>;
+  /** Records a new revision of a figure of the 2018 breakdown: its views and history show it from now on. */
+  reviseFigure(input: FigureRevisionInput): Promise<void>;
   /** Requests received, for assertions on what the page asked for. */
   requests: string[];
   close(): Promise<void>;
@@ -49,6 +60,7 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
   const requests: string[] = [];
   const written = new Map<string, { operationCode: string; version: number }>();
   const root = resolve(staticDir);
+  const figureHistory = new FigureHistory();
 
   const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -67,13 +79,25 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
       req.on('close', () => streams.delete(res));
       return;
     }
+    const figure = /^\/api\/v1\/operations\/KAZ-RO\/population\/(\d{4})\/([A-Z]+)\/history$/.exec(url.pathname);
+    if (figure) {
+      const items = figureHistory.of(Number(figure[1]), figure[2]!);
+      if (!items) return notFound(res, `nothing recorded for ${url.pathname}`);
+      return json(res, 200, { entityId: `KAZ-RO:${figure[1]}:${figure[2]}`, items, nextCursor: null });
+    }
     const operation = /^\/api\/v1\/operations\/([^/]+)$/.exec(url.pathname);
     if (operation) {
       const code = decodeURIComponent(operation[1]!);
       const lang = url.searchParams.get('lang') ?? 'en';
       const year = url.searchParams.get('year') ?? String(Math.max(...FIXTURE_OPERATIONS[0]!.years));
+      const asOf = url.searchParams.get('asOf') ?? undefined;
       const view = code === 'KAZ-RO' ? FIXTURE_VIEWS[`${year}:${lang}`] : undefined;
-      return view ? json(res, 200, view) : notFound(res, `no view of ${code} for ${year} in ${lang}`);
+      if (asOf !== undefined && !(Date.parse(asOf) <= Date.now())) {
+        const problem = { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'asOf is malformed or in the future' };
+        return json(res, 400, problem, 'application/problem+json');
+      }
+      const shown = view && figureHistory.apply(view, asOf);
+      return shown ? json(res, 200, shown) : notFound(res, `no view of ${code} for ${year} in ${lang}${asOf ? ` as of ${asOf}` : ''}`);
     }
     if (url.pathname.startsWith('/api/')) return notFound(res, `${url.pathname} is not served by the fixture API`);
     const file = resolve(root, `.${url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname)}`);
@@ -110,6 +134,9 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
       emit('contributions.contribution.recorded', stateOf(id, input), operationOf(input), 1);
       return { id };
     },
+    async reviseFigure(input) {
+      figureHistory.revise(input);
+    },
     async moveContribution(id, input) {
       const before = written.get(id);
       if (!before) throw new Error(`the fixture API wrote no contribution ${id}`);
@@ -126,6 +153,63 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
         server.close(() => resolveClose());
       }),
   };
+}
+
+/** When the fixture's figures were recorded: the seed page's publication. */
+const SEEDED_AT = '2019-06-20T12:00:00.000Z';
+const SEED_SOURCE = { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' };
+
+interface FixtureRevision {
+  version: number;
+  deleted: boolean;
+  state: { value: number };
+  source: { name: string; asOf: string };
+  recordedAt: string;
+}
+
+/**
+ * The 2018 breakdown's history, as the aggregator answers it: every figure recorded once
+ * when the page was seeded, then whatever a test revises; views of 2018 show the values
+ * current at the instant asked for (now, or asOf). Before the seed: no view (404).
+ */
+class FigureHistory {
+  private readonly revisions = new Map<string, FixtureRevision[]>();
+
+  constructor() {
+    for (const [label, value] of FIXTURE_VIEWS['2018:en']?.peopleOfConcern.breakdown ?? []) {
+      const type = POPULATION_TYPE_LABELS.find((t) => t.label.en === label)?.code;
+      if (type) this.revisions.set(`2018:${type}`, [{ version: 1, deleted: false, state: { value }, source: SEED_SOURCE, recordedAt: SEEDED_AT }]);
+    }
+  }
+
+  of(year: number, type: string): FixtureRevision[] | undefined {
+    return this.revisions.get(`${year}:${type}`)?.slice().reverse();
+  }
+
+  revise(input: FigureRevisionInput): void {
+    const list = this.revisions.get(`${input.year}:${input.type}`);
+    if (input.year !== 2018 || !list) throw new Error('the fixture API revises only figures of the 2018 breakdown');
+    list.push({ version: list.length + 1, deleted: false, state: { value: input.value }, source: input.source, recordedAt: new Date().toISOString() });
+  }
+
+  /** The view with the 2018 figures as they were at `asOf`; undefined before any was recorded. */
+  apply(view: OperationView, asOf?: string): OperationView | undefined {
+    const until = asOf === undefined ? Number.POSITIVE_INFINITY : Date.parse(asOf);
+    if (until < Date.parse(SEEDED_AT)) return undefined;
+    if (view.year !== 2018) return asOf === undefined ? view : { ...view, asOf: new Date(until).toISOString() };
+    const lang = view.narratives.lang;
+    let total = 0;
+    const breakdown = view.peopleOfConcern.breakdown.map(([label, seeded]): [string, number] => {
+      const type = POPULATION_TYPE_LABELS.find((t) => t.label[lang] === label)?.code;
+      const current = [...(this.revisions.get(`2018:${type}`) ?? [])].reverse().find((r) => Date.parse(r.recordedAt) <= until);
+      const value = current?.state.value ?? seeded;
+      total += value;
+      return [label, value];
+    });
+    const totalsByYear = view.peopleOfConcern.totalsByYear.map((t) => (t.year === 2018 ? { ...t, total } : t));
+    const peopleOfConcern = { ...view.peopleOfConcern, breakdown, total, totalsByYear };
+    return { ...view, peopleOfConcern, ...(asOf === undefined ? {} : { asOf: new Date(until).toISOString() }) };
+  }
 }
 
 const operationOf = (input: ContributionInput) => input.operationCode ?? 'UNEARMARKED';

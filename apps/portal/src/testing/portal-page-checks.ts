@@ -24,9 +24,9 @@ import { Browser, BrowserContext, chromium, Page, Request } from 'playwright-cor
 import { API_BASE } from '../api';
 import { COLORS } from '../colors';
 import { ensureChromium } from './ensure-chromium';
-import type { ContributionInput, WrittenContribution } from './fixture-api';
+import type { ContributionInput, FigureRevisionInput, WrittenContribution } from './fixture-api';
 
-export type { ContributionInput, WrittenContribution };
+export type { ContributionInput, FigureRevisionInput, WrittenContribution };
 
 export interface PortalTarget {
   /** Where the portal is served, with /api/v1 on the same origin; no trailing slash. */
@@ -35,6 +35,8 @@ export interface PortalTarget {
   writeContribution(input: ContributionInput): Promise<WrittenContribution>;
   /** Re-earmarks a written contribution: `input` is its new full state, with another operationCode (or none). */
   moveContribution(id: string, input: ContributionInput): Promise<void>;
+  /** Writes a new value of a population figure of the operation (PUT …/population/{year}/{type}); resolves once accepted. */
+  reviseFigure(input: FigureRevisionInput): Promise<void>;
   /** Stops what the target started. */
   close?(): Promise<void>;
   /** The operation whose page is checked: the seed operation unless told otherwise. */
@@ -397,6 +399,68 @@ export async function checkAccessibility(session: PortalSession): Promise<void> 
 }
 
 /**
+ * A figure revised through the API is marked beside the breakdown; its earlier value, source and
+ * date open on demand; the link to the page then puts asOf in the URL, and that page shows the
+ * earlier value, says which instant it is, and offers the current page.
+ */
+export async function checkRevisedFigure(session: PortalSession): Promise<void> {
+  const release = `A later release (portal check ${Date.now().toString(36)})`;
+  await session.target.reviseFigure({ year: 2018, type: 'REF', value: 590, source: { name: release, asOf: '2018-12-31' } });
+  const timeout = session.target.liveTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeout;
+  // The real stack shows the revision once the aggregator has it: reopen the page until then.
+  let opened: OpenedPage | undefined;
+  for (;;) {
+    opened = await session.open(`?op=${session.code}&year=2018&lang=en`);
+    const marked = await opened.page.locator('.revised-figures li[data-type=REF] .revised-mark').waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    if (marked) break;
+    await opened.context.close();
+    if (Date.now() > deadline) throw new Error('the revised figure was never marked');
+  }
+  const { page, context } = opened;
+  try {
+    expect(await texts(page, '.poc-breakdown tbody td')).toEqual(['590', '195', '4', '87,632']);
+    const details = page.locator('.revised-figures li[data-type=REF] details');
+    expect(await details.getAttribute('open')).toBeNull();
+    await details.locator('summary').click();
+    const earlier = details.locator('ol li').first();
+    await earlier.waitFor({ state: 'visible', timeout: 5_000 });
+    const line = (await earlier.textContent()) ?? '';
+    expect(line).toContain('588');
+    expect(line).toContain('UNHCR Global Focus 2019');
+    expect(line).toContain('figures as of 31-DEC-2018');
+    expect(line).toMatch(/recorded \S+ \d{2}:\d{2} UTC/);
+    await page.locator('.revised-figures').screenshot({ path: resolve(session.screenshots, 'kaz-ro-revised-figure.png') });
+
+    await earlier.getByRole('link').click();
+    await page.locator('#as-of-notice').waitFor({ timeout: 10_000 });
+    const asOf = new URL(page.url()).searchParams.get('asOf');
+    expect(asOf).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    await page.locator('.poc-breakdown tbody td').first().waitFor({ state: 'attached', timeout: 5_000 });
+    expect((await texts(page, '.poc-breakdown tbody td'))[0]).toBe('588');
+    expect(apiCalls(opened.requests)).toContain(`${API_BASE}/operations/${session.code}?year=2018&lang=en&asOf=${encodeURIComponent(asOf ?? '')}`);
+    await page.screenshot({ path: resolve(session.screenshots, 'kaz-ro-2018-as-of.png'), fullPage: true });
+
+    // Reopened from its URL alone, as a reader of a quoted page would.
+    const reopened = await session.open(`?op=${session.code}&year=2018&lang=en&asOf=${encodeURIComponent(asOf ?? '')}`);
+    try {
+      await reopened.page.locator('#as-of-notice').waitFor({ timeout: 10_000 });
+      expect((await texts(reopened.page, '.poc-breakdown tbody td'))[0]).toBe('588');
+      await reopened.page.locator('#as-of-notice a').click();
+      await reopened.page.waitForURL((url) => !url.searchParams.has('asOf'), { timeout: 10_000 });
+      await reopened.page.locator('.poc-breakdown tbody td').first().waitFor({ state: 'attached', timeout: 5_000 });
+      expect((await texts(reopened.page, '.poc-breakdown tbody td'))[0]).toBe('590');
+      expectCleanPage(reopened, session);
+    } finally {
+      await reopened.context.close();
+    }
+    expectCleanPage(opened, session);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * Registers the portal's browser checks as jest tests against a target that `start` brings up
  * (the fixture API here; the real stack from libs/testing later).
  */
@@ -423,6 +487,9 @@ export function describePortalPage(title: string, start: () => Promise<PortalTar
     it('switching year (mouse and keyboard) and language changes what is shown and the URL', () => checkYearAndLanguage(use()), 60_000);
     it('a contribution written through the API appears without a reload, and leaves when re-earmarked', () => checkLiveContribution(use()), 90_000);
     it('stays usable at 375×667: no horizontal overflow', () => checkPhoneViewport(use()), 60_000);
+    // After the checks of the seed's figures: it revises one. Before axe, which then sees the revision's marks too.
+    it('a revised figure is marked, its earlier value and source shown on demand, and the page then reopens from the URL', () =>
+      checkRevisedFigure(use()), 120_000);
     it('axe-core finds no serious or critical violation', () => checkAccessibility(use()), 90_000);
   });
 }

@@ -1,0 +1,34 @@
+import { POPULATION_TYPES } from '@focus/contracts';
+import { OperationView } from './api';
+import { breakdownTypes, earlierRevisions, figureHistoryUrl, POPULATION_TYPE_LABELS, Revision } from './history';
+import fixture from './testing/fixtures/kaz-ro-views.json';
+
+const revision = (version: number, value: number | null, recordedAt: string): Revision => ({
+  version,
+  deleted: value === null,
+  state: value === null ? null : { value },
+  recordedAt,
+});
+
+describe('figure history in the portal', () => {
+  it('restates the population types libs/contracts declares', () => {
+    expect(POPULATION_TYPE_LABELS).toEqual(POPULATION_TYPES.map(({ code, label }) => ({ code, label: { ...label } })));
+  });
+
+  it("maps the breakdown's labels, in either language, back to their types", () => {
+    const views = fixture.views as unknown as Record<string, OperationView>;
+    expect(breakdownTypes(views['2018:en']!, 'en').map((t) => t.type)).toEqual(['REF', 'ASY', 'RET', 'STA']);
+    expect(breakdownTypes(views['2018:fr']!, 'fr').map((t) => t.type)).toEqual(['REF', 'ASY', 'RET', 'STA']);
+  });
+
+  it('asks for a figure’s history under its public path', () => {
+    expect(figureHistoryUrl('KAZ-RO', 2018, 'REF')).toBe('/api/v1/operations/KAZ-RO/population/2018/REF/history?limit=20');
+  });
+
+  it('earlier values are those before the one shown, now or as of an instant', () => {
+    const revisions = [revision(3, 570, '2022-01-01T00:00:00Z'), revision(1, 588, '2020-01-01T00:00:00Z'), revision(2, null, '2021-01-01T00:00:00Z')];
+    expect(earlierRevisions(revisions).map((r) => r.version)).toEqual([2, 1]);
+    expect(earlierRevisions(revisions, '2021-06-01T00:00:00Z').map((r) => r.version)).toEqual([1]);
+    expect(earlierRevisions(revisions, '2020-06-01T00:00:00Z')).toEqual([]);
+  });
+});
