@@ -22,8 +22,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`import: no such file: ${file}`);
     return 2;
   }
-import { apiTarget, parseArgs, runCli, UsageError } from '../cli/run-cli';
-import { releaseName } from './release-name';
+  const { apiUrl: base, apiKey } = apiTarget(flags);
+  const source = flags.get('--source') || releaseName(file);
+  const url = `${base}/imports/population?source=${encodeURIComponent(source)}`;
   const interactive = process.stderr.isTTY;
   let lastPrinted = -1;
   console.error(`import: streaming ${file} to ${url} (each figure's source: "${source}")`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { UpstreamResponse, Upstreams } from '../proxy/upstreams';
+import { UpstreamResponse, Upstreams } from '../upstream/upstreams';
 
 /** Headers of the aggregator's history answers that describe the resource: passed back as they came. */
 const PASSED_BACK = ['content-type', 'etag', 'cache-control', 'retry-after'];

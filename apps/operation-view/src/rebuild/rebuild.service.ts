@@ -9,7 +9,7 @@ import { GENERATION_LOCK } from '../projection/projection.store';
 import { sourceTopics } from '../projection/source-topics';
 import { ViewAnnouncer } from '../projection/view-announcer';
 import { ViewGenerations } from '../projection/view-generations';
-import { ViewVersion } from '../projection/view-writer';
+import { ViewVersion, ViewWriter } from '../projection/view-writer';
 
 export type RebuildPhase = 'replaying' | 'swapping' | 'tailing' | 'done' | 'failed';
 
