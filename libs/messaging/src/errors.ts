@@ -10,6 +10,9 @@ const INFRASTRUCTURE_ERRORS = new Set([
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
   'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoWaitQueueTimeoutError',
+  'MongoOperationTimeoutError',
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
@@ -27,7 +30,9 @@ export function isInfrastructureError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (INFRASTRUCTURE_ERRORS.has(error.name)) return true;
   const code = (error as { code?: unknown }).code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return true;
+  // Drivers wrap the outage they met (a bulk write's, mongoose's): judge by what they wrap.
+  return error.cause !== undefined && error.cause !== error && isInfrastructureError(error.cause);
 }
 
 export function describeError(error: unknown): string {
