@@ -10,9 +10,9 @@ import { createServer } from 'node:net';
 import { DEFAULT_PORTS, infrastructureFromEnvironment, Stack, STACK_APPS, startLocalInfrastructure, startStack } from '@focus/testing';
 import { loadSeed } from '../seed/load';
 import { readSeed } from '../seed/seed-requests';
+import { EDITOR_KEY, runningBanner } from './banner';
 import { readableLogLine } from './log-line';
 
-const EDITOR_KEY = 'local-dev-editor';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** What this command started, so that it stops exactly that. */
@@ -55,26 +55,13 @@ async function main(): Promise<void> {
     format: readableLogLine,
   });
 
-  const api = `${stack.gatewayUrl.replace('127.0.0.1', 'localhost')}/api/v1`;
   const seed = readSeed();
   say(`start | 3/4 seed: loading ${seed.code} through the gateway`);
   const summary = await loadSeed(seed, { apiUrl: stack.gatewayUrl + '/api/v1', apiKey: EDITOR_KEY });
   say(`start | seed: ${summary.requests} writes (answers ${JSON.stringify(summary.statuses)})`);
   await waitForView(`${stack.gatewayUrl}/api/v1/operations/${seed.code}?year=2018`);
 
-  const base = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
-  say(
-    [
-      '',
-      'start | 4/4 Focus is running.',
-      `  the seed operation's view   ${api}/operations/${seed.code}?year=2018`,
-      `  the portal                  ${base}/?op=${seed.code}&year=2018`,
-      `  API docs                    ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)`,
-      `  editor key (writes)         x-api-key: ${EDITOR_KEY}`,
-      '  Ctrl-C stops everything this command started.',
-      '',
-    ].join('\n'),
-  );
+  say(['', 'start | 4/4 Focus is running.', runningBanner(stack.gatewayUrl, seed.code, 'Ctrl-C stops everything this command started.'), ''].join('\n'));
 }
 
 /** Every standard port must be free: a second `npm start` would only find the first's apps. */
