@@ -55,15 +55,20 @@ export async function createServiceApp(module: unknown, config: AppConfig, optio
   return app;
 }
 
-/** Nest's LoggerService over a pino logger like the app's, for the lines written while the app starts. */
+/**
+ * Nest's LoggerService over a pino logger like the app's, for the lines written while the app
+ * starts; their shape follows nestjs-pino's: Nest appends the context, an object is merged in.
+ */
 function startupLogger(config: AppConfig): LoggerService {
   const logger = createAppLogger(config, config.SERVICE_NAME ?? 'app');
   const at =
     (level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal') =>
     (message: unknown, ...rest: unknown[]) => {
-      const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-      const stack = level === 'error' && typeof rest[0] === 'string' && rest.length > 1 ? rest[0] : undefined;
-      logger[level]({ context, ...(stack ? { stack } : {}) }, message instanceof Error ? message.message : String(message));
+      const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+      const [detail] = rest;
+      if (message instanceof Error) logger[level]({ context, err: message }, message.message);
+      else if (message && typeof message === 'object') logger[level]({ context, ...message }, typeof detail === 'string' ? detail : undefined);
+      else logger[level]({ context, ...(typeof detail === 'string' ? { stack: detail } : {}) }, String(message));
     };
   return { log: at('info'), error: at('error'), warn: at('warn'), debug: at('debug'), verbose: at('trace'), fatal: at('fatal') };
 }
