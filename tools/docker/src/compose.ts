@@ -23,7 +23,8 @@ export interface Compose {
 export async function findOrBuildCompose(settings: DockerSettings, engine: Engine, log: Log): Promise<Compose> {
   // Without a bridge every container shares the host's network: the override says so, nothing else.
   const files = ['-f', COMPOSE_FILE, ...(engine.bridge ? [] : ['-f', HOST_NETWORK_OVERRIDE])];
-  const env = { ...engine.env, COMPOSE_PROJECT_NAME: 'focus' };
+  // BuildKit, whatever the daemon's default builder: the legacy one builds every stage up to the target.
+  const env = { ...engine.env, COMPOSE_PROJECT_NAME: 'focus', DOCKER_BUILDKIT: '1' };
   const plugin = await attempt('docker', ['compose', 'version', '--short'], { env, timeoutMs: 20_000 });
   if (plugin.code === 0 && /^v?2\./.test(plugin.stdout.trim())) {
     log(`compose: docker compose ${plugin.stdout.trim()}`);

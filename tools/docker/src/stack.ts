@@ -66,30 +66,42 @@ async function ps(session: Session): Promise<PsEntry[]> {
 
 /**
  * `docker compose up -d` for the given services (all by default), then waits until every
- * long-running service is healthy and the seed has exited 0. A service that exits or turns
- * unhealthy fails it at once, with its last log lines.
+ * long-running service is healthy and the seed has exited 0. A container that exits fails it
+ * at once, with its last log lines. Unhealthy is waited out (an app turns unhealthy while the
+ * broker it needs restarts, and healthy again after), up to the timeout; so is an `up` that
+ * gave up on an unhealthy dependency: it is run again.
  */
 export async function startServices(session: Session, services: string[] = [], timeoutMs = 10 * 60_000): Promise<void> {
   const startedAt = Date.now();
   if (!session.engine.bridge) await refuseTakenPorts(session);
   session.log(`up: starting ${services.length ? services.join(', ') : 'every service'}…`);
-  const up = await composeAttempt(session.compose, ['up', '--detach', '--no-build', ...services], { timeoutMs });
-  if (up.code !== 0) {
-    await failWithLogs(session, `\`docker compose up\` failed: ${(up.stderr || up.stdout).trim().split('\n').slice(-5).join('\n')}`);
-  }
+  const expected = services.length ? services : (await compose(session.compose, ['config', '--services'], { timeoutMs: 60_000 })).split('\n').filter(Boolean);
+  const up = () => composeAttempt(session.compose, ['up', '--detach', '--no-build', ...services], { timeoutMs });
+  let upResult = await up();
+  let upAt = Date.now();
   let last = '';
   for (;;) {
-    const entries = await ps(session);
-    const failed = entries.filter(
-      (e) => (e.Service === ONE_SHOT ? e.State === 'exited' && e.ExitCode !== 0 : e.State === 'exited' || e.State === 'dead' || e.Health === 'unhealthy'),
-    );
-    if (failed.length) await failWithLogs(session, `${failed.map((e) => `${e.Service} is ${e.Health || e.State}`).join(', ')}`, failed.map((e) => e.Service));
-    const waiting = entries.filter((e) => (e.Service === ONE_SHOT ? e.State !== 'exited' : e.State !== 'running' || (e.Health !== '' && e.Health !== 'healthy')));
-    const summary = waiting.map((e) => `${e.Service} ${e.Health || e.State}`).join(', ');
-    if (entries.length > 0 && waiting.length === 0) break;
-    if (summary !== last) session.log(`up: waiting for ${summary || 'the containers'}`);
+    const entries = (await ps(session)).filter((e) => expected.includes(e.Service));
+    const failed = entries.filter((e) => (e.Service === ONE_SHOT ? e.State === 'exited' && e.ExitCode !== 0 : upResult.code === 0 && (e.State === 'exited' || e.State === 'dead')));
+    if (failed.length) await failWithLogs(session, failed.map((e) => `${e.Service} is ${e.State} (exit ${e.ExitCode})`).join(', '), failed.map((e) => e.Service));
+    const waiting = [
+      ...expected.filter((name) => !entries.some((e) => e.Service === name)).map((name) => `${name} not created`),
+      ...entries
+        .filter((e) => (e.Service === ONE_SHOT ? e.State !== 'exited' : e.State !== 'running' || (e.Health !== '' && e.Health !== 'healthy')))
+        .map((e) => `${e.Service} ${e.Health || e.State}`),
+    ];
+    if (waiting.length === 0) break;
+    const summary = waiting.join(', ');
+    if (summary !== last) session.log(`up: waiting for ${summary}`);
     last = summary;
-    if (Date.now() - startedAt > timeoutMs) await failWithLogs(session, `not ready within ${timeoutMs / 1000} s: ${summary}`, waiting.map((e) => e.Service));
+    if (Date.now() - startedAt > timeoutMs) {
+      const upError = upResult.code === 0 ? '' : ` (docker compose up: ${(upResult.stderr || upResult.stdout).trim().split('\n').at(-1)})`;
+      await failWithLogs(session, `not ready within ${timeoutMs / 1000} s: ${summary}${upError}`, expected);
+    }
+    if (upResult.code !== 0 && Date.now() - upAt > 15_000) {
+      upResult = await up();
+      upAt = Date.now();
+    }
     await sleep(2_000);
   }
   session.log(`up: every service healthy and the seed loaded, in ${Math.round((Date.now() - startedAt) / 1000)} s`);
