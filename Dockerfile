@@ -46,15 +46,18 @@ COPY tools/seed/data ./seed/data
 USER node
 CMD ["node", "seed/cli.js"]
 
+# Every app compiled at once (one tsc for them all, rather than one per image), then laid out
+# per app in /out/<app>: its own code, the libs, and for the gateway the portal it serves.
 FROM deps AS build
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY libs ./libs
-ARG APP
-COPY apps/${APP} ./apps/${APP}
-# The gateway also serves the portal: its static build goes into the gateway's image.
-COPY apps/portal ./apps/portal
-RUN npx tsc -p tsconfig.build.json \
-  && if [ "$APP" = "api-gateway" ]; then npx tsx apps/portal/build.ts; fi
+COPY apps ./apps
+RUN npx tsc -p tsconfig.build.json && npx tsx apps/portal/build.ts \
+  && for app in $(ls dist/out-tsc/apps); do \
+       mkdir -p /out/$app/dist/out-tsc/apps && cp -r dist/out-tsc/apps/$app /out/$app/dist/out-tsc/apps/ \
+       && cp -r dist/out-tsc/libs /out/$app/dist/out-tsc/; \
+     done \
+  && cp -r dist/portal /out/api-gateway/dist/
 
 # The app image (the default target): compiled JavaScript and production dependencies only,
 # owned by root and read-only to the app's user.
@@ -65,7 +68,7 @@ ENV NODE_ENV=production APP=${APP} MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THR
 WORKDIR /app
 COPY --from=prod-deps /repo/node_modules ./node_modules
 COPY tools/runtime ./tools/runtime
-COPY --from=build /repo/dist ./dist
+COPY --from=build /out/${APP}/ ./
 USER node
 # Ready means the app's database, broker and outbox answer (GET /health/ready).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=6 \
