@@ -117,10 +117,7 @@ describe('tools/docker/compose.host-network.yml, the override for an engine with
     for (const service of Object.values(override.services)) {
       expect(service.network_mode).toBe('host');
       expect([...(service.extra_hosts ?? [])].sort()).toEqual(
-        Object.keys(services)
-          .filter((name) => name !== 'seed')
-          .map((name) => `${name}:127.0.0.1`)
-          .sort(),
+        [...Object.keys(services).filter((name) => name !== 'seed'), '${FOCUS_HOSTNAME:-localhost}'].map((name) => `${name}:127.0.0.1`).sort(),
       );
     }
   });

@@ -70,6 +70,17 @@ async function test(): Promise<void> {
   const reference = await referenceView(log);
   log('test 2/3: the engine, the images, the build…');
   let session: Session | undefined;
+  const cleanUp = async () => {
+    if (session) await stopServices(session, { volumes: true }).catch((error: unknown) => log(`cleanup: ${errorMessage(error)}`));
+    await stopEngine(settings, log).catch((error: unknown) => log(`cleanup: ${errorMessage(error)}`));
+  };
+  // Stopped from outside (Ctrl-C, a CI timeout): what it started goes too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up…`);
+      void cleanUp().finally(() => process.exit(1));
+    });
+  }
   try {
     session = await prepare(settings, log);
     // From nothing: no containers and empty volumes left by an earlier run.
@@ -79,8 +90,7 @@ async function test(): Promise<void> {
     await runScenario(session, reference);
     log(`test: passed in ${Math.round((Date.now() - startedAt) / 1000)} s`);
   } finally {
-    if (session) await stopServices(session, { volumes: true }).catch((error: unknown) => log(`cleanup: ${errorMessage(error)}`));
-    await stopEngine(settings, log).catch((error: unknown) => log(`cleanup: ${errorMessage(error)}`));
+    await cleanUp();
   }
 }
 

@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InfraError, Log } from '../../infra/src/errors';
 import { findExecutable, runLogged } from '../../infra/src/processes';
@@ -24,7 +25,8 @@ export async function findOrBuildCompose(settings: DockerSettings, engine: Engin
   // Without a bridge every container shares the host's network: the override says so, nothing else.
   const files = ['-f', COMPOSE_FILE, ...(engine.bridge ? [] : ['-f', HOST_NETWORK_OVERRIDE])];
   // BuildKit, whatever the daemon's default builder: the legacy one builds every stage up to the target.
-  const env = { ...engine.env, COMPOSE_PROJECT_NAME: 'focus', DOCKER_BUILDKIT: '1' };
+  // FOCUS_HOSTNAME: the host's name, which containers on its network take as theirs (the override maps it).
+  const env = { ...engine.env, COMPOSE_PROJECT_NAME: 'focus', DOCKER_BUILDKIT: '1', FOCUS_HOSTNAME: hostname() };
   const plugin = await attempt('docker', ['compose', 'version', '--short'], { env, timeoutMs: 20_000 });
   if (plugin.code === 0 && /^v?2\./.test(plugin.stdout.trim())) {
     log(`compose: docker compose ${plugin.stdout.trim()}`);

@@ -15,10 +15,12 @@ export async function referenceView(log: Log): Promise<{ view: View; writes: num
   const ns = testNamespace('docker-reference');
   try {
     exportToEnvironment(infra);
+    log('reference: building (when the build is stale) and starting the six apps as processes…');
     const stack = await startStack({ namespace: ns, env: { NODE_ENV: 'development' } });
     try {
       const seed = readSeed();
       const summary = await loadSeed(seed, { apiUrl: `${stack.gatewayUrl}/api/v1`, apiKey: EDITOR_KEY });
+      log(`reference: the seed loaded (${summary.requests} writes); waiting for its view`);
       const view = await settledView(stack.gatewayUrl, seed.code, 2018, summary.requests);
       return { view, writes: summary.requests };
     } finally {

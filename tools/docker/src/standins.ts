@@ -44,7 +44,7 @@ export async function ensureImages(context: Context): Promise<Map<string, ImageS
   const sources = new Map<string, ImageSource>();
   for (const image of pulledImages()) await ensureImage(image, context, sources);
   const standIns = [...sources].filter(([, source]) => source.startsWith('stand-in')).map(([image]) => image);
-  context.log(standIns.length ? `images: stand-ins (no registry answered): ${standIns.join(', ')}` : 'images: no stand-ins, every image is the real one');
+  context.log(standIns.length ? `images: stand-ins, built where no registry answered: ${standIns.join(', ')}` : 'images: no stand-ins, every image is the real one');
   return sources;
 }
 
