@@ -79,10 +79,11 @@ export async function startServices(session: Session, services: string[] = [], t
   const up = () => composeAttempt(session.compose, ['up', '--detach', '--no-build', ...services], { timeoutMs });
   let upResult = await up();
   let upAt = Date.now();
+  let upAttempts = 1;
   let last = '';
   for (;;) {
     const entries = (await ps(session)).filter((e) => expected.includes(e.Service));
-    const failed = entries.filter((e) => (e.Service === ONE_SHOT ? e.State === 'exited' && e.ExitCode !== 0 : upResult.code === 0 && (e.State === 'exited' || e.State === 'dead')));
+    const failed = entries.filter((e) => (e.Service === ONE_SHOT ? e.State === 'exited' && e.ExitCode !== 0 : (upResult.code === 0 || upAttempts >= 3) && (e.State === 'exited' || e.State === 'dead')));
     if (failed.length) await failWithLogs(session, failed.map((e) => `${e.Service} is ${e.State} (exit ${e.ExitCode})`).join(', '), failed.map((e) => e.Service));
     const waiting = [
       ...expected.filter((name) => !entries.some((e) => e.Service === name)).map((name) => `${name} not created`),
@@ -101,6 +102,7 @@ export async function startServices(session: Session, services: string[] = [], t
     if (upResult.code !== 0 && Date.now() - upAt > 15_000) {
       upResult = await up();
       upAt = Date.now();
+      upAttempts += 1;
     }
     await sleep(2_000);
   }
