@@ -101,8 +101,9 @@ async function checkNonRoot(session: Session): Promise<void> {
   const rootOwned: string[] = [];
   for (const id of ids) {
     const name = (await run('docker', ['inspect', '--format', '{{.Name}} {{.Config.User}}', id], { env: session.engine.env })).trim();
-    const top = await run('docker', ['top', id, '-o', 'uid,comm'], { env: session.engine.env });
-    const uids = top.split('\n').slice(1).map((line) => line.trim().split(/\s+/)[0]);
+    // The daemon needs a PID column in what it asks ps for.
+    const top = await run('docker', ['top', id, '-o', 'pid,uid,comm'], { env: session.engine.env });
+    const uids = top.split('\n').slice(1).map((line) => line.trim().split(/\s+/)[1]);
     if (uids.some((uid) => uid === '0' || uid === 'root')) rootOwned.push(name);
   }
   if (rootOwned.length) throw new InfraError(`these containers run processes as root: ${rootOwned.join('; ')}`);
