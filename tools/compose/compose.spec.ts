@@ -17,6 +17,10 @@ interface Service {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   restart?: string;
+  deploy?: { replicas?: number };
+  volumes?: string[];
+  network_mode?: string;
+  extra_hosts?: string[];
 }
 
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -28,6 +32,7 @@ const apps = readdirSync(join(root, 'apps')).filter((app) => {
   return existsSync(project) && Boolean((JSON.parse(readFileSync(project, 'utf8')) as { targets?: Record<string, unknown> }).targets?.['serve']);
 });
 const domainApps = apps.filter((app) => app !== 'api-gateway');
+const scalable = apps.filter((app) => services[app]?.deploy !== undefined);
 const internalKafka = 'kafka:29092';
 
 describe('docker-compose.yml', () => {
@@ -41,8 +46,21 @@ describe('docker-compose.yml', () => {
     expect(service.build).toEqual({ context: '.', args: { APP: app } });
     const port = String(service.environment?.['PORT']);
     expect(port).toMatch(/^\d+$/);
-    expect(service.ports).toEqual([`${port}:${port}`]);
+    // A service that scales out publishes its port on a free host port per replica (a fixed one would collide).
+    expect(service.ports).toEqual([scalable.includes(app) ? port : `${port}:${port}`]);
     expect(service.healthcheck?.test.join(' ')).toContain('/health/ready');
+  });
+
+  it('shows how the aggregator runs several replicas: deploy.replicas, and no fixed host port', () => {
+    expect(services['operation-view'].deploy?.replicas).toBe(1);
+    expect(scalable).toEqual(['operation-view']);
+  });
+
+  it("keeps Kafka's log directory on its volume, so a recreated container keeps the topics", () => {
+    const kafka = services['kafka'];
+    const [volume, mountPath] = String(kafka.volumes?.[0]).split(':');
+    expect(volume).toBe('kafka-data');
+    expect(kafka.environment?.['KAFKA_LOG_DIRS']).toBe(mountPath);
   });
 
   it.each(domainApps)('%s reaches MongoDB and Kafka on their container addresses, with a database of its own, after both are healthy', (app) => {
@@ -89,6 +107,34 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('tools/docker/compose.host-network.yml, the override for an engine without a bridge', () => {
+  const overrideText = readFileSync(join(root, 'tools/docker/compose.host-network.yml'), 'utf8');
+  // Compose's own `!reset` tag is unknown to the YAML parser, which reads the list under it as it is.
+  const override = parse(overrideText, { logLevel: 'error' }) as { services: Record<string, Service & { ports?: unknown; build?: unknown }> };
+
+  it('covers every service, on the host network with every service name mapped to the host', () => {
+    expect(Object.keys(override.services).sort()).toEqual(Object.keys(services).sort());
+    for (const service of Object.values(override.services)) {
+      expect(service.network_mode).toBe('host');
+      expect([...(service.extra_hosts ?? [])].sort()).toEqual(
+        [...Object.keys(services).filter((name) => name !== 'seed'), '${FOCUS_HOSTNAME:-localhost}'].map((name) => `${name}:127.0.0.1`).sort(),
+      );
+    }
+  });
+
+  it('changes only the networking: no second copy of the compose file', () => {
+    for (const [name, service] of Object.entries(override.services)) {
+      expect(Object.keys(service).filter((key) => !['network_mode', 'extra_hosts', 'ports', 'build'].includes(key))).toEqual([]);
+      if (service.ports !== undefined) expect(service.ports).toEqual([]);
+      if (service.build !== undefined) expect(service.build).toEqual({ network: 'host' });
+      expect(service.ports !== undefined).toBe(services[name].ports !== undefined);
+      expect(service.build !== undefined).toBe(services[name].build !== undefined);
+    }
+    // Reset, not merged into: written per service (through a merge key Compose ignored it).
+    expect(overrideText.match(/^ {4}ports: !reset \[\]$/gm)?.length).toBe(Object.values(services).filter((s) => s.ports).length);
+  });
+});
+
 describe('Dockerfile', () => {
   const stages = [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gm)].map((m) => m[1]);
 
@@ -105,6 +151,16 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('npm prune --omit=dev');
     const seedStage = dockerfile.slice(dockerfile.indexOf('AS seed\n'), dockerfile.indexOf('AS build'));
     expect(seedStage).toMatch(/^USER node$/m);
+  });
+
+  it('gives every app the one production node_modules layer, on a runtime without a package manager', () => {
+    const appStage = dockerfile.slice(dockerfile.lastIndexOf('FROM'));
+    expect(appStage).toMatch(/^FROM runtime AS app$/m);
+    expect(appStage).toMatch(/^COPY --from=prod-deps \/repo\/node_modules \.\/node_modules$/m);
+    // The production dependencies do not depend on the app: the stage that prunes them takes no APP.
+    const prodDeps = dockerfile.slice(dockerfile.indexOf('AS prod-deps'), dockerfile.indexOf('AS runtime-files'));
+    expect(prodDeps).not.toContain('APP');
+    expect(dockerfile).toMatch(/^FROM scratch AS runtime$/m);
   });
 
   it.each(apps)('starts %s with the Node flags the stack gives it (tools/runtime/node-flags.js)', (app) => {

@@ -26,9 +26,9 @@ import {
 import { loadSeed } from '../seed/load';
 import { readSeed } from '../seed/seed-requests';
 import { replicasFromArguments } from './arguments';
+import { EDITOR_KEY, runningBanner } from './banner';
 import { readableLogLine } from './log-line';
 
-const EDITOR_KEY = 'local-dev-editor';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** What this command started, so that it stops exactly that. */
@@ -93,27 +93,14 @@ async function main(): Promise<void> {
   );
   if (interrupted.signal.aborted) return;
 
-  const api = `${running.gatewayUrl.replace('127.0.0.1', 'localhost')}/api/v1`;
   const seed = readSeed();
   say(`start | 3/4 seed: loading ${seed.code} through the gateway`);
   const summary = await loadSeed(seed, { apiUrl: running.gatewayUrl + '/api/v1', apiKey: EDITOR_KEY });
   say(`start | seed: ${summary.requests} writes (answers ${JSON.stringify(summary.statuses)})`);
   await waitForView(`${running.gatewayUrl}/api/v1/operations/${seed.code}?year=2018`);
 
-  const base = running.gatewayUrl.replace('127.0.0.1', 'localhost');
-  say(
-    [
-      '',
-      'start | 4/4 Focus is running.',
-      `  the seed operation's view   ${api}/operations/${seed.code}?year=2018`,
-      `  the portal                  ${base}/?op=${seed.code}&year=2018`,
-      `  API docs                    ${base}/api/docs   (OpenAPI: ${base}/api/openapi.json)`,
-      `  editor key (writes)         x-api-key: ${EDITOR_KEY}`,
-      ...(replicas > 1 ? replicaLines(running) : []),
-      '  Ctrl-C stops everything this command started.',
-      '',
-    ].join('\n'),
-  );
+  const replicaInfo = replicas > 1 ? `\n${replicaLines(running).join('\n')}` : '';
+  say(['', 'start | 4/4 Focus is running.', runningBanner(running.gatewayUrl, seed.code, 'Ctrl-C stops everything this command started.') + replicaInfo, ''].join('\n'));
 }
 
 /** The banner's lines for replicas: where each process listens, and the gateway spreading over them. */

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -6,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppConfig } from './config/service-config';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
-import { logRequests } from './http/request-logging';
+import { createAppLogger, logRequests } from './http/request-logging';
 import { APP_LOGGER } from './service-core.module';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 
@@ -29,7 +30,13 @@ export async function createServiceApp(module: unknown, config: AppConfig, optio
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, bodyParser: options.bodyParser ?? true });
+  // Not bufferLogs: it held every line until the app was up, so one that could not reach its
+  // database said nothing for a minute, then all its retries at once. Until the app's own
+  // logger takes over, Nest's lines go out as they happen, as the same JSON lines.
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
+    logger: startupLogger(config),
+    bodyParser: options.bodyParser ?? true,
+  });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -46,6 +53,24 @@ export async function createServiceApp(module: unknown, config: AppConfig, optio
   // error to the global filters. A handler of our own here was replaced by it (FSTWRN004).
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * Nest's LoggerService over a pino logger like the app's, for the lines written while the app
+ * starts; their shape follows nestjs-pino's: Nest appends the context, an object is merged in.
+ */
+function startupLogger(config: AppConfig): LoggerService {
+  const logger = createAppLogger(config, config.SERVICE_NAME ?? 'app');
+  const at =
+    (level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal') =>
+    (message: unknown, ...rest: unknown[]) => {
+      const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+      const [detail] = rest;
+      if (message instanceof Error) logger[level]({ context, err: message }, message.message);
+      else if (message && typeof message === 'object') logger[level]({ context, ...message }, typeof detail === 'string' ? detail : undefined);
+      else logger[level]({ context, ...(typeof detail === 'string' ? { stack: detail } : {}) }, String(message));
+    };
+  return { log: at('info'), error: at('error'), warn: at('warn'), debug: at('debug'), verbose: at('trace'), fatal: at('fatal') };
 }
 
 /** Starts listening; `PORT=0` takes any free port (tests). Returns the base URL. */
