@@ -20,6 +20,8 @@ async function main(): Promise<number> {
 
   rmSync(resultsDir, { recursive: true, force: true });
   const targets = process.env['FOCUS_TEST_TARGETS'] ?? 'lint,typecheck,test';
+  // One format for the whole repository (Prettier), checked with the lint: reported, then the rest runs.
+  const formatted = targets.split(',').includes('lint') ? await checkFormat() : true;
   console.log(`▶ focus tests: nx run-many -t ${targets}`);
   // Two projects at a time unless told otherwise: most suites start a whole stack (six Node
   // apps beside Kafka and FerretDB), and nx's default of three on a 2-core machine kept the
@@ -31,9 +33,10 @@ async function main(): Promise<number> {
   const { passed, failed } = countResults();
   if (infra.origin !== 'environment' && process.env['CI']) await infra.stop();
   else if (infra.origin === 'tools/infra') console.log('infrastructure left running; stop it with `npm run infra -- down`');
-  console.log(`▶ focus tests: ${code === 0 ? 'green' : 'RED'} in ${Math.round((Date.now() - started) / 1000)} s`);
+  const green = code === 0 && formatted;
+  console.log(`▶ focus tests: ${green ? 'green' : 'RED'} in ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(`tests: ${passed} passed, ${failed} failed`);
-  return code !== 0 ? code : failed > 0 ? 1 : 0;
+  return code !== 0 ? code : failed > 0 || !formatted ? 1 : 0;
 }
 
 /**
@@ -52,6 +55,13 @@ async function prepareHelm(args: string[]): Promise<void> {
   } catch (error) {
     console.log(`▶ focus tests: helm is not available, the chart's checks will fail: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+async function checkFormat(): Promise<boolean> {
+  console.log('▶ focus tests: prettier --check (the repository\'s one format)');
+  const ok = (await run('npx', ['prettier', '--check', '--log-level=warn', '.'])) === 0;
+  if (!ok) console.log('✖ focus tests: the files above are not formatted: run `npm run format` and commit the result');
+  return ok;
 }
 
 function run(command: string, args: string[]): Promise<number> {
