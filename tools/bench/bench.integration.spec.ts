@@ -53,7 +53,14 @@ describe('bench (quick, real stack)', () => {
   });
 
   it('gives throughputs a baseline measured in the same run, and the ratio between them', () => {
-    const throughputs = ['gateway-read rps', 'conditional-read rps', 'projection events_per_s', 'population-query rps', 'history history_rps', 'history as_of_rps'];
+    const throughputs = [
+      'gateway-read rps',
+      'conditional-read rps',
+      'projection events_per_s',
+      'population-query rps',
+      'history history_rps',
+      'history as_of_rps',
+    ];
     for (const r of rows.filter((r) => throughputs.includes(`${r.scenario} ${r.metric}`))) {
       expect(r.baseline).toBeGreaterThan(0);
       expect(r.ratio).toBeCloseTo(r.value / r.baseline!, 2);

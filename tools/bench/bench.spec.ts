@@ -37,8 +37,20 @@ describe('bench: its parts', () => {
   });
 
   it('puts each figure beside its baseline, with the ratio and whether the goal is met', () => {
-    const rows = [row('gateway-read', 'rps', 'req/s', 7000, 10000, 'ratio ≥ 0.7'), row('freshness', 'p99_ms', 'ms', 300, null, '< 250'), row('rebuild', 'seconds', 's', 12.345)];
-    expect(rows[0]).toEqual({ scenario: 'gateway-read', metric: 'rps', unit: 'req/s', value: 7000, baseline: 10000, ratio: 0.7, goal: 'ratio ≥ 0.7' });
+    const rows = [
+      row('gateway-read', 'rps', 'req/s', 7000, 10000, 'ratio ≥ 0.7'),
+      row('freshness', 'p99_ms', 'ms', 300, null, '< 250'),
+      row('rebuild', 'seconds', 's', 12.345),
+    ];
+    expect(rows[0]).toEqual({
+      scenario: 'gateway-read',
+      metric: 'rps',
+      unit: 'req/s',
+      value: 7000,
+      baseline: 10000,
+      ratio: 0.7,
+      goal: 'ratio ≥ 0.7',
+    });
     expect(rows.map(meetsGoal)).toEqual([true, false, undefined]);
     expect(rows[2]).toMatchObject({ value: 12.35, baseline: null, ratio: null });
     const table = formatTable(rows).split('\n');

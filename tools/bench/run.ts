@@ -34,7 +34,9 @@ async function main(argv: string[]): Promise<number> {
     });
     console.log(`\n${formatTable(rows)}\n`);
     writeResults(resultsFile(quick), rows);
-    console.log(`bench: done in ${Math.round((Date.now() - started) / 1000)} s${quick ? ' (quick: sizes too small to compare)' : ''}; results in ${resultsFile(quick)}`);
+    console.log(
+      `bench: done in ${Math.round((Date.now() - started) / 1000)} s${quick ? ' (quick: sizes too small to compare)' : ''}; results in ${resultsFile(quick)}`,
+    );
     return 0;
   } finally {
     if (infra.origin !== 'environment') console.log('bench: infrastructure left running; stop it with `npm run infra -- down`');
@@ -47,7 +49,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => pr
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`bench: failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },
 );

@@ -29,7 +29,9 @@ const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 /** Every deployable: an app with a serve target (the portal is static files the gateway serves). */
 const apps = readdirSync(join(root, 'apps')).filter((app) => {
   const project = join(root, 'apps', app, 'project.json');
-  return existsSync(project) && Boolean((JSON.parse(readFileSync(project, 'utf8')) as { targets?: Record<string, unknown> }).targets?.['serve']);
+  return (
+    existsSync(project) && Boolean((JSON.parse(readFileSync(project, 'utf8')) as { targets?: Record<string, unknown> }).targets?.['serve'])
+  );
 });
 const domainApps = apps.filter((app) => app !== 'api-gateway');
 const scalable = apps.filter((app) => services[app]?.deploy !== undefined);
@@ -63,14 +65,17 @@ describe('docker-compose.yml', () => {
     expect(kafka.environment?.['KAFKA_LOG_DIRS']).toBe(mountPath);
   });
 
-  it.each(domainApps)('%s reaches MongoDB and Kafka on their container addresses, with a database of its own, after both are healthy', (app) => {
-    const env = services[app].environment ?? {};
-    expect(env['MONGO_URL']).toBe('mongodb://mongo:27017/');
-    expect(env['KAFKA_BROKERS']).toBe(internalKafka);
-    expect(services[app].depends_on).toEqual({ kafka: { condition: 'service_healthy' }, mongo: { condition: 'service_healthy' } });
-    const databases = domainApps.map((a) => services[a].environment?.['MONGO_DB']);
-    expect(new Set(databases).size).toBe(domainApps.length);
-  });
+  it.each(domainApps)(
+    '%s reaches MongoDB and Kafka on their container addresses, with a database of its own, after both are healthy',
+    (app) => {
+      const env = services[app].environment ?? {};
+      expect(env['MONGO_URL']).toBe('mongodb://mongo:27017/');
+      expect(env['KAFKA_BROKERS']).toBe(internalKafka);
+      expect(services[app].depends_on).toEqual({ kafka: { condition: 'service_healthy' }, mongo: { condition: 'service_healthy' } });
+      const databases = domainApps.map((a) => services[a].environment?.['MONGO_DB']);
+      expect(new Set(databases).size).toBe(domainApps.length);
+    },
+  );
 
   it('Kafka advertises the internal listener the apps use, and both servers have healthchecks', () => {
     expect(String(services['kafka'].environment?.['KAFKA_ADVERTISED_LISTENERS'])).toContain(`INTERNAL://${internalKafka}`);
@@ -88,7 +93,8 @@ describe('docker-compose.yml', () => {
       NARRATIVES_URL: 'narratives',
       CONTRIBUTIONS_URL: 'contributions',
     };
-    for (const [variable, app] of Object.entries(upstream)) expect(env[variable]).toBe(`http://${app}:${services[app].environment?.['PORT']}`);
+    for (const [variable, app] of Object.entries(upstream))
+      expect(env[variable]).toBe(`http://${app}:${services[app].environment?.['PORT']}`);
     expect(env['PORT']).toBe(3000);
     expect(env['KAFKA_BROKERS']).toBe(internalKafka);
     expect(String(env['GATEWAY_API_KEYS'])).toContain(':editor:local-dev-editor');
@@ -110,14 +116,18 @@ describe('docker-compose.yml', () => {
 describe('tools/docker/compose.host-network.yml, the override for an engine without a bridge', () => {
   const overrideText = readFileSync(join(root, 'tools/docker/compose.host-network.yml'), 'utf8');
   // Compose's own `!reset` tag is unknown to the YAML parser, which reads the list under it as it is.
-  const override = parse(overrideText, { logLevel: 'error' }) as { services: Record<string, Service & { ports?: unknown; build?: unknown }> };
+  const override = parse(overrideText, { logLevel: 'error' }) as {
+    services: Record<string, Service & { ports?: unknown; build?: unknown }>;
+  };
 
   it('covers every service, on the host network with every service name mapped to the host', () => {
     expect(Object.keys(override.services).sort()).toEqual(Object.keys(services).sort());
     for (const service of Object.values(override.services)) {
       expect(service.network_mode).toBe('host');
       expect([...(service.extra_hosts ?? [])].sort()).toEqual(
-        [...Object.keys(services).filter((name) => name !== 'seed'), '${FOCUS_HOSTNAME:-localhost}'].map((name) => `${name}:127.0.0.1`).sort(),
+        [...Object.keys(services).filter((name) => name !== 'seed'), '${FOCUS_HOSTNAME:-localhost}']
+          .map((name) => `${name}:127.0.0.1`)
+          .sort(),
       );
     }
   });
@@ -170,13 +180,18 @@ describe('Dockerfile', () => {
     const line = (JSON.parse(command ?? '""') as string).replace(/^exec node /, 'echo node ');
     const printed = execFileSync('sh', ['-c', line], { cwd: root, env: { ...process.env, APP: app }, encoding: 'utf8' }).trim();
     const { nodeFlags } = createRequire(__filename)(join(root, 'tools/runtime/node-flags.js')) as { nodeFlags(app: string): string[] };
-    expect(printed).toBe(['node', ...nodeFlags(app), '-r', './tools/runtime/register-aliases.js', `dist/out-tsc/apps/${app}/src/main.js`].join(' '));
+    expect(printed).toBe(
+      ['node', ...nodeFlags(app), '-r', './tools/runtime/register-aliases.js', `dist/out-tsc/apps/${app}/src/main.js`].join(' '),
+    );
   });
 
   it('gives every app the malloc settings the stack gives it (tools/runtime/node-flags.js)', () => {
     const appStage = dockerfile.slice(dockerfile.lastIndexOf('FROM'));
-    const { MALLOC_ENVIRONMENT } = createRequire(__filename)(join(root, 'tools/runtime/node-flags.js')) as { MALLOC_ENVIRONMENT: Record<string, string> };
+    const { MALLOC_ENVIRONMENT } = createRequire(__filename)(join(root, 'tools/runtime/node-flags.js')) as {
+      MALLOC_ENVIRONMENT: Record<string, string>;
+    };
     expect(Object.keys(MALLOC_ENVIRONMENT).length).toBeGreaterThan(0);
-    for (const [name, value] of Object.entries(MALLOC_ENVIRONMENT)) expect(appStage).toMatch(new RegExp(`^ENV .*\\b${name}=${value}\\b`, 'm'));
+    for (const [name, value] of Object.entries(MALLOC_ENVIRONMENT))
+      expect(appStage).toMatch(new RegExp(`^ENV .*\\b${name}=${value}\\b`, 'm'));
   });
 });

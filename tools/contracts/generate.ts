@@ -27,7 +27,9 @@ function main(): void {
   // so every reader sees strings; no folding and no anchors keep diffs readable.
   const yaml = stringify(documents.asyncapi, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
   writeFileSync(resolve(libraryRoot, CONTRACT_DOCUMENT_PATHS.asyncapi), YAML_HEADER + yaml);
-  console.log(`contracts: wrote ${Object.keys(documents.schemas).length} JSON Schemas and ${CONTRACT_DOCUMENT_PATHS.asyncapi} in libs/contracts`);
+  console.log(
+    `contracts: wrote ${Object.keys(documents.schemas).length} JSON Schemas and ${CONTRACT_DOCUMENT_PATHS.asyncapi} in libs/contracts`,
+  );
 }
 
 main();

@@ -124,7 +124,7 @@ describe('deploy/helm/focus', () => {
     expect(idle.output).toContain('the replicas past it would get no partition');
   });
 
-  it("values.yaml has a setting for every variable each app reads, besides those the chart wires itself", () => {
+  it('values.yaml has a setting for every variable each app reads, besides those the chart wires itself', () => {
     const values = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as {
       config: Record<string, unknown>;
       apps: Record<string, { config: Record<string, unknown> }>;
@@ -140,14 +140,19 @@ describe('deploy/helm/focus', () => {
 describe.each(CI_VALUES)('deploy/helm/focus rendered with %s', (valuesFile) => {
   let manifests: Manifest[] = [];
   const values = () =>
-    parse(readFileSync(join(CHART_DIR, valuesFile), 'utf8')) as { image?: { registry?: string; tag?: string }; kafka: { brokers: string[] } };
+    parse(readFileSync(join(CHART_DIR, valuesFile), 'utf8')) as {
+      image?: { registry?: string; tag?: string };
+      kafka: { brokers: string[] };
+    };
   const imagePrefix = () => (values().image?.registry ? `${values().image?.registry}/` : '');
   /** The tag given, or the chart's appVersion. */
-  const imageTag = () => values().image?.tag ?? (parse(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion;
+  const imageTag = () =>
+    values().image?.tag ?? (parse(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion;
   const all = (kind: string) => manifests.filter((m) => m.kind === kind);
   const one = (kind: string, name: string): Manifest => {
     const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
-    if (!found) throw new Error(`no ${kind} ${name} in the rendered chart (${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')})`);
+    if (!found)
+      throw new Error(`no ${kind} ${name} in the rendered chart (${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')})`);
     return found;
   };
   const deployment = (app: StackApp) => one('Deployment', `focus-${app}`);
@@ -164,7 +169,10 @@ describe.each(CI_VALUES)('deploy/helm/focus rendered with %s', (valuesFile) => {
   });
 
   it('has a Deployment, a Service and a PodDisruptionBudget for every app, and nothing for an app that does not exist', () => {
-    const names = (kind: string) => all(kind).map((m) => m.metadata.name).sort();
+    const names = (kind: string) =>
+      all(kind)
+        .map((m) => m.metadata.name)
+        .sort();
     const expected = STACK_APPS.map((app) => `focus-${app}`).sort();
     expect(names('Deployment')).toEqual(expected);
     expect(names('Service')).toEqual(expected);
@@ -196,7 +204,7 @@ describe.each(CI_VALUES)('deploy/helm/focus rendered with %s', (valuesFile) => {
     expect(c.startupProbe?.httpGet).toEqual({ path: routes.live, port: 'http' });
   });
 
-  it.each(STACK_APPS)("%s gets every variable it requires, each one it reads and valid: its own loader accepts them", (app) => {
+  it.each(STACK_APPS)('%s gets every variable it requires, each one it reads and valid: its own loader accepts them', (app) => {
     const c = container(app);
     const rendered = environmentOf(c);
     // Throws naming each missing or malformed variable, exactly as the app would at start-up.

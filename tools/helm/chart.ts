@@ -52,7 +52,11 @@ export interface HelmResult {
 }
 
 export function runHelm(helm: string, args: string[]): HelmResult {
-  const result = spawnSync(helm, args, { cwd: CHART_DIR, encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: join(ROOT, 'tmp/helm') } });
+  const result = spawnSync(helm, args, {
+    cwd: CHART_DIR,
+    encoding: 'utf8',
+    env: { ...process.env, HELM_CACHE_HOME: join(ROOT, 'tmp/helm') },
+  });
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 

@@ -96,7 +96,8 @@ async function build(dir: string, binary: string, log: (line: string) => void): 
   const code = await new Promise<number | string>((done) => {
     const child = spawn(go, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const heartbeat = setInterval(
-      () => log(`helm: still building (${Math.round((Date.now() - started) / 1000)} s${modules > 0 ? `, ${modules} modules fetched` : ''})…`),
+      () =>
+        log(`helm: still building (${Math.round((Date.now() - started) / 1000)} s${modules > 0 ? `, ${modules} modules fetched` : ''})…`),
       30_000,
     );
     for (const stream of [child.stdout, child.stderr]) {

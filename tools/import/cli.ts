@@ -12,7 +12,8 @@ import { apiTarget, parseArgs, runCli, UsageError } from '../cli/run-cli';
 import { releaseName } from './release-name';
 import { uploadCsv } from './upload';
 
-const USAGE = 'Usage: npm run import -- population FILE [--url http://localhost:3000/api/v1] [--key local-dev-editor] [--source "UNHCR population statistics 2025.06.1"]';
+const USAGE =
+  'Usage: npm run import -- population FILE [--url http://localhost:3000/api/v1] [--key local-dev-editor] [--source "UNHCR population statistics 2025.06.1"]';
 
 async function main(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv, ['--url', '--key', '--source']);
@@ -53,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 runCli(
-  { name: 'import', usage: USAGE, unreachable: 'nothing answers at that URL. Start the system (npm start) or pass --url to a running gateway or population service.' },
+  {
+    name: 'import',
+    usage: USAGE,
+    unreachable: 'nothing answers at that URL. Start the system (npm start) or pass --url to a running gateway or population service.',
+  },
   main,
 );

@@ -35,7 +35,11 @@ export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions
   const csv = gzipped ? stream.pipe(createGunzip()) : stream;
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'text/csv', ...(gzipped ? {} : { 'content-length': String(total) }), ...(apiKey ? { 'x-api-key': apiKey } : {}) },
+    headers: {
+      'content-type': 'text/csv',
+      ...(gzipped ? {} : { 'content-length': String(total) }),
+      ...(apiKey ? { 'x-api-key': apiKey } : {}),
+    },
     body: Readable.toWeb(csv) as ReadableStream<Uint8Array>,
     duplex: 'half',
     dispatcher: patient,

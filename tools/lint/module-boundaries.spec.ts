@@ -8,7 +8,11 @@ const root = resolve(__dirname, '../..');
  * ESLint runs as its own process, exactly as the lint target runs it.
  */
 async function boundaryErrors(path: string, code: string): Promise<string[]> {
-  const run = spawnSync(resolve(root, 'node_modules/.bin/eslint'), ['--stdin', '--stdin-filename', resolve(root, path), '--format', 'json'], { cwd: root, input: code, encoding: 'utf8' });
+  const run = spawnSync(
+    resolve(root, 'node_modules/.bin/eslint'),
+    ['--stdin', '--stdin-filename', resolve(root, path), '--format', 'json'],
+    { cwd: root, input: code, encoding: 'utf8' },
+  );
   if (!run.stdout) throw new Error(`eslint did not run: ${run.stderr}`);
   const [result] = JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
   return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
@@ -18,7 +22,12 @@ async function boundaryErrors(path: string, code: string): Promise<string[]> {
 // lint target must refuse, next to ones it must accept.
 describe('module boundaries', () => {
   it('an app may not import another app', async () => {
-    expect(await boundaryErrors('apps/budget/src/probe.ts', "import { createPopulationApp } from '../../population/src/app.module';\nvoid createPopulationApp;\n")).not.toEqual([]);
+    expect(
+      await boundaryErrors(
+        'apps/budget/src/probe.ts',
+        "import { createPopulationApp } from '../../population/src/app.module';\nvoid createPopulationApp;\n",
+      ),
+    ).not.toEqual([]);
   });
 
   it('libs/contracts may not import a framework', async () => {
@@ -33,6 +42,11 @@ describe('module boundaries', () => {
   });
 
   it('an app may import the libs it builds on', async () => {
-    expect(await boundaryErrors('apps/budget/src/probe.ts', "import { TOPICS } from '@focus/contracts';\nimport { OutboxRelay } from '@focus/messaging';\nvoid TOPICS;\nvoid OutboxRelay;\n")).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'apps/budget/src/probe.ts',
+        "import { TOPICS } from '@focus/contracts';\nimport { OutboxRelay } from '@focus/messaging';\nvoid TOPICS;\nvoid OutboxRelay;\n",
+      ),
+    ).toEqual([]);
   });
 });

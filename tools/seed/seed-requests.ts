@@ -5,7 +5,11 @@ import { resolve } from 'node:path';
 export interface SeedOperation {
   code: string;
   profile: { name: { en: string; fr?: string }; region: string; subregion?: string; offices: unknown[] };
-  population: { source: { name: string }; figures: Array<{ year: number; type: string; value: number }>; totals: Array<{ year: number; total: number }> };
+  population: {
+    source: { name: string };
+    figures: Array<{ year: number; type: string; value: number }>;
+    totals: Array<{ year: number; total: number }>;
+  };
   budget: Array<{ year: number; pillar: number; budgetUsd: number; expenditureUsd: number | null }>;
   keyFigures: Array<{ year: number; kind: string; items: unknown[] }>;
   narratives: Array<{ year: number; lang: string; section: string; body: string }>;
@@ -37,11 +41,29 @@ export function seedRequests(seed: SeedOperation): SeedRequest[] {
   const source = (year: number) => ({ name: seed.population.source.name, asOf: `${year}-12-31` });
   return [
     { method: 'PUT', path: op, body: seed.profile },
-    ...seed.population.figures.map((f): SeedRequest => ({ method: 'PUT', path: `${op}/population/${f.year}/${f.type}`, body: { value: f.value, source: source(f.year) } })),
-    ...seed.population.totals.map((t): SeedRequest => ({ method: 'PUT', path: `${op}/population/${t.year}/total`, body: { value: t.total, source: source(t.year) } })),
-    ...seed.budget.map((l): SeedRequest => ({ method: 'PUT', path: `${op}/budget/${l.year}/pillars/${l.pillar}`, body: { budgetUsd: l.budgetUsd, expenditureUsd: l.expenditureUsd } })),
-    ...seed.keyFigures.map((k): SeedRequest => ({ method: 'PUT', path: `${op}/key-figures/${k.year}/${k.kind}`, body: { items: k.items } })),
-    ...seed.narratives.map((n): SeedRequest => ({ method: 'PUT', path: `${op}/narratives/${n.year}/${n.lang}/${n.section}`, body: { body: n.body } })),
+    ...seed.population.figures.map(
+      (f): SeedRequest => ({
+        method: 'PUT',
+        path: `${op}/population/${f.year}/${f.type}`,
+        body: { value: f.value, source: source(f.year) },
+      }),
+    ),
+    ...seed.population.totals.map(
+      (t): SeedRequest => ({ method: 'PUT', path: `${op}/population/${t.year}/total`, body: { value: t.total, source: source(t.year) } }),
+    ),
+    ...seed.budget.map(
+      (l): SeedRequest => ({
+        method: 'PUT',
+        path: `${op}/budget/${l.year}/pillars/${l.pillar}`,
+        body: { budgetUsd: l.budgetUsd, expenditureUsd: l.expenditureUsd },
+      }),
+    ),
+    ...seed.keyFigures.map(
+      (k): SeedRequest => ({ method: 'PUT', path: `${op}/key-figures/${k.year}/${k.kind}`, body: { items: k.items } }),
+    ),
+    ...seed.narratives.map(
+      (n): SeedRequest => ({ method: 'PUT', path: `${op}/narratives/${n.year}/${n.lang}/${n.section}`, body: { body: n.body } }),
+    ),
     // Oldest first, as they happened: the page lists them newest first.
     ...seed.contributions
       .map(

@@ -114,7 +114,14 @@ describe('the seed page through the whole system', () => {
     ]);
 
     const sections = v['narratives'].sections as Array<{ title: string; body: string }>;
-    expect(sections.map((s) => s.title)).toEqual(['Operational environment', 'Population trends', 'Key achievements', 'Unmet needs', 'Working environment', 'Key priorities']);
+    expect(sections.map((s) => s.title)).toEqual([
+      'Operational environment',
+      'Population trends',
+      'Key achievements',
+      'Unmet needs',
+      'Working environment',
+      'Key priorities',
+    ]);
     // Each section as the page opens it (the key achievements run to three paragraphs, the
     // working environment to two).
     expect(sections.map((s) => s.body.slice(0, 60))).toEqual([
@@ -161,6 +168,12 @@ describe('the seed page through the whole system', () => {
 
   it('shows 2017 with its reported total and no invented breakdown', async () => {
     const v = await view('?year=2017');
-    expect(v['peopleOfConcern']).toMatchObject({ year: 2017, total: 94532, trend: 'decrease', breakdown: [], sources: [{ name: 'UNHCR Global Focus 2019', asOf: '2017-12-31' }] });
+    expect(v['peopleOfConcern']).toMatchObject({
+      year: 2017,
+      total: 94532,
+      trend: 'decrease',
+      breakdown: [],
+      sources: [{ name: 'UNHCR Global Focus 2019', asOf: '2017-12-31' }],
+    });
   });
 });

@@ -7,7 +7,14 @@ describe('readableLogLine', () => {
   });
 
   it('shows the request and its answer for request logs', () => {
-    const line = JSON.stringify({ level: 30, time: Date.UTC(2026, 10, 28, 0, 0, 1), msg: 'request completed', req: { method: 'PUT', url: '/operations/KAZ' }, res: { statusCode: 200 }, responseTime: 12.4 });
+    const line = JSON.stringify({
+      level: 30,
+      time: Date.UTC(2026, 10, 28, 0, 0, 1),
+      msg: 'request completed',
+      req: { method: 'PUT', url: '/operations/KAZ' },
+      res: { statusCode: 200 },
+      responseTime: 12.4,
+    });
     expect(readableLogLine(line)).toBe('00:00:01 INFO  request completed PUT /operations/KAZ → 200 12 ms');
   });
 

@@ -27,7 +27,9 @@ export function readableLogLine(line: string): string {
   const time = new Date(entry.time ?? Date.now()).toISOString().slice(11, 19);
   const level = (LEVELS[entry.level] ?? String(entry.level)).padEnd(5);
   const context = entry.context ? `[${entry.context}] ` : '';
-  const request = entry.req?.method ? ` ${entry.req.method} ${entry.req.url ?? ''}${entry.res?.statusCode ? ` → ${entry.res.statusCode}` : ''}${entry.responseTime !== undefined ? ` ${Math.round(entry.responseTime)} ms` : ''}` : '';
+  const request = entry.req?.method
+    ? ` ${entry.req.method} ${entry.req.url ?? ''}${entry.res?.statusCode ? ` → ${entry.res.statusCode}` : ''}${entry.responseTime !== undefined ? ` ${Math.round(entry.responseTime)} ms` : ''}`
+    : '';
   const error = entry.err?.message && entry.err.message !== entry.msg ? `: ${entry.err.message}` : '';
   return `${time} ${level} ${context}${entry.msg ?? ''}${request}${error}`;
 }

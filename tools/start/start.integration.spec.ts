@@ -20,7 +20,12 @@ describe('npm start', () => {
   }
 
   function npmStart(): Promise<Started> {
-    const child = spawn('npm', ['start'], { cwd: WORKSPACE_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const child = spawn('npm', ['start'], {
+      cwd: WORKSPACE_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -72,7 +72,10 @@ async function main(): Promise<void> {
     say(`start | using KAFKA_BROKERS=${process.env['KAFKA_BROKERS']} and MONGO_URL=${process.env['MONGO_URL']}`);
   } else {
     say('start | 1/4 infrastructure: Kafka and FerretDB (tools/infra; the first run installs them, a few minutes)');
-    const infra = await step(startLocalInfrastructure((line) => say(line), interrupted.signal), (started) => (stopInfrastructure = started.stop));
+    const infra = await step(
+      startLocalInfrastructure((line) => say(line), interrupted.signal),
+      (started) => (stopInfrastructure = started.stop),
+    );
     if (interrupted.signal.aborted) return;
     process.env['KAFKA_BROKERS'] = infra.kafkaBrokers.join(',');
     process.env['MONGO_URL'] = infra.mongoUrl;
@@ -100,12 +103,23 @@ async function main(): Promise<void> {
   await waitForView(`${running.gatewayUrl}/api/v1/operations/${seed.code}?year=2018`);
 
   const replicaInfo = replicas > 1 ? `\n${replicaLines(running).join('\n')}` : '';
-  say(['', 'start | 4/4 Focus is running.', runningBanner(running.gatewayUrl, seed.code, 'Ctrl-C stops everything this command started.') + replicaInfo, ''].join('\n'));
+  say(
+    [
+      '',
+      'start | 4/4 Focus is running.',
+      runningBanner(running.gatewayUrl, seed.code, 'Ctrl-C stops everything this command started.') + replicaInfo,
+      '',
+    ].join('\n'),
+  );
 }
 
 /** The banner's lines for replicas: where each process listens, and the gateway spreading over them. */
 function replicaLines(running: Stack): string[] {
-  const ports = (app: StackApp) => running.replicaUrls(app).map((url) => new URL(url).port).join(', ');
+  const ports = (app: StackApp) =>
+    running
+      .replicaUrls(app)
+      .map((url) => new URL(url).port)
+      .join(', ');
   return [
     '  replicas                    the gateway spreads requests over each list, skipping one that is down:',
     ...REPLICABLE_APPS.map((app) => `    ${app.padEnd(26)}ports ${ports(app)}`),
@@ -116,7 +130,10 @@ function replicaLines(running: Stack): string[] {
 function portsFor(replicas: number): Array<{ port: number; app: string }> {
   return STACK_APPS.flatMap((app) => {
     const count = (REPLICABLE_APPS as readonly string[]).includes(app as ReplicableApp) ? replicas : 1;
-    return Array.from({ length: count }, (_, i) => ({ port: DEFAULT_PORTS[app] + REPLICA_PORT_STEP * i, app: count > 1 ? `${app}#${i + 1}` : app }));
+    return Array.from({ length: count }, (_, i) => ({
+      port: DEFAULT_PORTS[app] + REPLICA_PORT_STEP * i,
+      app: count > 1 ? `${app}#${i + 1}` : app,
+    }));
   });
 }
 

@@ -53,12 +53,14 @@ async function prepareHelm(args: string[]): Promise<void> {
   try {
     await ensureHelm((line) => console.log(line));
   } catch (error) {
-    console.log(`▶ focus tests: helm is not available, the chart's checks will fail: ${error instanceof Error ? error.message : String(error)}`);
+    console.log(
+      `▶ focus tests: helm is not available, the chart's checks will fail: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 async function checkFormat(): Promise<boolean> {
-  console.log('▶ focus tests: prettier --check (the repository\'s one format)');
+  console.log("▶ focus tests: prettier --check (the repository's one format)");
   const ok = (await run('npx', ['prettier', '--check', '--log-level=warn', '.'])) === 0;
   if (!ok) console.log('✖ focus tests: the files above are not formatted: run `npm run format` and commit the result');
   return ok;

@@ -46,7 +46,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`rebuild: failed after ${seconds.toFixed(1)} s: ${status.error}. The old views are still live; run it again.`);
     return 1;
   }
-  console.error(`rebuild: done in ${seconds.toFixed(1)} s: ${status.operations} operations from ${status.eventsRead} events, now served from ${status.collection}`);
+  console.error(
+    `rebuild: done in ${seconds.toFixed(1)} s: ${status.operations} operations from ${status.eventsRead} events, now served from ${status.collection}`,
+  );
   return 0;
 }
 

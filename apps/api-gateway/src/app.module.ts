@@ -6,7 +6,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppCoreModule, createServiceApp, isOperationalPath, kafkaReplication, ProblemException, PROBLEM_TYPES, ReadinessRegistry } from '@focus/service-kit';
+import {
+  AppCoreModule,
+  createServiceApp,
+  isOperationalPath,
+  kafkaReplication,
+  ProblemException,
+  PROBLEM_TYPES,
+  ReadinessRegistry,
+} from '@focus/service-kit';
 import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
 import { corsOrigins, GatewayConfig } from './config';
@@ -68,7 +76,16 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AppCoreModule.forRoot(config, 'api-gateway')],
-      controllers: [ViewsController, ViewInvalidation, HistoryController, DataController, ReferenceController, WritesController, ContributionsStreamController, ...(portal ? [] : [RootController])],
+      controllers: [
+        ViewsController,
+        ViewInvalidation,
+        HistoryController,
+        DataController,
+        ReferenceController,
+        WritesController,
+        ContributionsStreamController,
+        ...(portal ? [] : [RootController]),
+      ],
       providers: [
         { provide: ApiKeyRing, useValue: new ApiKeyRing(config.apiKeys) },
         { provide: APP_GUARD, useClass: AccessGuard },
@@ -98,10 +115,13 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
 
   // Answered before its body was read (401 before an upload, 413 part-way through one): the
   // rest of the body may still be on its way, so the connection is not reused for another request.
-  fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
-    if (!request.raw.complete) reply.header('connection', 'close');
-    done(null, payload);
-  });
+  fastify.addHook(
+    'onSend',
+    (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+      if (!request.raw.complete) reply.header('connection', 'close');
+      done(null, payload);
+    },
+  );
 
   const origins = corsOrigins(config.CORS_ORIGINS);
   if (origins.length > 0) {
@@ -109,7 +129,16 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
       origin: origins.includes('*') ? '*' : origins,
       methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['content-type', API_KEY_HEADER, 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id', 'last-event-id'],
-      exposedHeaders: ['etag', 'location', 'x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'idempotent-replayed'],
+      exposedHeaders: [
+        'etag',
+        'location',
+        'x-request-id',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+        'idempotent-replayed',
+      ],
       maxAge: 600,
     });
   }
@@ -127,7 +156,12 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
     },
     allowList: (request: FastifyRequest) => isOperationalPath(request.url),
     errorResponseBuilder: (_request: FastifyRequest, context: { after: string; max: number }) =>
-      new ProblemException({ type: PROBLEM_TYPES.rateLimited, title: 'Too many requests', status: 429, detail: `More than ${context.max} requests in the window; retry in ${context.after}.` }),
+      new ProblemException({
+        type: PROBLEM_TYPES.rateLimited,
+        title: 'Too many requests',
+        status: 429,
+        detail: `More than ${context.max} requests in the window; retry in ${context.after}.`,
+      }),
   });
 
   const { cache } = app.get(ViewsService);
@@ -147,7 +181,10 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   // Reported, not required: the gateway serves (uncached, without a live stream) without them.
   app.get(ReadinessRegistry).register({
     name: 'events',
-    check: async () => ({ ok: true, detail: { views: viewEvents.state, contributions: contributionEvents.state, cache: cache.isEnabled() } }),
+    check: async () => ({
+      ok: true,
+      detail: { views: viewEvents.state, contributions: contributionEvents.state, cache: cache.isEnabled() },
+    }),
   });
   await app.startAllMicroservices();
 
@@ -157,6 +194,10 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
     app.useStaticAssets({ root: config.PORTAL_DIR, prefix: '/', wildcard: true, decorateReply: false, index: ['index.html'] });
   }
 
-  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: OPENAPI_PATH, raw: ['json'], customSiteTitle: 'Focus API' });
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: OPENAPI_PATH,
+    raw: ['json'],
+    customSiteTitle: 'Focus API',
+  });
   return app;
 }

@@ -6,7 +6,10 @@ describe('gateway configuration', () => {
   it('allows any origin by default, a list when given one, and none for "none"', () => {
     expect(corsOrigins(gatewayConfig(env).CORS_ORIGINS)).toEqual(['*']);
     expect(corsOrigins(gatewayConfig({ ...env, CORS_ORIGINS: '' }).CORS_ORIGINS)).toEqual(['*']);
-    expect(corsOrigins(gatewayConfig({ ...env, CORS_ORIGINS: 'https://a.example, https://b.example' }).CORS_ORIGINS)).toEqual(['https://a.example', 'https://b.example']);
+    expect(corsOrigins(gatewayConfig({ ...env, CORS_ORIGINS: 'https://a.example, https://b.example' }).CORS_ORIGINS)).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
     expect(corsOrigins(gatewayConfig({ ...env, CORS_ORIGINS: 'none' }).CORS_ORIGINS)).toEqual([]);
   });
 

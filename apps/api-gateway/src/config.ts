@@ -11,7 +11,10 @@ const baseUrl = (name: string) =>
 
 /** The replicas' base URLs in a *_URL variable. */
 export function upstreamUrls(setting: string): string[] {
-  return setting.split(',').map((url) => url.trim()).filter(Boolean);
+  return setting
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
 }
 
 export class GatewayConfig extends AppConfig {
@@ -19,19 +22,24 @@ export class GatewayConfig extends AppConfig {
    * The read-model aggregator, and the four owner services writes go to: each one base URL,
    * or a comma list of its replicas, which requests are spread over.
    */
-  @IsString() @baseUrl('OPERATION_VIEW_URL')
+  @IsString()
+  @baseUrl('OPERATION_VIEW_URL')
   OPERATION_VIEW_URL = 'http://127.0.0.1:3105';
 
-  @IsString() @baseUrl('POPULATION_URL')
+  @IsString()
+  @baseUrl('POPULATION_URL')
   POPULATION_URL = 'http://127.0.0.1:3101';
 
-  @IsString() @baseUrl('BUDGET_URL')
+  @IsString()
+  @baseUrl('BUDGET_URL')
   BUDGET_URL = 'http://127.0.0.1:3102';
 
-  @IsString() @baseUrl('NARRATIVES_URL')
+  @IsString()
+  @baseUrl('NARRATIVES_URL')
   NARRATIVES_URL = 'http://127.0.0.1:3103';
 
-  @IsString() @baseUrl('CONTRIBUTIONS_URL')
+  @IsString()
+  @baseUrl('CONTRIBUTIONS_URL')
   CONTRIBUTIONS_URL = 'http://127.0.0.1:3104';
 
   /** `name:role:key`, comma separated; roles reader and editor. */
@@ -43,44 +51,64 @@ export class GatewayConfig extends AppConfig {
   GATEWAY_READ_ACCESS: 'open' | 'key' = 'open';
 
   /** Requests per window, per API key (or per client address without a valid key). */
-  @IsInt() @Min(1) @Max(1_000_000)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   RATE_LIMIT_MAX = 600;
 
-  @IsInt() @Min(1_000) @Max(24 * 3600 * 1000)
+  @IsInt()
+  @Min(1_000)
+  @Max(24 * 3600 * 1000)
   RATE_LIMIT_WINDOW_MS = 60_000;
 
   /** `POST /api/v1/imports/population` is streamed through, up to this many bytes. */
-  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
   IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 
   /** Origins allowed by CORS, comma separated; `*` for any, `none` for none (see corsOrigins). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   CORS_ORIGINS = '*';
 
   /** Served at `/` when it exists (the portal's build); default `<repo>/dist/portal`. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   PORTAL_DIR = '';
 
-  @IsInt() @Min(0) @Max(1_000_000)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   VIEW_CACHE_MAX_ENTRIES = 2_000;
 
   /** A safety net only: entries are dropped on operation-view.updated. */
-  @IsInt() @Min(0) @Max(24 * 3600 * 1000)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 3600 * 1000)
   VIEW_CACHE_TTL_MS = 10 * 60_000;
 
   /** Cache-Control max-age of views; 0 makes clients revalidate (If-None-Match) every time. */
-  @IsInt() @Min(0) @Max(86_400)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
   VIEW_MAX_AGE_SECONDS = 0;
 
   /** Recent contribution events kept for Last-Event-ID resumption. */
-  @IsInt() @Min(1) @Max(100_000)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   CONTRIBUTION_STREAM_BUFFER = 1_000;
 
-  @IsInt() @Min(100) @Max(600_000)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   UPSTREAM_TIMEOUT_MS = 30_000;
 
   /** How long a replica that refused, timed out or answered 502/503 is left aside before it is tried again. */
-  @IsInt() @Min(100) @Max(600_000)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   UPSTREAM_DOWN_MS = 5_000;
 
   /** Parsed GATEWAY_API_KEYS (set by gatewayConfig). */
@@ -117,5 +145,8 @@ function workspaceRoot(): string {
  */
 export function corsOrigins(setting: string): string[] {
   if (setting.trim().toLowerCase() === 'none') return [];
-  return setting.split(',').map((o) => o.trim()).filter(Boolean);
+  return setting
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
 }

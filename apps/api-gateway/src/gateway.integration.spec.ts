@@ -1,6 +1,16 @@
 import { Kafka } from 'kafkajs';
 import { TOPICS } from '@focus/contracts';
-import { cleanUpStack, eventually, readEventStream, readTopic, ServerSentEvent, Stack, startStack, testKafka, testNamespace } from '@focus/testing';
+import {
+  cleanUpStack,
+  eventually,
+  readEventStream,
+  readTopic,
+  ServerSentEvent,
+  Stack,
+  startStack,
+  testKafka,
+  testNamespace,
+} from '@focus/testing';
 
 // The whole system as processes from the tsc build, on the real broker and server, driven
 // only through the gateway as a portal or an editor would.
@@ -51,18 +61,28 @@ describe('api-gateway end to end', () => {
       headers: { 'content-type': 'application/json', 'x-api-key': EDITOR, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const read = (path: string, headers: Record<string, string> = {}) => fetch(`${api}${path}`, { headers: { 'x-api-key': READER, ...headers } });
+  const read = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${api}${path}`, { headers: { 'x-api-key': READER, ...headers } });
   const source = { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' };
-  const profile = { name: { en: 'Kazakhstan Regional Office', fr: 'Bureau régional au Kazakhstan' }, region: 'Europe', subregion: 'Central Asia', offices: [{ name: 'Almaty', kind: 'regional-office', lat: 43.25, lon: 76.95 }] };
+  const profile = {
+    name: { en: 'Kazakhstan Regional Office', fr: 'Bureau régional au Kazakhstan' },
+    region: 'Europe',
+    subregion: 'Central Asia',
+    offices: [{ name: 'Almaty', kind: 'regional-office', lat: 43.25, lon: 76.95 }],
+  };
 
   /** Polls the view through the gateway until `until` holds. */
   async function viewUntil(until: (view: View) => boolean, what: string): Promise<{ view: View; etag: string }> {
-    return eventually(async () => {
-      const response = await read('/operations/KAZ?year=2018');
-      if (response.status !== 200) return undefined;
-      const view = (await response.json()) as View;
-      return until(view) ? { view, etag: response.headers.get('etag') ?? '' } : undefined;
-    }, 30_000, what);
+    return eventually(
+      async () => {
+        const response = await read('/operations/KAZ?year=2018');
+        if (response.status !== 200) return undefined;
+        const view = (await response.json()) as View;
+        return until(view) ? { view, etag: response.headers.get('etag') ?? '' } : undefined;
+      },
+      30_000,
+      what,
+    );
   }
 
   it('is live and ready, ready meaning the aggregator answers', async () => {
@@ -78,10 +98,19 @@ describe('api-gateway end to end', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('"1"');
     expect(created.headers.get('x-request-id')).toBe('e2e-write-1');
-    expect(await created.json()).toMatchObject({ status: 'created', version: 1, state: { operationCode: 'KAZ', year: 2018, type: 'REF', value: 588 } });
+    expect(await created.json()).toMatchObject({
+      status: 'created',
+      version: 1,
+      state: { operationCode: 'KAZ', year: 2018, type: 'REF', value: 588 },
+    });
 
-    const events = await readTopic(kafka, ns.topic(TOPICS.population), (messages) => messages.some((m) => m.headers['correlation-id'] === 'e2e-write-1'));
-    expect(JSON.parse(events.find((m) => m.headers['correlation-id'] === 'e2e-write-1')?.value ?? '{}')).toMatchObject({ correlationId: 'e2e-write-1', subject: { entityId: 'KAZ:2018:REF' } });
+    const events = await readTopic(kafka, ns.topic(TOPICS.population), (messages) =>
+      messages.some((m) => m.headers['correlation-id'] === 'e2e-write-1'),
+    );
+    expect(JSON.parse(events.find((m) => m.headers['correlation-id'] === 'e2e-write-1')?.value ?? '{}')).toMatchObject({
+      correlationId: 'e2e-write-1',
+      subject: { entityId: 'KAZ:2018:REF' },
+    });
 
     const { view, etag } = await viewUntil((v) => v.peopleOfConcern.breakdown.some(([, n]) => n === 588), 'the view shows the refugees');
     expect(view.peopleOfConcern.breakdown).toContainEqual(['Refugees', 588]);
@@ -102,7 +131,10 @@ describe('api-gateway end to end', () => {
     expect(await again.text()).toBe('');
 
     expect((await write('PUT', '/operations/KAZ/population/2018/ASY', { value: 195, source })).status).toBe(201);
-    const changed = await viewUntil((v) => v.peopleOfConcern.breakdown.some(([label, n]) => label === 'Asylum-seekers' && n === 195), 'the view shows the asylum-seekers');
+    const changed = await viewUntil(
+      (v) => v.peopleOfConcern.breakdown.some(([label, n]) => label === 'Asylum-seekers' && n === 195),
+      'the view shows the asylum-seekers',
+    );
     expect(changed.etag).not.toBe(etag);
     expect(changed.view.peopleOfConcern.total).toBe(588 + 195);
     expect((await read('/operations/KAZ?year=2018', { 'if-none-match': etag })).status).toBe(200);
@@ -131,11 +163,17 @@ describe('api-gateway end to end', () => {
 
   it('writes need an editor key: none or unknown is 401, a reader key 403; reads are open', async () => {
     const body = { value: 1, source };
-    const none = await fetch(`${api}/operations/KAZ/population/2017/REF`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const none = await fetch(`${api}/operations/KAZ/population/2017/REF`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(none.status).toBe(401);
     expect(none.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(none.headers.get('www-authenticate')).toMatch(/x-api-key/);
-    expect((await write('PUT', '/operations/KAZ/population/2017/REF', body, { 'x-api-key': 'e2e-unknown-key-0123456789' })).status).toBe(401);
+    expect((await write('PUT', '/operations/KAZ/population/2017/REF', body, { 'x-api-key': 'e2e-unknown-key-0123456789' })).status).toBe(
+      401,
+    );
     const reader = await write('PUT', '/operations/KAZ/population/2017/REF', body, { 'x-api-key': READER });
     expect(reader.status).toBe(403);
     expect(await reader.json()).toMatchObject({ status: 403, type: 'urn:focus:problem:forbidden' });
@@ -145,7 +183,10 @@ describe('api-gateway end to end', () => {
   it("validation errors are the owner's problem+json, unchanged", async () => {
     const invalid = await write('PUT', '/operations/KAZ/population/2017/ASY', { value: '588' });
     expect(invalid.status).toBe(422);
-    expect(await invalid.json()).toMatchObject({ status: 422, errors: expect.arrayContaining([expect.objectContaining({ field: 'value' })]) });
+    expect(await invalid.json()).toMatchObject({
+      status: 422,
+      errors: expect.arrayContaining([expect.objectContaining({ field: 'value' })]),
+    });
     expect((await write('PUT', '/operations/KAZ/population/2017/ASY', '{"value":')).status).toBe(400);
   });
 
@@ -154,20 +195,37 @@ describe('api-gateway end to end', () => {
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 
-    const header = 'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst\n';
+    const header =
+      'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst\n';
     const row = '2018,Afghanistan,AFG,AFG,Testland,TST,TST,10,2,0,0,0,0,0,,0\n';
     const importCsv = (body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
-      fetch(`${api}/imports/population?source=e2e`, { method: 'POST', headers: { 'content-type': 'text/csv', 'x-api-key': EDITOR, ...headers }, body: body as never, duplex: 'half' } as RequestInit);
+      fetch(`${api}/imports/population?source=e2e`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', 'x-api-key': EDITOR, ...headers },
+        body: body as never,
+        duplex: 'half',
+      } as RequestInit);
 
     const imported = await importCsv(header + row.repeat(1_000)); // ~60 kB: over the JSON limit, under the import one
     expect(imported.status).toBe(201);
     // Operations without a profile get one from the file's country name (profiles belong to narratives).
-    expect(await imported.json()).toMatchObject({ rowsRead: 1_000, operations: expect.arrayContaining([{ code: 'TST', name: 'Testland' }]), profiles: { created: expect.arrayContaining(['TST']), failed: [] } });
-    const profile = await eventually(async () => {
-      // Profile and figures come on two topics, projected in either order: wait for both.
-      const view = (await (await read('/operations/TST?year=2018')).json()) as { operation?: { name?: unknown }; peopleOfConcern?: { total?: number } };
-      return view.operation?.name && view.peopleOfConcern?.total === 12_000 ? view : undefined;
-    }, 30_000, 'the imported operation has a view with its profile and its figures');
+    expect(await imported.json()).toMatchObject({
+      rowsRead: 1_000,
+      operations: expect.arrayContaining([{ code: 'TST', name: 'Testland' }]),
+      profiles: { created: expect.arrayContaining(['TST']), failed: [] },
+    });
+    const profile = await eventually(
+      async () => {
+        // Profile and figures come on two topics, projected in either order: wait for both.
+        const view = (await (await read('/operations/TST?year=2018')).json()) as {
+          operation?: { name?: unknown };
+          peopleOfConcern?: { total?: number };
+        };
+        return view.operation?.name && view.peopleOfConcern?.total === 12_000 ? view : undefined;
+      },
+      30_000,
+      'the imported operation has a view with its profile and its figures',
+    );
     expect(profile).toMatchObject({ operation: { code: 'TST', name: { en: 'Testland' } }, peopleOfConcern: { total: 12_000 } }); // 1,000 rows of 10 + 2, summed
     const again = await importCsv(header + row.repeat(1_000));
     expect(await again.json()).toMatchObject({ figures: { created: 0, updated: 0 }, profiles: { created: [], existing: 2 } });
@@ -199,7 +257,13 @@ describe('api-gateway end to end', () => {
   });
 
   it('reads one contribution where the Location of its POST points, with its version as ETag', async () => {
-    const contribution = { donor: { name: 'Norway', type: 'government' }, date: '2019-07-10', operationCode: 'KAZ', status: 'paid', amountUsd: 1_250.5 };
+    const contribution = {
+      donor: { name: 'Norway', type: 'government' },
+      date: '2019-07-10',
+      operationCode: 'KAZ',
+      status: 'paid',
+      amountUsd: 1_250.5,
+    };
     const recorded = await write('POST', '/contributions', contribution);
     expect(recorded.status).toBe(201);
     const location = recorded.headers.get('location') ?? '';
@@ -209,7 +273,13 @@ describe('api-gateway end to end', () => {
     const found = await fetch(`${stack.gatewayUrl}${location}`, { headers: { 'x-api-key': READER } });
     expect(found.status).toBe(200);
     expect(found.headers.get('etag')).toBe(recorded.headers.get('etag'));
-    expect(await found.json()).toMatchObject({ id: state.id, donor: { name: 'Norway' }, amountUsd: 1_250.5, amountCents: 125_050, version: 1 });
+    expect(await found.json()).toMatchObject({
+      id: state.id,
+      donor: { name: 'Norway' },
+      amountUsd: 1_250.5,
+      amountCents: 125_050,
+      version: 1,
+    });
 
     const unknown = await read('/contributions/0190a6e4-7b2c-7def-8123-456789abcdef');
     expect(unknown.status).toBe(404);
@@ -218,7 +288,13 @@ describe('api-gateway end to end', () => {
   });
 
   it('corrects a contribution with PUT on its Location, If-Match guarding it, editors only', async () => {
-    const pledged = { donor: { name: 'Sweden', type: 'government' }, date: '2019-07-11', operationCode: 'KAZ', status: 'pledged', amountUsd: 500 };
+    const pledged = {
+      donor: { name: 'Sweden', type: 'government' },
+      date: '2019-07-11',
+      operationCode: 'KAZ',
+      status: 'pledged',
+      amountUsd: 500,
+    };
     const recorded = await write('POST', '/contributions', pledged);
     const path = (recorded.headers.get('location') ?? '').replace(/^\/api\/v1/, '');
     const paid = await write('PUT', path, { ...pledged, status: 'paid' }, { 'if-match': recorded.headers.get('etag') ?? '' });
@@ -230,22 +306,45 @@ describe('api-gateway end to end', () => {
     expect(stale.status).toBe(412);
     expect(await (await read(path)).json()).toMatchObject({ status: 'paid', version: 2 });
     expect((await write('PUT', '/contributions/0190a6e4-7b2c-7def-8123-456789abcdef', pledged)).status).toBe(404);
-    expect((await fetch(`${api}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': READER }, body: JSON.stringify(pledged) })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${api}${path}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', 'x-api-key': READER },
+          body: JSON.stringify(pledged),
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('streams contribution events over SSE, and resumes after Last-Event-ID without duplicates', async () => {
-    await eventually(async () => {
-      const ready = (await (await fetch(`${stack.gatewayUrl}/health/ready`)).json()) as { checks: { events: { detail: { contributions: string } } } };
-      return ready.checks.events.detail.contributions === 'running' ? true : undefined;
-    }, 30_000, 'the contributions stream is consuming');
+    await eventually(
+      async () => {
+        const ready = (await (await fetch(`${stack.gatewayUrl}/health/ready`)).json()) as {
+          checks: { events: { detail: { contributions: string } } };
+        };
+        return ready.checks.events.detail.contributions === 'running' ? true : undefined;
+      },
+      30_000,
+      'the contributions stream is consuming',
+    );
 
-    const post = (donor: string) => write('POST', '/contributions', { donor: { name: donor, type: 'government' }, date: '2019-07-09', operationCode: 'KAZ', status: 'paid' });
+    const post = (donor: string) =>
+      write('POST', '/contributions', {
+        donor: { name: donor, type: 'government' },
+        date: '2019-07-09',
+        operationCode: 'KAZ',
+        status: 'paid',
+      });
     const first = await openStream(`${api}/contributions/stream?operation=KAZ`, {});
     expect(first.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect((await post('Japan')).status).toBe(201);
     // Earlier contributions may still be arriving at the gateway: they are live to it too.
     const japan = await first.find((e) => JSON.parse(e.data).data.donor.name === 'Japan');
-    expect(JSON.parse(japan.data)).toMatchObject({ type: 'contributions.contribution.recorded', data: { donor: { name: 'Japan' }, operationCode: 'KAZ' } });
+    expect(JSON.parse(japan.data)).toMatchObject({
+      type: 'contributions.contribution.recorded',
+      data: { donor: { name: 'Japan' }, operationCode: 'KAZ' },
+    });
     first.close();
 
     expect((await post('Norway')).status).toBe(201);
@@ -265,9 +364,15 @@ describe('api-gateway end to end', () => {
   it('serves an OpenAPI 3.1 document with every public route, and Swagger UI', async () => {
     const response = await fetch(`${stack.gatewayUrl}/api/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(document.openapi).toBe('3.1.0');
-    const routes = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const routes = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(routes).toEqual(
       expect.arrayContaining([
         'GET /api/v1/operations',
@@ -290,8 +395,11 @@ describe('api-gateway end to end', () => {
         'GET /health/ready',
       ]),
     );
-    for (const [route, responses] of Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => [`${m} ${path}`, op.responses] as const))) {
-      if (route.includes('/api/v1/') && !route.startsWith('get')) expect(Object.keys(responses)).toEqual(expect.arrayContaining(['401', '403', '422', '429']));
+    for (const [route, responses] of Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([m, op]) => [`${m} ${path}`, op.responses] as const),
+    )) {
+      if (route.includes('/api/v1/') && !route.startsWith('get'))
+        expect(Object.keys(responses)).toEqual(expect.arrayContaining(['401', '403', '422', '429']));
     }
     // Every reference resolves.
     const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
@@ -299,11 +407,15 @@ describe('api-gateway end to end', () => {
     expect(document.components.schemas).toHaveProperty('PutFigureDto');
     expect(document.components.schemas).toHaveProperty('OperationView');
     // The view a portal gets has what the document promises.
-    const viewSchema = document.components.schemas['OperationView'] as { required: string[]; properties: Record<string, { required?: string[] }> };
+    const viewSchema = document.components.schemas['OperationView'] as {
+      required: string[];
+      properties: Record<string, { required?: string[] }>;
+    };
     const view = (await (await read('/operations/KAZ?year=2018')).json()) as Record<string, Record<string, unknown>>;
     expect(Object.keys(view).sort()).toEqual(Object.keys(viewSchema.properties).sort());
     expect(viewSchema.required.filter((key) => !(key in view))).toEqual([]);
-    for (const [key, schema] of Object.entries(viewSchema.properties)) expect((schema.required ?? []).filter((k) => !(k in (view[key] ?? {})))).toEqual([]);
+    for (const [key, schema] of Object.entries(viewSchema.properties))
+      expect((schema.required ?? []).filter((k) => !(k in (view[key] ?? {})))).toEqual([]);
 
     const docs = await fetch(`${stack.gatewayUrl}/api/docs`);
     expect(docs.status).toBe(200);
@@ -340,7 +452,13 @@ describe('api-gateway end to end', () => {
   });
 
   it('single apps die and come back: the gateway resumes the stream after its own restart, and reads wait for the aggregator', async () => {
-    const post = (donor: string) => write('POST', '/contributions', { donor: { name: donor, type: 'government' }, date: '2019-07-10', operationCode: 'KAZ', status: 'paid' });
+    const post = (donor: string) =>
+      write('POST', '/contributions', {
+        donor: { name: donor, type: 'government' },
+        date: '2019-07-10',
+        operationCode: 'KAZ',
+        status: 'paid',
+      });
     const donorOf = (e: ServerSentEvent) => JSON.parse(e.data).data.donor.name as string;
     const before = await openStream(`${api}/contributions/stream?operation=KAZ`, {});
     expect((await post('Finland')).status).toBe(201);
@@ -385,19 +503,27 @@ async function openStream(url: string, headers: Record<string, string>) {
     /** Resolves true when the server ended the stream, false when we did. */
     ended,
     find: (match: (event: ServerSentEvent) => boolean) =>
-      eventually(async () => {
-        const index = events.findIndex((e, i) => i >= taken && match(e));
-        if (index < 0) return undefined;
-        taken = index + 1;
-        return events[index];
-      }, 20_000, 'a matching server-sent event'),
+      eventually(
+        async () => {
+          const index = events.findIndex((e, i) => i >= taken && match(e));
+          if (index < 0) return undefined;
+          taken = index + 1;
+          return events[index];
+        },
+        20_000,
+        'a matching server-sent event',
+      ),
     next: (n: number) =>
-      eventually(async () => {
-        if (events.length - taken < n) return undefined;
-        const out = events.slice(taken, taken + n);
-        taken += n;
-        return out;
-      }, 20_000, `${n} server-sent events`),
+      eventually(
+        async () => {
+          if (events.length - taken < n) return undefined;
+          const out = events.slice(taken, taken + n);
+          taken += n;
+          return out;
+        },
+        20_000,
+        `${n} server-sent events`,
+      ),
     close: stream.close,
   };
 }

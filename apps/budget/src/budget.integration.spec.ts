@@ -18,7 +18,11 @@ describe('budget service', () => {
   let db: Connection;
   const published = () => publishedEvents<BudgetLineState>(kafka, ns.topic(TOPICS.budget), db, [BUDGET_LINES].map(revisionsOf));
   const put = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${base}/operations/KAZ/budget${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${base}/operations/KAZ/budget${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     kafka = testKafka(ns);
@@ -49,7 +53,9 @@ describe('budget service', () => {
   it('keeps expenditure null for a year not yet closed', async () => {
     expect((await put('/2019/pillars/2', { budgetUsd: 1200774.17, expenditureUsd: null })).status).toBe(201);
     expect((await put('/2019/pillars/1', { budgetUsd: 4328075 })).status).toBe(201);
-    const lines = (await (await fetch(`${base}/operations/KAZ/budget`)).json()) as { lines: Array<BudgetLineState & { expenditureUsd: number | null }> };
+    const lines = (await (await fetch(`${base}/operations/KAZ/budget`)).json()) as {
+      lines: Array<BudgetLineState & { expenditureUsd: number | null }>;
+    };
     expect(lines.lines.filter((l) => l.year === 2019).map((l) => [l.pillar, l.expenditureCents, l.expenditureUsd])).toEqual([
       [1, null, null],
       [2, null, null],

@@ -31,7 +31,8 @@ describe('contributions service', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const post = (body: unknown, headers: Record<string, string> = {}) => send('POST', '', body, headers);
-  const fieldsOf = async (response: Response) => ((await response.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
+  const fieldsOf = async (response: Response) =>
+    ((await response.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
 
   // "Latest contributions" on the seed page: date and donor, amounts undisclosed.
   const eu = { donor: { name: 'European Union', type: 'eu' }, date: '2019-07-08', operationCode: 'KAZ', status: 'pledged' };
@@ -80,7 +81,10 @@ describe('contributions service', () => {
     const kuwait = { donor: { name: 'Kuwait', type: 'government' }, date: '2019-07-08', status: 'paid' };
     const written = (await (await post(kuwait)).json()) as Written;
     const [event] = await eventsOf(written.state.id);
-    expect(event).toMatchObject({ type: 'contributions.contribution.recorded', subject: { operationCode: 'UNEARMARKED', entityId: written.state.id, version: 1 } });
+    expect(event).toMatchObject({
+      type: 'contributions.contribution.recorded',
+      subject: { operationCode: 'UNEARMARKED', entityId: written.state.id, version: 1 },
+    });
     expect(event.data).toEqual({ id: written.state.id, ...kuwait });
   });
 
@@ -122,7 +126,9 @@ describe('contributions service', () => {
     const messagesOf = async (id: string) => {
       await published(); // every outbox drained, so the topic holds all there will be
       const messages = await readAllNow(kafka, ns.topic(TOPICS.contributions));
-      return messages.map((m) => ({ key: m.key, event: JSON.parse(m.value!) as EventEnvelope<ContributionState> })).filter((m) => m.event.subject.entityId === id);
+      return messages
+        .map((m) => ({ key: m.key, event: JSON.parse(m.value!) as EventEnvelope<ContributionState> }))
+        .filter((m) => m.event.subject.entityId === id);
     };
     const put = async (body: object, version: number) => {
       const response = await send('PUT', `/${id}`, body, { 'if-match': `"${version - 1}"`, 'x-request-id': `req-move-${version}` });
@@ -157,7 +163,12 @@ describe('contributions service', () => {
     // A "moved" event is its change's twin: same version, state, time and request; its own id.
     for (const moved of messages.filter((m) => m.event.type === 'contributions.contribution.moved').map((m) => m.event)) {
       const [twin] = messages.map((m) => m.event).filter((e) => e.type !== moved.type && e.subject.version === moved.subject.version);
-      expect(moved).toEqual({ ...twin, id: moved.id, type: moved.type, subject: { ...twin.subject, operationCode: moved.subject.operationCode } });
+      expect(moved).toEqual({
+        ...twin,
+        id: moved.id,
+        type: moved.type,
+        subject: { ...twin.subject, operationCode: moved.subject.operationCode },
+      });
       expect(moved.id).not.toBe(twin.id);
       expect(moved.correlationId).toBe(`req-move-${moved.subject.version}`);
     }
@@ -172,7 +183,13 @@ describe('contributions service', () => {
   });
 
   describe('Idempotency-Key', () => {
-    const japan = { donor: { name: 'Japan', type: 'government' }, date: '2019-06-20', operationCode: 'KAZ', status: 'pledged', amountUsd: 500000 };
+    const japan = {
+      donor: { name: 'Japan', type: 'government' },
+      date: '2019-06-20',
+      operationCode: 'KAZ',
+      status: 'pledged',
+      amountUsd: 500000,
+    };
 
     it('a retry returns the first result (same id, 200 Idempotent-Replayed) and records once', async () => {
       const first = await post(japan, { 'idempotency-key': 'japan-2019-06-20' });
@@ -180,7 +197,10 @@ describe('contributions service', () => {
       const { state } = (await first.json()) as Written;
 
       // The same content, its keys in another order and the amount spelled differently.
-      const retry = await post({ status: 'pledged', operationCode: 'KAZ', amountUsd: 500000.0, date: '2019-06-20', donor: { type: 'government', name: 'Japan' } }, { 'idempotency-key': 'japan-2019-06-20' });
+      const retry = await post(
+        { status: 'pledged', operationCode: 'KAZ', amountUsd: 500000.0, date: '2019-06-20', donor: { type: 'government', name: 'Japan' } },
+        { 'idempotency-key': 'japan-2019-06-20' },
+      );
       expect(retry.status).toBe(200);
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
       expect(retry.headers.get('location')).toBe(`/contributions/${state.id}`);
@@ -201,7 +221,12 @@ describe('contributions service', () => {
     });
 
     it('concurrent requests with one key record one contribution', async () => {
-      const usa = { donor: { name: 'United States of America', type: 'government' }, date: '2019-05-02', operationCode: 'KAZ', status: 'paid' };
+      const usa = {
+        donor: { name: 'United States of America', type: 'government' },
+        date: '2019-05-02',
+        operationCode: 'KAZ',
+        status: 'paid',
+      };
       const responses = await Promise.all(Array.from({ length: 6 }, () => post(usa, { 'idempotency-key': 'usa-race' })));
       const bodies = (await Promise.all(responses.map((r) => r.json()))) as Written[];
       expect(new Set(bodies.map((b) => b.state.id)).size).toBe(1);
@@ -264,7 +289,12 @@ describe('contributions service', () => {
         ['g', 'Germany', '2019-04-02', undefined],
       ];
       for (const [name, donor, date, operationCode] of rows) {
-        const response = await post({ donor: { name: donor, type: 'government' }, date, status: 'paid', ...(operationCode ? { operationCode } : {}) });
+        const response = await post({
+          donor: { name: donor, type: 'government' },
+          date,
+          status: 'paid',
+          ...(operationCode ? { operationCode } : {}),
+        });
         ids[name] = ((await response.json()) as Written).state.id;
       }
     });
@@ -311,4 +341,3 @@ describe('contributions service', () => {
     });
   });
 });
-

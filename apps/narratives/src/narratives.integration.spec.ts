@@ -24,7 +24,8 @@ describe('narratives service', () => {
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const fieldsOf = async (response: Response) => ((await response.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
+  const fieldsOf = async (response: Response) =>
+    ((await response.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
 
   // From the seed page: the Kazakhstan Regional Office in Almaty.
   const profile = {
@@ -35,7 +36,14 @@ describe('narratives service', () => {
   };
   const results2018 = {
     items: [
-      { value: 100, unit: 'percent', text: { en: 'of refugees and asylum-seekers had access to primary health care', fr: "des réfugiés et des demandeurs d'asile avaient accès aux soins de santé primaires" } },
+      {
+        value: 100,
+        unit: 'percent',
+        text: {
+          en: 'of refugees and asylum-seekers had access to primary health care',
+          fr: "des réfugiés et des demandeurs d'asile avaient accès aux soins de santé primaires",
+        },
+      },
       { value: 742, unit: 'persons', text: { en: 'persons with undetermined nationality were assisted with confirmation of nationality' } },
       { value: 197, unit: 'people', text: { en: 'people of concern received legal assistance' } },
       { value: 134, unit: 'households', text: { en: 'targeted households received multi-purpose cash grants for basic needs' } },
@@ -113,16 +121,22 @@ describe('narratives service', () => {
   });
 
   it('stores a section body exactly as given, markup included, and never interprets it', async () => {
-    const body = 'In 2018, the environment <b>remained</b> stable.\n<script>alert("x")</script> & "quotes" \u00e9\u00e8 \ud83d\ude00\n\n  trailing spaces  ';
+    const body =
+      'In 2018, the environment <b>remained</b> stable.\n<script>alert("x")</script> & "quotes" \u00e9\u00e8 \ud83d\ude00\n\n  trailing spaces  ';
     const response = await send('PUT', '/narratives/2018/en/operational-environment', { body });
     expect(response.status).toBe(201);
     expect(((await response.json()) as { state: { body: string } }).state.body).toBe(body);
 
-    const list = (await (await send('GET', '/narratives')).json()) as { sections: Array<{ body: string; section: string; version: number }> };
+    const list = (await (await send('GET', '/narratives')).json()) as {
+      sections: Array<{ body: string; section: string; version: number }>;
+    };
     expect(list.sections).toEqual([{ operationCode: 'KAZ', year: 2018, lang: 'en', section: 'operational-environment', body, version: 1 }]);
 
     const event = (await published()).find((e) => e.subject.entityId === 'KAZ:2018:en:operational-environment');
-    expect(event).toMatchObject({ type: 'narratives.section.upserted', subject: { entityId: 'KAZ:2018:en:operational-environment', version: 1 } });
+    expect(event).toMatchObject({
+      type: 'narratives.section.upserted',
+      subject: { entityId: 'KAZ:2018:en:operational-environment', version: 1 },
+    });
     expect((event?.data as { body: string }).body).toBe(body);
   });
 
@@ -166,9 +180,23 @@ describe('narratives service', () => {
   });
 
   it('lists the profile, key figure sets and sections of the operation, and nothing of others', async () => {
-    expect((await fetch(`${base}/operations/UZB/narratives/2018/en/key-priorities`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: 'Other' }) })).status).toBe(201);
-    const list = (await (await send('GET', '/narratives')).json()) as Record<string, unknown> & { sections: Array<{ lang: string; section: string }> };
-    expect(list).toMatchObject({ operationCode: 'KAZ', profile: { code: 'KAZ', version: 2 }, keyFigureSets: [{ year: 2018, kind: 'result', version: 1 }] });
+    expect(
+      (
+        await fetch(`${base}/operations/UZB/narratives/2018/en/key-priorities`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ body: 'Other' }),
+        })
+      ).status,
+    ).toBe(201);
+    const list = (await (await send('GET', '/narratives')).json()) as Record<string, unknown> & {
+      sections: Array<{ lang: string; section: string }>;
+    };
+    expect(list).toMatchObject({
+      operationCode: 'KAZ',
+      profile: { code: 'KAZ', version: 2 },
+      keyFigureSets: [{ year: 2018, kind: 'result', version: 1 }],
+    });
     expect(list.sections.map((s) => `${s.lang}:${s.section}`)).toEqual(['en:operational-environment', 'fr:unmet-needs']);
   });
 
@@ -185,8 +213,16 @@ describe('narratives service', () => {
     // own, so events of different entities (collections) may interleave either way.
     const events = await published();
     const lastOf = (entityId: string) => events.filter((e) => e.subject.entityId === entityId).at(-1);
-    expect(lastOf('KAZ:2018:fr:unmet-needs')).toMatchObject({ type: 'narratives.section.deleted', subject: { operationCode: 'KAZ', version: 2 }, data: null });
-    expect(lastOf('KAZ:2018:result')).toMatchObject({ type: 'narratives.key-figures.deleted', subject: { operationCode: 'KAZ', version: 2 }, data: null });
+    expect(lastOf('KAZ:2018:fr:unmet-needs')).toMatchObject({
+      type: 'narratives.section.deleted',
+      subject: { operationCode: 'KAZ', version: 2 },
+      data: null,
+    });
+    expect(lastOf('KAZ:2018:result')).toMatchObject({
+      type: 'narratives.key-figures.deleted',
+      subject: { operationCode: 'KAZ', version: 2 },
+      data: null,
+    });
     expect(lastOf('KAZ')).toMatchObject({ type: 'narratives.profile.deleted', subject: { operationCode: 'KAZ', version: 3 }, data: null });
 
     // Re-creating continues the version line, so consumers never mistake it for an old state.

@@ -3,7 +3,8 @@ import { loadConfig, ServiceConfig } from '@focus/service-kit';
 
 export class OperationViewConfig extends ServiceConfig {
   /** The consumer group: instances sharing it split the partitions between them. */
-  @IsString() @Matches(/^[A-Za-z0-9._-]{1,100}$/)
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/)
   CONSUMER_GROUP = 'operation-view';
 }
 

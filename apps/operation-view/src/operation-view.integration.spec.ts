@@ -23,7 +23,10 @@ describe('operation view', () => {
   const events = seedEventsFor(seedState(), 'KAZ-RO');
   const expected = buildView(seedState(), { code: 'KAZ-RO', year: 2018, lang: 'en', version: 0, updatedAt: new Date(0) });
 
-  async function publish(list: Array<EventEnvelope | string>, topicOf: (e: EventEnvelope) => string = (e) => eventDefinition(e.type)!.topic) {
+  async function publish(
+    list: Array<EventEnvelope | string>,
+    topicOf: (e: EventEnvelope) => string = (e) => eventDefinition(e.type)!.topic,
+  ) {
     for (const item of list) {
       const topic = typeof item === 'string' ? TOPICS.budget : topicOf(item);
       const key = typeof item === 'string' ? 'KAZ-RO' : item.subject.operationCode;
@@ -55,10 +58,14 @@ describe('operation view', () => {
 
   it('reproduces every figure of the seed page from its events', async () => {
     await publish(events);
-    const { body } = await eventually(async () => {
-      const result = await view();
-      return result.body && result.body.meta.version === events.length ? result : undefined;
-    }, 60_000, 'all seed events projected');
+    const { body } = await eventually(
+      async () => {
+        const result = await view();
+        return result.body && result.body.meta.version === events.length ? result : undefined;
+      },
+      60_000,
+      'all seed events projected',
+    );
     const { meta: _meta, ...figures } = body!;
     const { meta: _expectedMeta, ...expectedFigures } = expected;
     expect(figures).toEqual(expectedFigures);
@@ -66,7 +73,7 @@ describe('operation view', () => {
     expect(body!.budget.budget[0]).toBe(7.40638597);
   });
 
-  it('without a year, shows the latest year with reported figures: the seed page\'s 2018, not 2019, which has only plans', async () => {
+  it("without a year, shows the latest year with reported figures: the seed page's 2018, not 2019, which has only plans", async () => {
     const byDefault = await view('');
     expect(byDefault.response.status).toBe(200);
     expect(byDefault.body!.year).toBe(2018);
@@ -82,10 +89,14 @@ describe('operation view', () => {
     // A marker event after the replays: once it is applied, the replays were too.
     const marker = { ...events[0], id: events[0].id, subject: { ...events[0].subject, version: 2 } };
     await publish([marker]);
-    const after = await eventually(async () => {
-      const result = (await view()).body;
-      return result && result.meta.version === before.meta.version + 1 ? result : undefined;
-    }, 60_000, 'marker applied');
+    const after = await eventually(
+      async () => {
+        const result = (await view()).body;
+        return result && result.meta.version === before.meta.version + 1 ? result : undefined;
+      },
+      60_000,
+      'marker applied',
+    );
     const { meta: _a, ...afterFigures } = after;
     const { meta: _b, ...beforeFigures } = before;
     expect(afterFigures).toEqual(beforeFigures);
@@ -104,7 +115,9 @@ describe('operation view', () => {
 
   it('announces each view change on operation-view.updated', async () => {
     const { version } = (await view()).body!.meta;
-    const updates = await readTopic(kafka, ns.topic(TOPICS.operationView), (m) => m.some((u) => JSON.parse(u.value!).data.version === version));
+    const updates = await readTopic(kafka, ns.topic(TOPICS.operationView), (m) =>
+      m.some((u) => JSON.parse(u.value!).data.version === version),
+    );
     const announced = updates.map((u) => JSON.parse(u.value!) as EventEnvelope<{ operationCode: string; version: number }>);
     expect(announced.at(-1)).toMatchObject({ type: 'operation-view.updated', subject: { operationCode: 'KAZ-RO' }, data: { version } });
     // Batched: one announcement per batch that changed the view, not one per event.
@@ -117,30 +130,55 @@ describe('operation view', () => {
     await publish(['{"this is": "not an event"']);
     const fresh = { ...events[0], subject: { ...events[0].subject, version: 3 } };
     await publish([fresh]);
-    await eventually(async () => ((await view()).body!.meta.version === before + 1 ? true : undefined), 60_000, 'event after poison applied');
+    await eventually(
+      async () => ((await view()).body!.meta.version === before + 1 ? true : undefined),
+      60_000,
+      'event after poison applied',
+    );
     const [letter] = await readTopic(kafka, ns.topic(`${TOPICS.budget}.dlq`), (m) => m.length >= 1);
     expect(letter.headers[DLQ_HEADERS.reason]).toBe('invalid-json');
     const ready = await fetch(`${base}/health/ready`);
     expect(await ready.json()).toMatchObject({ checks: { consumer: { ok: true } } });
   });
 
-  it('a re-earmarked contribution leaves the old operation\'s view for the new one, in any order, with duplicates', async () => {
+  it("a re-earmarked contribution leaves the old operation's view for the new one, in any order, with duplicates", async () => {
     const id = '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3';
-    const norway = (operationCode: string): ContributionState => ({ id, donor: { name: 'Norway', type: 'government' }, date: '2019-07-08', operationCode, status: 'paid' });
+    const norway = (operationCode: string): ContributionState => ({
+      id,
+      donor: { name: 'Norway', type: 'government' },
+      date: '2019-07-08',
+      operationCode,
+      status: 'paid',
+    });
     const subject = (operationCode: string, version: number) => ({ operationCode, entityId: id, version });
     // What the contributions service publishes: the change under the new key, "moved" under the old.
     const recorded = createEvent(EVENTS.contributionsContributionRecorded, { subject: subject('MOVE-OLD', 1), data: norway('MOVE-OLD') });
     const updated = createEvent(EVENTS.contributionsContributionUpdated, { subject: subject('MOVE-NEW', 2), data: norway('MOVE-NEW') });
     const moved = createEvent(EVENTS.contributionsContributionMoved, { subject: subject('MOVE-OLD', 2), data: norway('MOVE-NEW') });
-    const sweden = { id: '016bd1e3-4160-7f49-b0eb-98683e221414', donor: { name: 'Sweden', type: 'government' as const }, date: '2019-07-01', operationCode: 'MOVE-OLD', status: 'paid' as const };
-    const marker = createEvent(EVENTS.contributionsContributionRecorded, { subject: { operationCode: 'MOVE-OLD', entityId: sweden.id, version: 1 }, data: sweden });
+    const sweden = {
+      id: '016bd1e3-4160-7f49-b0eb-98683e221414',
+      donor: { name: 'Sweden', type: 'government' as const },
+      date: '2019-07-01',
+      operationCode: 'MOVE-OLD',
+      status: 'paid' as const,
+    };
+    const marker = createEvent(EVENTS.contributionsContributionRecorded, {
+      subject: { operationCode: 'MOVE-OLD', entityId: sweden.id, version: 1 },
+      data: sweden,
+    });
 
     // The move reaches the old view before the first earmark does, and the first earmark comes
     // again afterwards; the marker, on the same key and partition, is applied after all of them.
     await publish([moved, recorded, updated, recorded, moved, updated, marker]);
     const donors = async (code: string) => (await view('?year=2019', code)).body?.latestContributions.map((c) => c.donor);
-    const old = await eventually(async () => ((await donors('MOVE-OLD'))?.includes('Sweden') ? donors('MOVE-OLD') : undefined), 60_000, 'the marker applied');
+    const old = await eventually(
+      async () => ((await donors('MOVE-OLD'))?.includes('Sweden') ? donors('MOVE-OLD') : undefined),
+      60_000,
+      'the marker applied',
+    );
     expect(old).toEqual(['Sweden']);
-    expect(await eventually(async () => ((await donors('MOVE-NEW'))?.length ? donors('MOVE-NEW') : undefined), 60_000, 'the new view')).toEqual(['Norway']);
+    expect(
+      await eventually(async () => ((await donors('MOVE-NEW'))?.length ? donors('MOVE-NEW') : undefined), 60_000, 'the new view'),
+    ).toEqual(['Norway']);
   });
 });

@@ -44,7 +44,10 @@ describe('operation view: scale-out, rebalance and rebuild', () => {
 
   async function publish(events: EventEnvelope[]) {
     for (const event of events) {
-      await producer.send({ topic: ns.topic(eventDefinition(event.type)!.topic), messages: [{ key: event.subject.operationCode, value: JSON.stringify(event) }] });
+      await producer.send({
+        topic: ns.topic(eventDefinition(event.type)!.topic),
+        messages: [{ key: event.subject.operationCode, value: JSON.stringify(event) }],
+      });
     }
   }
 
@@ -85,7 +88,13 @@ describe('operation view: scale-out, rebalance and rebuild', () => {
 
   /** The view one in-order delivery of an operation's events makes, as GET returns it (meta aside). */
   const inOrderView = (code: string) => {
-    const { meta: _meta, ...rest } = buildView(seedState(code), { code, year: 2018, lang: 'en', version: expectedVersion, updatedAt: new Date(0) });
+    const { meta: _meta, ...rest } = buildView(seedState(code), {
+      code,
+      year: 2018,
+      lang: 'en',
+      version: expectedVersion,
+      updatedAt: new Date(0),
+    });
     return JSON.parse(JSON.stringify(rest)) as unknown;
   };
 
@@ -118,7 +127,11 @@ describe('operation view: scale-out, rebalance and rebuild', () => {
     const half = Math.floor(events.length / 2);
     await publish(events.slice(0, half));
     // Both apply part of the stream: the work is split, not only the assignment.
-    await eventually(async () => ((await Promise.all(apps.map(applied))).every((n) => n > 0) ? true : undefined), 60_000, 'both instances applied events');
+    await eventually(
+      async () => ((await Promise.all(apps.map(applied))).every((n) => n > 0) ? true : undefined),
+      60_000,
+      'both instances applied events',
+    );
 
     // The second instance leaves mid-stream: its partitions move to the first (a rebalance).
     await apps[1].close();
@@ -137,22 +150,32 @@ describe('operation view: scale-out, rebalance and rebuild', () => {
     const [first] = seedEventsFor(seedState(codes[3]), codes[3]).filter((e) => e.type === 'population.figure.upserted');
     const revised = { ...first, id: first.id, subject: { ...first.subject, version: 2 }, data: { ...(first.data as object), value: 590 } };
     await publish([revised as EventEnvelope]);
-    const status = await eventually(async () => {
-      const response = await fetch(`${base}/admin/rebuild`);
-      const body = (await response.json()) as { phase: string; collection: string; eventsRead: number; eventsAtStart: number };
-      if (body.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(body)}`);
-      return body.phase === 'done' ? body : undefined;
-    }, 120_000, 'rebuild done');
+    const status = await eventually(
+      async () => {
+        const response = await fetch(`${base}/admin/rebuild`);
+        const body = (await response.json()) as { phase: string; collection: string; eventsRead: number; eventsAtStart: number };
+        if (body.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(body)}`);
+        return body.phase === 'done' ? body : undefined;
+      },
+      120_000,
+      'rebuild done',
+    );
     expect(status.collection).toMatch(/^operation_views_\d+$/);
     expect(status.eventsRead).toBeGreaterThanOrEqual(status.eventsAtStart);
 
-    const after = await eventually(async () => {
-      const current = await views(base);
-      return current.get(codes[3])?.version === expectedVersion + 1 ? current : undefined;
-    }, 60_000, 'the write made during the rebuild is in the new generation');
+    const after = await eventually(
+      async () => {
+        const current = await views(base);
+        return current.get(codes[3])?.version === expectedVersion + 1 ? current : undefined;
+      },
+      60_000,
+      'the write made during the rebuild is in the new generation',
+    );
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const code of codes.filter((c) => c !== codes[3])) expect(after.get(code)).toEqual(before.get(code));
-    expect(JSON.parse(after.get(codes[3])!.json).peopleOfConcern.total).toBe(JSON.parse(before.get(codes[3])!.json).peopleOfConcern.total + 2);
+    expect(JSON.parse(after.get(codes[3])!.json).peopleOfConcern.total).toBe(
+      JSON.parse(before.get(codes[3])!.json).peopleOfConcern.total + 2,
+    );
     const collections = (await db.db!.listCollections().toArray()).map((c) => c.name);
     expect(collections).toContain(status.collection);
   });

@@ -34,6 +34,9 @@ export class PopulationModule {
 export async function createPopulationApp(config: PopulationConfig): Promise<NestFastifyApplication> {
   const app = await createServiceApp(PopulationModule.forRoot(config), config);
   // An import is streamed to the importer as it arrives, never buffered whole.
-  app.getHttpAdapter().getInstance().addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   return app;
 }

@@ -3,7 +3,9 @@ import { loadConfig, ServiceConfig } from '@focus/service-kit';
 
 export class PopulationConfig extends ServiceConfig {
   /** The largest CSV `POST /imports/population` accepts (the full UNHCR file is ~9 MB). */
-  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
   IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 }
 

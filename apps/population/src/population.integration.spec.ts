@@ -36,17 +36,29 @@ describe('population service', () => {
   const published = () => publishedEvents(kafka, topic, db, ['population_figures', 'population_totals'].map(revisionsOf));
 
   function put(path: string, body: unknown, headers: Record<string, string> = {}) {
-    return fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return fetch(`${base}${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   }
 
   const seedSource = { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' };
 
   it('creates a figure, returns its version as ETag, and publishes its full state', async () => {
-    const response = await put('/operations/KAZ/population/2018/REF', { value: 588, source: seedSource }, { 'x-request-id': 'req-create-1' });
+    const response = await put(
+      '/operations/KAZ/population/2018/REF',
+      { value: 588, source: seedSource },
+      { 'x-request-id': 'req-create-1' },
+    );
     expect(response.status).toBe(201);
     expect(response.headers.get('etag')).toBe('"1"');
     expect(response.headers.get('x-request-id')).toBe('req-create-1');
-    expect(await response.json()).toMatchObject({ status: 'created', version: 1, state: { operationCode: 'KAZ', year: 2018, type: 'REF', value: 588 } });
+    expect(await response.json()).toMatchObject({
+      status: 'created',
+      version: 1,
+      state: { operationCode: 'KAZ', year: 2018, type: 'REF', value: 588 },
+    });
 
     const events = await published();
     expect(events).toHaveLength(1);
@@ -107,8 +119,12 @@ describe('population service', () => {
     expect((await put('/operations/KAZ/population/1900/ASY', { value: 1 })).status).toBe(400);
     expect((await put('/operations/KAZ/population/2017/XYZ', { value: 1 })).status).toBe(400);
     // Other spellings of a number are not the year (the fuzzing found them accepted as 2018).
-    for (const year of ['2018.0', '0x7E2', '2.018e3', '%202018', '02018']) expect((await put(`/operations/KAZ/population/${year}/ASY`, { value: 1 })).status).toBe(400);
-    const huge = await put('/operations/KAZ/population/2017/ASY', { value: 1, source: { name: 'x'.repeat(2 * 1024 * 1024), asOf: '2017-12-31' } });
+    for (const year of ['2018.0', '0x7E2', '2.018e3', '%202018', '02018'])
+      expect((await put(`/operations/KAZ/population/${year}/ASY`, { value: 1 })).status).toBe(400);
+    const huge = await put('/operations/KAZ/population/2017/ASY', {
+      value: 1,
+      source: { name: 'x'.repeat(2 * 1024 * 1024), asOf: '2017-12-31' },
+    });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
@@ -124,25 +140,49 @@ describe('population service', () => {
     expect(list.totals).toEqual([expect.objectContaining({ year: 2016, total: 95795, version: 1 })]);
 
     const events = await published();
-    expect(events.map((e) => [e.type, e.subject.version])).toEqual(expect.arrayContaining([['population.total.upserted', 1], ['population.figure.deleted', 3]]));
+    expect(events.map((e) => [e.type, e.subject.version])).toEqual(
+      expect.arrayContaining([
+        ['population.total.upserted', 1],
+        ['population.figure.deleted', 3],
+      ]),
+    );
     expect(events.find((e) => e.type === 'population.figure.deleted')?.data).toBeNull();
   });
 
   it('imports UNHCR CSV rows by operation, year, type and origin, replacing figures without origin; a second import changes nothing', async () => {
-    const csv = readFileSync(resolve(__dirname, 'testing/unhcr-kaz-2016-2018.csv'), 'utf8') + '2018,Nowhere,XX,XX1,Kazakhstan,KAZ,KAZ,abc,,,,,,,,\n';
-    const importCsv = () => fetch(`${base}/imports/population?source=UNHCR%20population%20statistics%202025.06.1`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const csv =
+      readFileSync(resolve(__dirname, 'testing/unhcr-kaz-2016-2018.csv'), 'utf8') + '2018,Nowhere,XX,XX1,Kazakhstan,KAZ,KAZ,abc,,,,,,,,\n';
+    const importCsv = () =>
+      fetch(`${base}/imports/population?source=UNHCR%20population%20statistics%202025.06.1`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: csv,
+      });
 
     // A figure without origin, as an editor or an import before origins wrote it: the file's figures by origin replace it.
     expect((await put('/operations/KAZ/population/2017/ASY', { value: 1, source: seedSource })).status).toBe(201);
     const first = await importCsv();
     expect(first.status).toBe(201);
-    const summary = (await first.json()) as { replacedWithoutOrigin: number; rowsRead: number; figures: Record<string, number>; rejected: { count: number; lines: Array<{ line: number }> }; operations: Array<{ code: string; name: string }> };
+    const summary = (await first.json()) as {
+      replacedWithoutOrigin: number;
+      rowsRead: number;
+      figures: Record<string, number>;
+      rejected: { count: number; lines: Array<{ line: number }> };
+      operations: Array<{ code: string; name: string }>;
+    };
     expect(summary.rowsRead).toBe(112);
     expect(summary.rejected).toMatchObject({ count: 1, lines: [{ line: 113 }] });
-    expect(summary.operations).toEqual(expect.arrayContaining([{ code: 'KAZ', name: 'Kazakhstan' }, { code: 'HKG', name: 'China, Hong Kong SAR' }]));
+    expect(summary.operations).toEqual(
+      expect.arrayContaining([
+        { code: 'KAZ', name: 'Kazakhstan' },
+        { code: 'HKG', name: 'China, Hong Kong SAR' },
+      ]),
+    );
     expect(summary.figures.created).toBeGreaterThan(0);
 
-    const list = (await (await fetch(`${base}/operations/KAZ/population`)).json()) as { figures: Array<PopulationFigureState & { version: number }> };
+    const list = (await (await fetch(`${base}/operations/KAZ/population`)).json()) as {
+      figures: Array<PopulationFigureState & { version: number }>;
+    };
     const kaz2018: Record<string, number> = {};
     for (const f of list.figures.filter((f) => f.year === 2018)) kaz2018[f.type] = (kaz2018[f.type] ?? 0) + f.value;
     // UNHCR's 2025 release, summed over every origin: it revised the 2019 page's 588 and 195.
@@ -152,7 +192,10 @@ describe('population service', () => {
     // The figure written without an origin is replaced, not added to.
     expect(list.figures.filter((f) => f.origin === undefined)).toEqual([]);
     expect(summary).toMatchObject({ replacedWithoutOrigin: 1 });
-    expect(list.figures.find((f) => f.year === 2018 && f.type === 'REF')?.source).toEqual({ name: 'UNHCR population statistics 2025.06.1', asOf: '2018-12-31' });
+    expect(list.figures.find((f) => f.year === 2018 && f.type === 'REF')?.source).toEqual({
+      name: 'UNHCR population statistics 2025.06.1',
+      asOf: '2018-12-31',
+    });
 
     const eventsAfterFirst = (await published()).length;
     const second = await importCsv();
@@ -164,7 +207,10 @@ describe('population service', () => {
   it('reports readiness of its database and outbox, and serves metrics', async () => {
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { mongodb: { ok: true }, kafka: { ok: true }, outbox: { ok: true } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { mongodb: { ok: true }, kafka: { ok: true }, outbox: { ok: true } },
+    });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/focus_events_published_total\{[^}]*topic="population.events"[^}]*\} \d+/);
   });

@@ -1,4 +1,8 @@
-import type { ContributionState as ContractContribution, EventEnvelope as ContractEnvelope, Office as ContractOffice } from '@focus/contracts';
+import type {
+  ContributionState as ContractContribution,
+  EventEnvelope as ContractEnvelope,
+  Office as ContractOffice,
+} from '@focus/contracts';
 import { ContributionState, EventEnvelope, Office, OperationView, operationList, operationUrl } from './api';
 import fixture from './testing/fixtures/kaz-ro-views.json';
 

@@ -133,7 +133,13 @@ export function operationUrl(code: string, year: number | undefined, lang: Lang,
   return `${API_BASE}/operations/${encodeURIComponent(code)}?${query.toString()}`;
 }
 
-export function fetchOperation(code: string, year: number | undefined, lang: Lang, signal?: AbortSignal, asOf?: string): Promise<OperationView> {
+export function fetchOperation(
+  code: string,
+  year: number | undefined,
+  lang: Lang,
+  signal?: AbortSignal,
+  asOf?: string,
+): Promise<OperationView> {
   return getJson<OperationView>(operationUrl(code, year, lang, asOf), signal);
 }
 
@@ -144,6 +150,10 @@ export async function fetchOperations(signal?: AbortSignal): Promise<OperationSu
 }
 
 export function operationList(body: unknown): OperationSummary[] {
-  const list = Array.isArray(body) ? body : ((body as { items?: unknown[]; operations?: unknown[] } | null)?.items ?? (body as { operations?: unknown[] } | null)?.operations ?? []);
+  const list = Array.isArray(body)
+    ? body
+    : ((body as { items?: unknown[]; operations?: unknown[] } | null)?.items ??
+      (body as { operations?: unknown[] } | null)?.operations ??
+      []);
   return list.filter((o): o is OperationSummary => typeof o === 'object' && o !== null && typeof (o as OperationSummary).code === 'string');
 }

@@ -66,7 +66,10 @@ export function budgetChart(el: HTMLElement, budget: OperationView['budget'], la
     animation: false,
     textStyle: { color: TEXT },
     legend: { top: 0, data: [t(lang, 'budget'), t(lang, 'expenditure')] },
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined ? t(lang, 'noData') : formatMillions(Number(v), lang)) },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v: unknown) => (v === null || v === undefined ? t(lang, 'noData') : formatMillions(Number(v), lang)),
+    },
     grid: baseGrid,
     xAxis: { type: 'category', data: budget.categories.map(String) },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatMillions(v, lang) } },
@@ -85,15 +88,30 @@ export function pillarChart(el: HTMLElement, budget: OperationView['budget'], la
     const index = Number(p.slice(1)) - 1;
     const name = t(lang, `pillar${index + 1}` as 'pillar1');
     return [
-      { type: 'bar' as const, stack: 'budget', name: `${t(lang, 'budget')} – ${name}`, data: budget.budgetByPillar[p] ?? [], itemStyle: { color: COLORS.pillars[index] } },
-      { type: 'bar' as const, stack: 'expenditure', name: `${t(lang, 'expenditure')} – ${name}`, data: budget.expenditureByPillar[p] ?? [], itemStyle: { color: COLORS.expenditurePillars[index] } },
+      {
+        type: 'bar' as const,
+        stack: 'budget',
+        name: `${t(lang, 'budget')} – ${name}`,
+        data: budget.budgetByPillar[p] ?? [],
+        itemStyle: { color: COLORS.pillars[index] },
+      },
+      {
+        type: 'bar' as const,
+        stack: 'expenditure',
+        name: `${t(lang, 'expenditure')} – ${name}`,
+        data: budget.expenditureByPillar[p] ?? [],
+        itemStyle: { color: COLORS.expenditurePillars[index] },
+      },
     ];
   });
   chart.setOption({
     animation: false,
     textStyle: { color: TEXT },
     // Six long names don't fit a legend on a phone: render.ts writes it as an HTML list.
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined ? t(lang, 'noData') : formatMillions(Number(v), lang)) },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v: unknown) => (v === null || v === undefined ? t(lang, 'noData') : formatMillions(Number(v), lang)),
+    },
     grid: { ...baseGrid, top: 16 },
     xAxis: { type: 'category', data: budget.categories.map(String) },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatMillions(v, lang) } },
@@ -112,7 +130,8 @@ export function officesMap(el: HTMLElement, offices: Office[], lang: Lang): Char
     tooltip: {
       trigger: 'item',
       triggerOn: 'mousemove|click',
-      formatter: (p: { data?: { name: string; kind: string } }) => (p.data ? `<strong>${escapeHtml(p.data.name)}</strong><br>${escapeHtml(p.data.kind)}` : ''),
+      formatter: (p: { data?: { name: string; kind: string } }) =>
+        p.data ? `<strong>${escapeHtml(p.data.name)}</strong><br>${escapeHtml(p.data.kind)}` : '',
     },
     geo: {
       map: 'world',
@@ -131,7 +150,11 @@ export function officesMap(el: HTMLElement, offices: Office[], lang: Lang): Char
         symbolSize: 26,
         itemStyle: { color: COLORS.office },
         label: { show: true, position: 'right', formatter: '{b}', color: TEXT, fontWeight: 'bold' },
-        data: offices.map((o) => ({ name: o.name, kind: t(lang, `office_${o.kind.replace(/-/g, '_')}` as 'office_other'), value: [o.lon, o.lat] })),
+        data: offices.map((o) => ({
+          name: o.name,
+          kind: t(lang, `office_${o.kind.replace(/-/g, '_')}` as 'office_other'),
+          value: [o.lon, o.lat],
+        })),
       },
     ],
   });

@@ -10,5 +10,13 @@ import { t } from './i18n';
 export function csvDownload(lang: Lang, dataset: 'population' | 'budget', code: string): HTMLElement {
   const href = `${API_BASE}/${dataset}?${new URLSearchParams({ operation: code, format: 'csv', hxl: 'true' })}`;
   const label = t(lang, dataset === 'population' ? 'downloadPopulationCsv' : 'downloadBudgetCsv');
-  return h('p', { className: 'download' }, h('a', { href, download: `${code}-${dataset}.csv`, title: label, 'aria-label': `${t(lang, 'downloadCsv')}: ${label}` }, t(lang, 'downloadCsv')));
+  return h(
+    'p',
+    { className: 'download' },
+    h(
+      'a',
+      { href, download: `${code}-${dataset}.csv`, title: label, 'aria-label': `${t(lang, 'downloadCsv')}: ${label}` },
+      t(lang, 'downloadCsv'),
+    ),
+  );
 }

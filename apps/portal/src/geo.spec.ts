@@ -3,7 +3,8 @@ import type { Geometry, Position } from 'geojson';
 import countries110m from 'world-atlas/countries-110m.json';
 import { mendRing, worldGeoJson } from './geo';
 
-const rings = (geometry: Geometry): Position[][] => (geometry.type === 'Polygon' ? geometry.coordinates : geometry.type === 'MultiPolygon' ? geometry.coordinates.flat() : []);
+const rings = (geometry: Geometry): Position[][] =>
+  geometry.type === 'Polygon' ? geometry.coordinates : geometry.type === 'MultiPolygon' ? geometry.coordinates.flat() : [];
 
 describe('the offline world map', () => {
   const world = worldGeoJson(countries110m as unknown as Topology<{ countries: GeometryCollection }>);
@@ -25,8 +26,25 @@ describe('the offline world map', () => {
   });
 
   it('moves only a crossing ring', () => {
-    const plain: Position[] = [[10, 0], [20, 0], [20, 10], [10, 0]];
+    const plain: Position[] = [
+      [10, 0],
+      [20, 0],
+      [20, 10],
+      [10, 0],
+    ];
     expect(mendRing(plain)).toBe(plain);
-    expect(mendRing([[179, 65], [-179, 65], [-179, 66], [179, 65]])).toEqual([[179, 65], [181, 65], [181, 66], [179, 65]]);
+    expect(
+      mendRing([
+        [179, 65],
+        [-179, 65],
+        [-179, 66],
+        [179, 65],
+      ]),
+    ).toEqual([
+      [179, 65],
+      [181, 65],
+      [181, 66],
+      [179, 65],
+    ]);
   });
 });

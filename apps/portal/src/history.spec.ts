@@ -26,7 +26,11 @@ describe('figure history in the portal', () => {
   });
 
   it('earlier values are those before the one shown, now or as of an instant', () => {
-    const revisions = [revision(3, 570, '2022-01-01T00:00:00Z'), revision(1, 588, '2020-01-01T00:00:00Z'), revision(2, null, '2021-01-01T00:00:00Z')];
+    const revisions = [
+      revision(3, 570, '2022-01-01T00:00:00Z'),
+      revision(1, 588, '2020-01-01T00:00:00Z'),
+      revision(2, null, '2021-01-01T00:00:00Z'),
+    ];
     expect(earlierRevisions(revisions).map((r) => r.version)).toEqual([2, 1]);
     expect(earlierRevisions(revisions, '2021-06-01T00:00:00Z').map((r) => r.version)).toEqual([1]);
     expect(earlierRevisions(revisions, '2020-06-01T00:00:00Z')).toEqual([]);

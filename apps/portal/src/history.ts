@@ -24,7 +24,10 @@ export const POPULATION_TYPE_LABELS: ReadonlyArray<{ code: string; label: Record
   { code: 'RDP', label: { en: 'Returned IDPs', fr: 'Déplacés internes rapatriés' } },
   { code: 'STA', label: { en: 'Stateless', fr: 'Apatrides' } },
   { code: 'OOC', label: { en: 'Others of concern', fr: 'Autres personnes relevant de la compétence du HCR' } },
-  { code: 'OIP', label: { en: 'Other people in need of international protection', fr: "Autres personnes ayant besoin d'une protection internationale" } },
+  {
+    code: 'OIP',
+    label: { en: 'Other people in need of international protection', fr: "Autres personnes ayant besoin d'une protection internationale" },
+  },
   { code: 'HST', label: { en: 'Host community', fr: "Communauté d'accueil" } },
 ];
 
@@ -59,11 +62,19 @@ export function earlierRevisions(revisions: readonly Revision[], asOf?: string):
 }
 
 /** The revised figures among a view's breakdown; a figure whose history can't be read is left unmarked. */
-export async function revisedFigures(view: OperationView, lang: Lang, asOf: string | undefined, signal?: AbortSignal): Promise<RevisedFigure[]> {
+export async function revisedFigures(
+  view: OperationView,
+  lang: Lang,
+  asOf: string | undefined,
+  signal?: AbortSignal,
+): Promise<RevisedFigure[]> {
   const found = await Promise.all(
     breakdownTypes(view, lang).map(async ({ label, type }) => {
       try {
-        const response = await fetch(figureHistoryUrl(view.operation.code, view.year, type), { headers: { accept: 'application/json' }, signal });
+        const response = await fetch(figureHistoryUrl(view.operation.code, view.year, type), {
+          headers: { accept: 'application/json' },
+          signal,
+        });
         if (!response.ok) return undefined;
         const earlier = earlierRevisions(((await response.json()) as { items: Revision[] }).items, asOf);
         return earlier.length ? { label, type, earlier } : undefined;

@@ -10,7 +10,14 @@ import { revisedFigures } from './history';
 import { Actions, fillContributions, renderHeader, renderMessage, renderView } from './render';
 import { fillRevisions, renderAsOfNotice, REVISIONS_ID } from './render-history';
 import { parseUrlState, preferredLang, serializeUrlState, UrlState } from './url-state';
-import { applyContributionEvent, CONTRIBUTION_EVENTS, formatContributionDate, LiveContribution, operationName, parseContributionEvent } from './view-model';
+import {
+  applyContributionEvent,
+  CONTRIBUTION_EVENTS,
+  formatContributionDate,
+  LiveContribution,
+  operationName,
+  parseContributionEvent,
+} from './view-model';
 
 function element(id: string): HTMLElement {
   const found = document.getElementById(id);
@@ -117,7 +124,10 @@ function connectStream(): void {
   const source = new EventSource(CONTRIBUTIONS_STREAM);
   // The stream's state is on <html data-stream>, for tests and styles; EventSource reconnects by itself.
   source.addEventListener('open', () => (document.documentElement.dataset['stream'] = 'open'));
-  source.addEventListener('error', () => (document.documentElement.dataset['stream'] = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting'));
+  source.addEventListener(
+    'error',
+    () => (document.documentElement.dataset['stream'] = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting'),
+  );
   const onEvent = (message: MessageEvent<string>) => {
     const envelope = parseContributionEvent(message.data);
     // A page as it stood at an instant does not change.
@@ -129,7 +139,10 @@ function connectStream(): void {
     if (contributions === before || !contributionsList) return;
     fillContributions(contributionsList, contributions, state.lang);
     if (envelope.type === CONTRIBUTION_EVENTS.recorded && envelope.data) {
-      liveStatus.textContent = t(state.lang, 'newContribution', { donor: envelope.data.donor.name, date: formatContributionDate(envelope.data.date, state.lang) });
+      liveStatus.textContent = t(state.lang, 'newContribution', {
+        donor: envelope.data.donor.name,
+        date: formatContributionDate(envelope.data.date, state.lang),
+      });
     }
   };
   // The stream may send unnamed messages or name each by its event type: both are handled.

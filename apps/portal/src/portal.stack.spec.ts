@@ -36,12 +36,20 @@ describePortalPage('the portal in a browser, served by the real system', async (
     },
     // The public API records contributions; a re-earmark is the contributions service's own PUT.
     moveContribution: async (id, input) => {
-      const response = await fetch(`${stack.urls.contributions}/contributions/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+      const response = await fetch(`${stack.urls.contributions}/contributions/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
       if (response.status !== 200) throw new Error(`PUT /contributions/${id} answered ${response.status}: ${await response.text()}`);
     },
     reviseFigure: async ({ year, type, ...body }) => {
       const headers = { 'content-type': 'application/json', 'x-api-key': EDITOR_KEY };
-      const response = await fetch(`${api}/operations/KAZ-RO/population/${year}/${type}`, { method: 'PUT', headers, body: JSON.stringify(body) });
+      const response = await fetch(`${api}/operations/KAZ-RO/population/${year}/${type}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify(body),
+      });
       if (response.status !== 200) throw new Error(`PUT population/${year}/${type} answered ${response.status}: ${await response.text()}`);
     },
     close: async () => {

@@ -47,7 +47,9 @@ export function fillRevisions(container: HTMLElement, revised: RevisedFigure[], 
 
 function earlierValue(revision: Revision, state: UrlState, lang: Lang): HTMLElement {
   const value = revision.deleted || revision.state?.value === undefined ? t(lang, 'removed') : formatNumber(revision.state.value, lang);
-  const source = revision.source ? ` · ${revision.source.name} (${t(lang, 'figuresAsOf', { date: formatContributionDate(revision.source.asOf, lang) })})` : '';
+  const source = revision.source
+    ? ` · ${revision.source.name} (${t(lang, 'figuresAsOf', { date: formatContributionDate(revision.source.asOf, lang) })})`
+    : '';
   return h(
     'li',
     { 'data-version': revision.version },

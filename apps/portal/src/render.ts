@@ -101,7 +101,12 @@ export function renderView(view: OperationView, lang: Lang, contributions: LiveC
   const mounts: Mount[] = [];
   const name = operationName(view, lang);
   const place = [view.operation.region, view.operation.subregion].filter(Boolean).join(' · ');
-  const intro = h('div', { className: 'intro' }, h('h1', { id: 'operation-name' }, name), place ? h('p', { className: 'region' }, h('span', { className: 'visually-hidden' }, `${t(lang, 'region')}: `), place) : null);
+  const intro = h(
+    'div',
+    { className: 'intro' },
+    h('h1', { id: 'operation-name' }, name),
+    place ? h('p', { className: 'region' }, h('span', { className: 'visually-hidden' }, `${t(lang, 'region')}: `), place) : null,
+  );
 
   const panelId = 'year-panel';
   const tabs = yearTabs(view, lang, panelId, actions);
@@ -176,11 +181,20 @@ function keyFigures(view: OperationView, lang: Lang): HTMLElement {
       { className: 'figure-group' },
       h('h3', {}, title),
       items.length
-        ? h('ul', { className: 'key-figures' }, ...items.map((item) => h('li', {}, h('strong', { className: 'figure' }, formatKeyFigure(item, lang)), ' ', item.text)))
+        ? h(
+            'ul',
+            { className: 'key-figures' },
+            ...items.map((item) => h('li', {}, h('strong', { className: 'figure' }, formatKeyFigure(item, lang)), ' ', item.text)),
+          )
         : h('p', { className: 'empty' }, t(lang, 'noFigures', { year })),
     );
   const { results, planning } = view.keyFigures;
-  return section('key-figures', t(lang, 'keyFigures'), group(t(lang, 'results', { year: results.year }), results.year, results.items), group(t(lang, 'planning', { year: planning.year }), planning.year, planning.items));
+  return section(
+    'key-figures',
+    t(lang, 'keyFigures'),
+    group(t(lang, 'results', { year: results.year }), results.year, results.items),
+    group(t(lang, 'planning', { year: planning.year }), planning.year, planning.items),
+  );
 }
 
 function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTMLElement {
@@ -193,11 +207,21 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
   const totalsList = h(
     'dl',
     { className: 'totals' },
-    ...totals.flatMap(({ year, total }) => [h('dt', { className: year === poc.year ? 'current' : null }, String(year)), h('dd', { className: year === poc.year ? 'current' : null }, formatNumber(total, lang))]),
+    ...totals.flatMap(({ year, total }) => [
+      h('dt', { className: year === poc.year ? 'current' : null }, String(year)),
+      h('dd', { className: year === poc.year ? 'current' : null }, formatNumber(total, lang)),
+    ]),
   );
   const headline =
     poc.total !== null
-      ? h('p', { className: 'poc-headline' }, trend ? h('span', { className: `trend trend-${poc.trend}` }, `${trend} `) : null, h('span', {}, String(poc.year)), ' ', h('strong', { className: 'poc-total' }, formatNumber(poc.total, lang)))
+      ? h(
+          'p',
+          { className: 'poc-headline' },
+          trend ? h('span', { className: `trend trend-${poc.trend}` }, `${trend} `) : null,
+          h('span', {}, String(poc.year)),
+          ' ',
+          h('strong', { className: 'poc-total' }, formatNumber(poc.total, lang)),
+        )
       : null;
 
   const title = t(lang, 'breakdown', { year: poc.year });
@@ -206,7 +230,13 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
     const chartEl = h('div', {
       className: 'chart chart-breakdown',
       role: 'img',
-      'aria-label': describeSeries(title, poc.breakdown.map(([label]) => label), poc.breakdown.map(([, v]) => v), lang, (v) => formatNumber(v, lang)),
+      'aria-label': describeSeries(
+        title,
+        poc.breakdown.map(([label]) => label),
+        poc.breakdown.map(([, v]) => v),
+        lang,
+        (v) => formatNumber(v, lang),
+      ),
       style: `height:${Math.max(160, 48 * poc.breakdown.length + 40)}px`,
     });
     mounts.push(() => breakdownChart(chartEl, poc.breakdown, lang));
@@ -215,12 +245,24 @@ function peopleOfConcern(view: OperationView, lang: Lang, mounts: Mount[]): HTML
       { className: 'poc-breakdown' },
       h('figcaption', {}, title),
       chartEl,
-      dataTable(lang, [t(lang, 'populationType'), t(lang, 'people')], poc.breakdown.map(([label, value]) => [label, formatNumber(value, lang)])),
+      dataTable(
+        lang,
+        [t(lang, 'populationType'), t(lang, 'people')],
+        poc.breakdown.map(([label, value]) => [label, formatNumber(value, lang)]),
+      ),
     );
   } else {
     breakdown = h('p', { className: 'empty' }, t(lang, 'noBreakdown', { year: poc.year }));
   }
-    const everyYear = allTotals.length > totals.length ? dataTable(lang, [t(lang, 'year'), t(lang, 'people')], allTotals.map(({ year, total }) => [String(year), formatNumber(total, lang)]), t(lang, 'totalsByYear')) : null;
+  const everyYear =
+    allTotals.length > totals.length
+      ? dataTable(
+          lang,
+          [t(lang, 'year'), t(lang, 'people')],
+          allTotals.map(({ year, total }) => [String(year), formatNumber(total, lang)]),
+          t(lang, 'totalsByYear'),
+        )
+      : null;
   const download = poc.totalsByYear.length ? csvDownload(lang, 'population', view.operation.code) : null;
   // Filled once the breakdown's histories are read (render-history.ts): the page does not wait for them.
   const revisions = h('div', { id: REVISIONS_ID, className: 'revisions' });
@@ -234,20 +276,33 @@ function dataTable(lang: Lang, head: string[], rows: string[][], caption?: strin
     {},
     caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, ...head.map((cell) => h('th', { scope: 'col' }, cell)))),
-    h('tbody', {}, ...rows.map(([first, ...rest]) => h('tr', {}, h('th', { scope: 'row' }, first ?? ''), ...rest.map((cell) => h('td', {}, cell))))),
+    h(
+      'tbody',
+      {},
+      ...rows.map(([first, ...rest]) => h('tr', {}, h('th', { scope: 'row' }, first ?? ''), ...rest.map((cell) => h('td', {}, cell)))),
+    ),
   );
-  return h('details', { className: 'data-table' }, h('summary', {}, t(lang, 'dataTable')), h('div', { className: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': caption ?? head.join(', ') }, table));
+  return h(
+    'details',
+    { className: 'data-table' },
+    h('summary', {}, t(lang, 'dataTable')),
+    h('div', { className: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': caption ?? head.join(', ') }, table),
+  );
 }
 
 function budgetSection(view: OperationView, lang: Lang, mounts: Mount[]): HTMLElement {
   const budget = view.budget;
-  if (!budget.categories.length) return section('budget', t(lang, 'budgetAndExpenditure'), h('p', { className: 'empty' }, t(lang, 'noBudget')));
+  if (!budget.categories.length)
+    return section('budget', t(lang, 'budgetAndExpenditure'), h('p', { className: 'empty' }, t(lang, 'noBudget')));
   const fmt = (v: number) => formatMillions(v, lang);
   const totalTitle = t(lang, 'budgetChart');
   const totalEl = h('div', {
     className: 'chart chart-budget',
     role: 'img',
-    'aria-label': [describeSeries(`${totalTitle} – ${t(lang, 'budget')}`, budget.categories, budget.budget, lang, fmt), describeSeries(t(lang, 'expenditure'), budget.categories, budget.expenditure, lang, fmt)].join(' '),
+    'aria-label': [
+      describeSeries(`${totalTitle} – ${t(lang, 'budget')}`, budget.categories, budget.budget, lang, fmt),
+      describeSeries(t(lang, 'expenditure'), budget.categories, budget.expenditure, lang, fmt),
+    ].join(' '),
   });
   mounts.push(() => budgetChart(totalEl, budget, lang));
 
@@ -268,14 +323,31 @@ function budgetSection(view: OperationView, lang: Lang, mounts: Mount[]): HTMLEl
 
   // The table is where a reader gets the exact figures (to the cent) the charts round.
   const cell = (v: number | null | undefined) => formatMillions(v, lang, EXACT_MILLIONS_DECIMALS);
-  const head = [t(lang, 'year'), `${t(lang, 'budget')} – ${t(lang, 'total')}`, `${t(lang, 'expenditure')} – ${t(lang, 'total')}`, ...pillars.flatMap((p) => [`${t(lang, 'budget')} – ${pillarName(p)}`, `${t(lang, 'expenditure')} – ${pillarName(p)}`])];
-  const rows = budget.categories.map((year, i) => [String(year), cell(budget.budget[i]), cell(budget.expenditure[i]), ...pillars.flatMap((p) => [cell(budget.budgetByPillar[p]?.[i]), cell(budget.expenditureByPillar[p]?.[i])])]);
+  const head = [
+    t(lang, 'year'),
+    `${t(lang, 'budget')} – ${t(lang, 'total')}`,
+    `${t(lang, 'expenditure')} – ${t(lang, 'total')}`,
+    ...pillars.flatMap((p) => [`${t(lang, 'budget')} – ${pillarName(p)}`, `${t(lang, 'expenditure')} – ${pillarName(p)}`]),
+  ];
+  const rows = budget.categories.map((year, i) => [
+    String(year),
+    cell(budget.budget[i]),
+    cell(budget.expenditure[i]),
+    ...pillars.flatMap((p) => [cell(budget.budgetByPillar[p]?.[i]), cell(budget.expenditureByPillar[p]?.[i])]),
+  ]);
   const current = budget.categories.indexOf(view.year);
   const currentBudget = current === -1 ? null : budget.budget[current];
   return section(
     'budget',
     t(lang, 'budgetAndExpenditure'),
-    h('p', { className: 'unit' }, t(lang, 'usdMillions'), currentBudget !== null && currentBudget !== undefined ? h('span', { className: 'exact' }, ` · ${t(lang, 'budget')} ${view.year}: ${formatUsdFromMillions(currentBudget, lang)}`) : null),
+    h(
+      'p',
+      { className: 'unit' },
+      t(lang, 'usdMillions'),
+      currentBudget !== null && currentBudget !== undefined
+        ? h('span', { className: 'exact' }, ` · ${t(lang, 'budget')} ${view.year}: ${formatUsdFromMillions(currentBudget, lang)}`)
+        : null,
+    ),
     h('figure', {}, h('figcaption', {}, totalTitle), totalEl),
     h('figure', {}, h('figcaption', {}, `${t(lang, 'byPillar')}: ${pillarTitle}`), pillarEl, pillarLegend(pillars, lang)),
     dataTable(lang, head, rows, `${t(lang, 'budgetAndExpenditure')} (${t(lang, 'usdMillions')})`),
@@ -285,21 +357,26 @@ function budgetSection(view: OperationView, lang: Lang, mounts: Mount[]): HTMLEl
 
 /** The pillar chart's legend, as HTML so that it wraps on a phone: budget and expenditure per pillar. */
 function pillarLegend(pillars: string[], lang: Lang): HTMLElement {
-  const item = (color: string | undefined, label: string) => h('li', {}, h('span', { className: 'swatch', style: `background:${color ?? '#999'}`, 'aria-hidden': 'true' }), label);
+  const item = (color: string | undefined, label: string) =>
+    h('li', {}, h('span', { className: 'swatch', style: `background:${color ?? '#999'}`, 'aria-hidden': 'true' }), label);
   return h(
     'ul',
     { className: 'legend' },
     ...pillars.flatMap((p) => {
       const index = Number(p.slice(1)) - 1;
       const name = t(lang, `pillar${index + 1}` as 'pillar1');
-      return [item(COLORS.pillars[index], `${t(lang, 'budget')} – ${name}`), item(COLORS.expenditurePillars[index], `${t(lang, 'expenditure')} – ${name}`)];
+      return [
+        item(COLORS.pillars[index], `${t(lang, 'budget')} – ${name}`),
+        item(COLORS.expenditurePillars[index], `${t(lang, 'expenditure')} – ${name}`),
+      ];
     }),
   );
 }
 
 function narratives(view: OperationView, lang: Lang): HTMLElement {
   const { sections, year } = view.narratives;
-  if (!sections.length) return section('narratives', t(lang, 'narratives', { year }), h('p', { className: 'empty' }, t(lang, 'noNarratives', { year })));
+  if (!sections.length)
+    return section('narratives', t(lang, 'narratives', { year }), h('p', { className: 'empty' }, t(lang, 'noNarratives', { year })));
   return section(
     'narratives',
     t(lang, 'narratives', { year }),
@@ -307,7 +384,12 @@ function narratives(view: OperationView, lang: Lang): HTMLElement {
       h(
         'article',
         { className: 'narrative', lang: s.lang !== lang ? s.lang : null, 'aria-labelledby': `narrative-${s.key}` },
-        h('h3', { id: `narrative-${s.key}` }, s.title, s.lang !== lang ? h('span', { className: 'fallback', lang }, ` ${t(lang, 'inEnglish')}`) : null),
+        h(
+          'h3',
+          { id: `narrative-${s.key}` },
+          s.title,
+          s.lang !== lang ? h('span', { className: 'fallback', lang }, ` ${t(lang, 'inEnglish')}`) : null,
+        ),
         ...s.body
           .split(/\n+/)
           .filter((p) => p.trim())
@@ -321,7 +403,11 @@ function officesSection(view: OperationView, lang: Lang, mounts: Mount[]): HTMLE
   const offices = view.operation.offices;
   if (!offices.length) return section('offices', t(lang, 'offices'), h('p', { className: 'empty' }, t(lang, 'noOffices')));
   const kind = (k: string) => t(lang, `office_${k.replace(/-/g, '_')}` as 'office_other');
-  const mapEl = h('div', { className: 'chart map', role: 'img', 'aria-label': `${t(lang, 'mapLabel', { name: operationName(view, lang) })}: ${offices.map((o) => `${o.name} (${kind(o.kind)})`).join(', ')}` });
+  const mapEl = h('div', {
+    className: 'chart map',
+    role: 'img',
+    'aria-label': `${t(lang, 'mapLabel', { name: operationName(view, lang) })}: ${offices.map((o) => `${o.name} (${kind(o.kind)})`).join(', ')}`,
+  });
   mounts.push(() => officesMap(mapEl, offices, lang));
   const coord = (v: number) => v.toFixed(2);
   return section(
@@ -329,7 +415,19 @@ function officesSection(view: OperationView, lang: Lang, mounts: Mount[]): HTMLE
     t(lang, 'offices'),
     h('p', { className: 'hint' }, t(lang, 'mapHint')),
     mapEl,
-    h('ul', { className: 'office-list' }, ...offices.map((o) => h('li', {}, h('strong', {}, o.name), ` – ${kind(o.kind)} `, h('span', { className: 'coords' }, `(${coord(o.lat)}, ${coord(o.lon)})`)))),
+    h(
+      'ul',
+      { className: 'office-list' },
+      ...offices.map((o) =>
+        h(
+          'li',
+          {},
+          h('strong', {}, o.name),
+          ` – ${kind(o.kind)} `,
+          h('span', { className: 'coords' }, `(${coord(o.lat)}, ${coord(o.lon)})`),
+        ),
+      ),
+    ),
   );
 }
 
@@ -340,7 +438,15 @@ export function fillContributions(list: HTMLElement, contributions: LiveContribu
     return;
   }
   for (const c of contributions) {
-    list.append(h('li', { className: c.live ? 'is-new' : null, 'data-contribution-id': c.id ?? null }, h('time', { datetime: c.date }, formatContributionDate(c.date, lang)), ' ', h('span', { className: 'donor' }, c.donor)));
+    list.append(
+      h(
+        'li',
+        { className: c.live ? 'is-new' : null, 'data-contribution-id': c.id ?? null },
+        h('time', { datetime: c.date }, formatContributionDate(c.date, lang)),
+        ' ',
+        h('span', { className: 'donor' }, c.donor),
+      ),
+    );
   }
 }
 

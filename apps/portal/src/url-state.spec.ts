@@ -16,7 +16,10 @@ describe('the URL holds operation, year and language', () => {
   it('writes op, year and lang in a stable order, and reads back what it wrote', () => {
     expect(serializeUrlState({ lang: 'fr', year: 2018, op: 'KAZ-RO' })).toBe('?op=KAZ-RO&year=2018&lang=fr');
     expect(serializeUrlState({ lang: 'en' })).toBe('?lang=en');
-    for (const state of [{ op: 'KAZ-RO', year: 2014, lang: 'en' as const }, { op: 'UNEARMARKED', lang: 'fr' as const }]) {
+    for (const state of [
+      { op: 'KAZ-RO', year: 2014, lang: 'en' as const },
+      { op: 'UNEARMARKED', lang: 'fr' as const },
+    ]) {
       expect(parseUrlState(serializeUrlState(state))).toEqual(state);
     }
   });

@@ -77,7 +77,9 @@ describe('words', () => {
   });
 
   it("a chart's text alternative names every value, and says so when one is missing", () => {
-    expect(describeSeries('Expenditure', [2018, 2019], [2.73375977, null], 'en', (v) => formatMillions(v, 'en'))).toBe('Expenditure: 2018 2.73; 2019 no data.');
+    expect(describeSeries('Expenditure', [2018, 2019], [2.73375977, null], 'en', (v) => formatMillions(v, 'en'))).toBe(
+      'Expenditure: 2018 2.73; 2019 no data.',
+    );
     expect(describeSeries('Dépenses', [2019], [null], 'fr', String)).toBe('Dépenses : 2019 pas de données.');
   });
 });
@@ -106,7 +108,11 @@ describe('live contributions', () => {
     { date: '2019-07-17', donor: 'European Union' },
     { date: '2019-07-16', donor: 'Kuwait' },
   ];
-  const envelope = (type: string, data: Partial<ContributionState> & { id: string }, operationCode = 'KAZ-RO'): EventEnvelope<ContributionState> => ({
+  const envelope = (
+    type: string,
+    data: Partial<ContributionState> & { id: string },
+    operationCode = 'KAZ-RO',
+  ): EventEnvelope<ContributionState> => ({
     id: `event-${Math.random()}`,
     type,
     schemaVersion: 1,
@@ -117,7 +123,11 @@ describe('live contributions', () => {
   });
 
   /** What the contributions service publishes when a contribution leaves `from` for `to` (none: unearmarked). */
-  const moved = (data: Partial<ContributionState> & { id: string }, from: string, to: string | undefined): EventEnvelope<ContributionState> => {
+  const moved = (
+    data: Partial<ContributionState> & { id: string },
+    from: string,
+    to: string | undefined,
+  ): EventEnvelope<ContributionState> => {
     const event = envelope(CONTRIBUTION_EVENTS.moved, { ...data, operationCode: to }, from);
     if (to === undefined) delete event.data!.operationCode;
     return event;
@@ -131,7 +141,11 @@ describe('live contributions', () => {
       moved: EVENT_TYPES.contributionsContributionMoved,
     });
     // A type added to the topic must be handled here (or knowingly ignored): this fails until then.
-    expect(Object.values(CONTRIBUTION_EVENTS).sort()).toEqual(EVENT_DEFINITIONS.filter((d) => d.topic === TOPICS.contributions).map((d) => d.type).sort());
+    expect(Object.values(CONTRIBUTION_EVENTS).sort()).toEqual(
+      EVENT_DEFINITIONS.filter((d) => d.topic === TOPICS.contributions)
+        .map((d) => d.type)
+        .sort(),
+    );
   });
 
   it('a new contribution for the operation goes on top', () => {
@@ -176,7 +190,9 @@ describe('live contributions', () => {
       ['Kuwait', 'paid'],
     ]);
     // A new contribution alike in date and donor is another one: it is added, not merged.
-    expect(applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'i', ...kuwait }), 'KAZ-RO').map((c) => c.donor)).toEqual(['European Union', 'Kuwait', 'Kuwait']);
+    expect(
+      applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'i', ...kuwait }), 'KAZ-RO').map((c) => c.donor),
+    ).toEqual(['European Union', 'Kuwait', 'Kuwait']);
   });
 
   it('a contribution moved to the operation is added by the update published under it; the "moved" for the one it left changes nothing here', () => {
@@ -185,12 +201,20 @@ describe('live contributions', () => {
     const next = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.updated, arriving), 'KAZ-RO');
     expect(next.map((c) => c.donor)).toEqual(['European Union', 'Japan', 'Kuwait']);
     // Moved here and cancelled in the same write: published as a cancellation, nothing to show.
-    expect(applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.cancelled, { ...arriving, status: 'cancelled' }), 'KAZ-RO')).toBe(seedList);
+    expect(applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.cancelled, { ...arriving, status: 'cancelled' }), 'KAZ-RO')).toBe(
+      seedList,
+    );
   });
 
   it('a move of a contribution the list does not hold, or one for another operation, returns the same list', () => {
     expect(applyContributionEvent(seedList, moved({ id: 'k', date: '2019-01-01' }, 'KAZ-RO', 'KGZ'), 'KAZ-RO')).toBe(seedList);
-    expect(applyContributionEvent(seedList, moved({ id: 'k', date: '2019-07-16', donor: { name: 'Kuwait', type: 'government' } }, 'AFG', 'KGZ'), 'KAZ-RO')).toBe(seedList);
+    expect(
+      applyContributionEvent(
+        seedList,
+        moved({ id: 'k', date: '2019-07-16', donor: { name: 'Kuwait', type: 'government' } }, 'AFG', 'KGZ'),
+        'KAZ-RO',
+      ),
+    ).toBe(seedList);
   });
 
   it('reads an envelope from an SSE message, and nothing else', () => {

@@ -32,7 +32,8 @@ export function formatUsdFromMillions(value: number, lang: Lang): string {
 
 /** A key figure's number: percentages carry their sign (100%, 100 % in French). */
 export function formatKeyFigure(item: KeyFigureItem, lang: Lang): string {
-  if (item.unit === 'percent') return new Intl.NumberFormat(LOCALES[lang], { style: 'percent', maximumFractionDigits: 1 }).format(item.value / 100);
+  if (item.unit === 'percent')
+    return new Intl.NumberFormat(LOCALES[lang], { style: 'percent', maximumFractionDigits: 1 }).format(item.value / 100);
   return formatNumber(item.value, lang);
 }
 
@@ -55,7 +56,13 @@ export function formatContributionDate(date: string, lang: Lang): string {
 }
 
 /** The chart's text alternative: every value of a series, in words a screen reader reads. */
-export function describeSeries(title: string, labels: Array<string | number>, values: Series, lang: Lang, format: (v: number) => string): string {
+export function describeSeries(
+  title: string,
+  labels: Array<string | number>,
+  values: Series,
+  lang: Lang,
+  format: (v: number) => string,
+): string {
   const parts = labels.map((label, i) => {
     const v = values[i];
     return `${label} ${v === null || v === undefined ? t(lang, 'noData') : format(v)}`;
@@ -67,7 +74,9 @@ export const PILLAR_KEYS = ['p1', 'p2', 'p3', 'p4'] as const;
 
 /** The pillars that have at least one figure: an empty pillar adds nothing but noise. */
 export function pillarsWithData(view: OperationView['budget']): Array<(typeof PILLAR_KEYS)[number]> {
-  return PILLAR_KEYS.filter((p) => [...(view.budgetByPillar[p] ?? []), ...(view.expenditureByPillar[p] ?? [])].some((v) => v !== null && v !== undefined));
+  return PILLAR_KEYS.filter((p) =>
+    [...(view.budgetByPillar[p] ?? []), ...(view.expenditureByPillar[p] ?? [])].some((v) => v !== null && v !== undefined),
+  );
 }
 
 export function operationName(view: Pick<OperationView, 'operation'>, lang: Lang): string {
@@ -101,7 +110,9 @@ export interface LiveContribution extends ContributionItem {
  */
 function isEntryOf(entry: LiveContribution, data: ContributionState): boolean {
   if (entry.id !== undefined) return entry.id === data.id;
-  return entry.date === data.date && entry.donor === data.donor.name && (entry.donorType === undefined || entry.donorType === data.donor.type);
+  return (
+    entry.date === data.date && entry.donor === data.donor.name && (entry.donorType === undefined || entry.donorType === data.donor.type)
+  );
 }
 
 /**
@@ -112,13 +123,20 @@ function isEntryOf(entry: LiveContribution, data: ContributionState): boolean {
  * top), an update replaces it or inserts it, a cancellation removes it. Events for other
  * operations, and those that change nothing, return the same list.
  */
-export function applyContributionEvent(list: LiveContribution[], envelope: EventEnvelope<ContributionState>, operationCode: string, limit = 20): LiveContribution[] {
+export function applyContributionEvent(
+  list: LiveContribution[],
+  envelope: EventEnvelope<ContributionState>,
+  operationCode: string,
+  limit = 20,
+): LiveContribution[] {
   const data = envelope.data;
   if (!data || envelope.subject?.operationCode !== operationCode) return list;
   // A recorded contribution is new: only its own earlier delivery can be on the list.
-  const at = envelope.type === CONTRIBUTION_EVENTS.recorded ? list.findIndex((c) => c.id === data.id) : list.findIndex((c) => isEntryOf(c, data));
+  const at =
+    envelope.type === CONTRIBUTION_EVENTS.recorded ? list.findIndex((c) => c.id === data.id) : list.findIndex((c) => isEntryOf(c, data));
   const without = at === -1 ? list : [...list.slice(0, at), ...list.slice(at + 1)];
-  if (envelope.type === CONTRIBUTION_EVENTS.moved || envelope.type === CONTRIBUTION_EVENTS.cancelled || data.status === 'cancelled') return without;
+  if (envelope.type === CONTRIBUTION_EVENTS.moved || envelope.type === CONTRIBUTION_EVENTS.cancelled || data.status === 'cancelled')
+    return without;
   if (envelope.type !== CONTRIBUTION_EVENTS.recorded && envelope.type !== CONTRIBUTION_EVENTS.updated) return list;
   const item: LiveContribution = {
     id: data.id,

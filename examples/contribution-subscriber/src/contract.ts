@@ -10,7 +10,10 @@ export const SCHEMAS_DIR = process.env['CONTRACT_SCHEMAS_DIR'] ?? resolve(__dirn
 /** Why a message is refused; the same words the publisher's own dead letters use (dlq-reason). */
 export type Refusal = 'invalid-json' | 'invalid-envelope' | 'invalid-payload';
 
-export type Reading = { kind: 'event'; event: ContributionEvent } | { kind: 'other'; type: string; schemaVersion: unknown } | { kind: 'refused'; reason: Refusal; error: string };
+export type Reading =
+  | { kind: 'event'; event: ContributionEvent }
+  | { kind: 'other'; type: string; schemaVersion: unknown }
+  | { kind: 'refused'; reason: Refusal; error: string };
 
 /**
  * The contract, as another team holds it: one validator per (type, schemaVersion) this
@@ -47,7 +50,12 @@ export class ContributionContract {
     }
     const validate = this.validators.get(`${envelope.type}@${String(envelope.schemaVersion)}`);
     if (!validate) return { kind: 'other', type: envelope.type, schemaVersion: envelope.schemaVersion };
-    if (!validate(parsed)) return { kind: 'refused', reason: 'invalid-payload', error: validate.errors?.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ') ?? 'invalid' };
+    if (!validate(parsed))
+      return {
+        kind: 'refused',
+        reason: 'invalid-payload',
+        error: validate.errors?.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ') ?? 'invalid',
+      };
     return { kind: 'event', event: parsed as ContributionEvent };
   }
 }

@@ -32,15 +32,34 @@ describe('contribution subscriber example', () => {
     await cleanUp(ns, kafka);
   });
 
-  const eu: ContributionState = { id: '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3', donor: { name: 'European Union', type: 'eu' }, date: '2019-07-08', operationCode: 'KAZ', status: 'pledged', amountCents: 125000005 };
-  const kuwait: ContributionState = { id: '016bd1e3-4160-7f49-b0eb-98683e221414', donor: { name: 'Kuwait', type: 'government' }, date: '2019-07-08', status: 'paid' };
-  const subject = (state: ContributionState, version: number) => ({ operationCode: state.operationCode ?? 'UNEARMARKED', entityId: state.id, version });
+  const eu: ContributionState = {
+    id: '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3',
+    donor: { name: 'European Union', type: 'eu' },
+    date: '2019-07-08',
+    operationCode: 'KAZ',
+    status: 'pledged',
+    amountCents: 125000005,
+  };
+  const kuwait: ContributionState = {
+    id: '016bd1e3-4160-7f49-b0eb-98683e221414',
+    donor: { name: 'Kuwait', type: 'government' },
+    date: '2019-07-08',
+    status: 'paid',
+  };
+  const subject = (state: ContributionState, version: number) => ({
+    operationCode: state.operationCode ?? 'UNEARMARKED',
+    entityId: state.id,
+    version,
+  });
 
   it('keeps the newest state of each contribution and dead-letters poison', async () => {
     const euRecorded = createEvent(EVENTS.contributionsContributionRecorded, { subject: subject(eu, 1), data: eu });
     const euPaid = createEvent(EVENTS.contributionsContributionUpdated, { subject: subject(eu, 2), data: { ...eu, status: 'paid' } });
     const kuwaitRecorded = createEvent(EVENTS.contributionsContributionRecorded, { subject: subject(kuwait, 1), data: kuwait });
-    const kuwaitCancelled = createEvent(EVENTS.contributionsContributionCancelled, { subject: subject(kuwait, 2), data: { ...kuwait, status: 'cancelled' } });
+    const kuwaitCancelled = createEvent(EVENTS.contributionsContributionCancelled, {
+      subject: subject(kuwait, 2),
+      data: { ...kuwait, status: 'cancelled' },
+    });
     const values: Array<EventEnvelope | string> = [
       euRecorded,
       euPaid,
@@ -51,12 +70,20 @@ describe('contribution subscriber example', () => {
       kuwaitCancelled,
       kuwaitCancelled,
     ];
-    await producer.send({ topic, messages: values.map((v) => ({ key: typeof v === 'string' ? 'KAZ' : v.subject.operationCode, value: typeof v === 'string' ? v : JSON.stringify(v) })) });
+    await producer.send({
+      topic,
+      messages: values.map((v) => ({
+        key: typeof v === 'string' ? 'KAZ' : v.subject.operationCode,
+        value: typeof v === 'string' ? v : JSON.stringify(v),
+      })),
+    });
 
     const outcomes: string[] = [];
     const deadLettered: string[] = [];
     app = await NestFactory.createMicroservice<MicroserviceOptions>(
-      SubscriberModule.forTopic(topic, (outcome, detail) => (outcome === 'dead-lettered' ? deadLettered.push(detail) : outcomes.push(outcome))),
+      SubscriberModule.forTopic(topic, (outcome, detail) =>
+        outcome === 'dead-lettered' ? deadLettered.push(detail) : outcomes.push(outcome),
+      ),
       {
         transport: Transport.KAFKA,
         options: {

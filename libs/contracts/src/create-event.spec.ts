@@ -67,6 +67,8 @@ describe('createEvent', () => {
     expect(build).toThrow(InvalidEventError);
     expect(build).toThrow(/subject\.operationCode/);
     expect(() => createEvent(EVENTS.populationFigureUpserted, { subject, data: { ...figure, value: -1 } })).toThrow(/data\.value/);
-    expect(() => createEvent(EVENTS.populationFigureDeleted, { subject, data: null, occurredAt: new Date('not a date') })).toThrow(InvalidEventError);
+    expect(() => createEvent(EVENTS.populationFigureDeleted, { subject, data: null, occurredAt: new Date('not a date') })).toThrow(
+      InvalidEventError,
+    );
   });
 });

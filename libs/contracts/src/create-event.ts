@@ -30,7 +30,8 @@ export interface CreateEventArgs<T> {
  */
 export function createEvent<T>(definition: EventDefinition<T>, args: CreateEventArgs<T>): EventEnvelope<T> {
   const { subject, data, correlationId, occurredAt = new Date() } = args;
-  if (Number.isNaN(occurredAt.getTime())) throw new InvalidEventError(definition.type, 'invalid-envelope', ['occurredAt: must be a valid date']);
+  if (Number.isNaN(occurredAt.getTime()))
+    throw new InvalidEventError(definition.type, 'invalid-envelope', ['occurredAt: must be a valid date']);
   const event: EventEnvelope<T> = {
     // uuid's v7 is monotonic within the process, so ids created later sort later even
     // within one millisecond; occurredAt may lie in the past and does not feed the id.

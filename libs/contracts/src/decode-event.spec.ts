@@ -53,10 +53,20 @@ describe('decodeEvent', () => {
   it("takes a figure's origin as part of its entity id, and refuses an origin that is no country code", () => {
     const withOrigin = { 'data.origin': 'SYR', 'subject.entityId': 'KAZ:2018:REF:SYR' };
     expect(decode(exampleWith('populationFigureUpserted', withOrigin)).ok).toBe(true);
-    expect(decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': 'XXA', 'subject.entityId': 'KAZ:2018:REF:XXA' })).ok).toBe(true);
+    expect(
+      decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': 'XXA', 'subject.entityId': 'KAZ:2018:REF:XXA' })).ok,
+    ).toBe(true);
     expectRefused(decode(exampleWith('populationFigureUpserted', { 'data.origin': 'SYR' })), 'invalid-payload', 'subject.entityId');
-    expectRefused(decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': 'Syria' })), 'invalid-payload', 'data.origin');
-    expectRefused(decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': null })), 'invalid-payload', 'data.origin');
+    expectRefused(
+      decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': 'Syria' })),
+      'invalid-payload',
+      'data.origin',
+    );
+    expectRefused(
+      decode(exampleWith('populationFigureUpserted', { ...withOrigin, 'data.origin': null })),
+      'invalid-payload',
+      'data.origin',
+    );
   });
 
   it('refuses an unknown type', () => {
@@ -84,7 +94,11 @@ describe('decodeEvent', () => {
   it('refuses an unknown field in data, however deep', () => {
     expectRefused(decode(exampleWith('populationFigureUpserted', { 'data.note': 'x' })), 'invalid-payload', 'data.note');
     expectRefused(decode(exampleWith('populationFigureUpserted', { 'data.source.url': 'x' })), 'invalid-payload', 'data.source.url');
-    expectRefused(decode(exampleWith('narrativesProfileUpserted', { 'data.offices[0].phone': '+7' })), 'invalid-payload', 'data.offices[0].phone');
+    expectRefused(
+      decode(exampleWith('narrativesProfileUpserted', { 'data.offices[0].phone': '+7' })),
+      'invalid-payload',
+      'data.offices[0].phone',
+    );
   });
 
   it('refuses data on a deletion, and null data where the contract has a payload', () => {
@@ -99,14 +113,30 @@ describe('decodeEvent', () => {
   });
 
   it('refuses a subject whose operation code or entity id disagrees with data', () => {
-    expectRefused(decode(exampleWith('populationFigureUpserted', { 'subject.operationCode': 'KGZ' })), 'invalid-payload', 'subject.operationCode');
-    expectRefused(decode(exampleWith('populationFigureUpserted', { 'data.operationCode': 'KGZ' })), 'invalid-payload', 'subject.operationCode');
-    expectRefused(decode(exampleWith('populationFigureUpserted', { 'subject.entityId': 'KAZ:2018:ASY' })), 'invalid-payload', 'subject.entityId');
+    expectRefused(
+      decode(exampleWith('populationFigureUpserted', { 'subject.operationCode': 'KGZ' })),
+      'invalid-payload',
+      'subject.operationCode',
+    );
+    expectRefused(
+      decode(exampleWith('populationFigureUpserted', { 'data.operationCode': 'KGZ' })),
+      'invalid-payload',
+      'subject.operationCode',
+    );
+    expectRefused(
+      decode(exampleWith('populationFigureUpserted', { 'subject.entityId': 'KAZ:2018:ASY' })),
+      'invalid-payload',
+      'subject.entityId',
+    );
     expectRefused(decode(exampleWith('narrativesProfileUpserted', { 'data.code': 'KGZ' })), 'invalid-payload', 'subject.operationCode');
   });
 
   it('refuses an operation code that does not match the pattern', () => {
-    expectRefused(decode(exampleWith('populationFigureUpserted', { 'subject.operationCode': 'kaz' })), 'invalid-envelope', 'subject.operationCode');
+    expectRefused(
+      decode(exampleWith('populationFigureUpserted', { 'subject.operationCode': 'kaz' })),
+      'invalid-envelope',
+      'subject.operationCode',
+    );
     expectRefused(decode(exampleWith('populationFigureUpserted', { 'data.operationCode': 'K' })), 'invalid-payload', 'data.operationCode');
   });
 
@@ -117,8 +147,16 @@ describe('decodeEvent', () => {
 
   it('accepts a null expenditure (a year not closed), but not a missing or textual one', () => {
     expect(decode(exampleWith('budgetLineUpserted', { 'data.expenditureCents': null })).ok).toBe(true);
-    expectRefused(decode(exampleWith('budgetLineUpserted', { 'data.expenditureCents': REMOVED })), 'invalid-payload', 'data.expenditureCents');
-    expectRefused(decode(exampleWith('budgetLineUpserted', { 'data.expenditureCents': '2.02644007' })), 'invalid-payload', 'data.expenditureCents');
+    expectRefused(
+      decode(exampleWith('budgetLineUpserted', { 'data.expenditureCents': REMOVED })),
+      'invalid-payload',
+      'data.expenditureCents',
+    );
+    expectRefused(
+      decode(exampleWith('budgetLineUpserted', { 'data.expenditureCents': '2.02644007' })),
+      'invalid-payload',
+      'data.expenditureCents',
+    );
   });
 
   it('refuses a pillar, a year or a population type outside the lists', () => {
@@ -128,7 +166,11 @@ describe('decodeEvent', () => {
   });
 
   it('refuses an impossible calendar date', () => {
-    expectRefused(decode(exampleWith('populationFigureUpserted', { 'data.source.asOf': '2019-02-29' })), 'invalid-payload', 'data.source.asOf');
+    expectRefused(
+      decode(exampleWith('populationFigureUpserted', { 'data.source.asOf': '2019-02-29' })),
+      'invalid-payload',
+      'data.source.asOf',
+    );
     expect(decode(exampleWith('populationFigureUpserted', { 'data.source.asOf': '2020-02-29' })).ok).toBe(true);
   });
 
@@ -148,26 +190,50 @@ describe('decodeEvent', () => {
     // Unearmarked now: the subject is the operation it left; unearmarked before: UNEARMARKED.
     expect(decode(exampleWith('contributionsContributionMoved', { 'data.operationCode': REMOVED })).ok).toBe(true);
     expect(decode(exampleWith('contributionsContributionMoved', { 'subject.operationCode': 'UNEARMARKED' })).ok).toBe(true);
-    expectRefused(decode(exampleWith('contributionsContributionMoved', { 'subject.operationCode': 'KGZ' })), 'invalid-payload', 'subject.operationCode');
+    expectRefused(
+      decode(exampleWith('contributionsContributionMoved', { 'subject.operationCode': 'KGZ' })),
+      'invalid-payload',
+      'subject.operationCode',
+    );
     expectRefused(
       decode(exampleWith('contributionsContributionMoved', { 'subject.operationCode': 'UNEARMARKED', 'data.operationCode': REMOVED })),
       'invalid-payload',
       'subject.operationCode',
     );
-    expectRefused(decode(exampleWith('contributionsContributionMoved', { 'subject.entityId': 'other' })), 'invalid-payload', 'subject.entityId');
+    expectRefused(
+      decode(exampleWith('contributionsContributionMoved', { 'subject.entityId': 'other' })),
+      'invalid-payload',
+      'subject.entityId',
+    );
     // The other contribution events still name the operation of their data, and only it.
-    expectRefused(decode(exampleWith('contributionsContributionUpdated', { 'subject.operationCode': 'KGZ' })), 'invalid-payload', 'subject.operationCode');
+    expectRefused(
+      decode(exampleWith('contributionsContributionUpdated', { 'subject.operationCode': 'KGZ' })),
+      'invalid-payload',
+      'subject.operationCode',
+    );
   });
 
   it('takes only absence, not null, for an optional field', () => {
     expect(decode(exampleWith('contributionsContributionRecorded', { 'data.amountCents': 250_000_000 })).ok).toBe(true);
-    expectRefused(decode(exampleWith('contributionsContributionRecorded', { 'data.amountCents': null })), 'invalid-payload', 'data.amountCents');
+    expectRefused(
+      decode(exampleWith('contributionsContributionRecorded', { 'data.amountCents': null })),
+      'invalid-payload',
+      'data.amountCents',
+    );
     expectRefused(decode(exampleWith('contributionsContributionRecorded', { correlationId: null })), 'invalid-envelope', 'correlationId');
-    expectRefused(decode(exampleWith('narrativesKeyFiguresUpserted', { 'data.items[0].text.fr': null })), 'invalid-payload', 'data.items[0].text.fr');
+    expectRefused(
+      decode(exampleWith('narrativesKeyFiguresUpserted', { 'data.items[0].text.fr': null })),
+      'invalid-payload',
+      'data.items[0].text.fr',
+    );
   });
 
   it('names the index of a failing list item', () => {
-    expectRefused(decode(exampleWith('narrativesKeyFiguresUpserted', { 'data.items[2].unit': 'dollars' })), 'invalid-payload', 'data.items[2].unit');
+    expectRefused(
+      decode(exampleWith('narrativesKeyFiguresUpserted', { 'data.items[2].unit': 'dollars' })),
+      'invalid-payload',
+      'data.items[2].unit',
+    );
   });
 
   it('refuses a list where an object must be, and a scalar where a list must be', () => {
@@ -181,7 +247,8 @@ describe('decodeEvent', () => {
     const withKey = (json: string) => raw.replace('"value":588', `"value":588,${json}`);
     expectRefused(decodeEvent(withKey('"constructor":1')), 'invalid-payload', 'data.constructor');
     expectRefused(decodeEvent(withKey('"__proto__":{"polluted":true}')), 'invalid-payload', 'data.__proto__');
-    for (const inherited of ['valueOf', 'toString', 'hasOwnProperty', 'prototype']) expectRefused(decodeEvent(withKey(`"${inherited}":1`)), 'invalid-payload', `data.${inherited}`);
+    for (const inherited of ['valueOf', 'toString', 'hasOwnProperty', 'prototype'])
+      expectRefused(decodeEvent(withKey(`"${inherited}":1`)), 'invalid-payload', `data.${inherited}`);
     expectRefused(decodeEvent(raw.replace('"subject":{', '"subject":{"constructor":{},')), 'invalid-envelope', 'subject.constructor');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
@@ -196,7 +263,10 @@ describe('decodeEvent', () => {
 describe('validateEvent', () => {
   it('validates an already parsed event as decodeEvent does', () => {
     expect(validateEvent(exampleWith('operationViewUpdated')).ok).toBe(true);
-    expect(validateEvent(exampleWith('operationViewUpdated', { 'data.version': 0 }))).toMatchObject({ ok: false, reason: 'invalid-payload' });
+    expect(validateEvent(exampleWith('operationViewUpdated', { 'data.version': 0 }))).toMatchObject({
+      ok: false,
+      reason: 'invalid-payload',
+    });
     expect(validateEvent(undefined)).toMatchObject({ ok: false, reason: 'invalid-envelope' });
   });
 });

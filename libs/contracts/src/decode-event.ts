@@ -55,7 +55,8 @@ function validateContract(plain: unknown): DecodeResult {
 
 function validateData(definition: EventDefinition, subject: EventSubject, data: unknown): Validated<unknown> {
   const { payload } = definition;
-  if (payload === null) return data === null ? { ok: true, value: null } : { ok: false, errors: [`data: must be null for ${definition.type}`] };
+  if (payload === null)
+    return data === null ? { ok: true, value: null } : { ok: false, errors: [`data: must be null for ${definition.type}`] };
   const validated = validateStrictly(payload as new () => object, data, 'data');
   if (!validated.ok) return validated;
   const errors = subjectMismatches(subject, expectedSubjectOf(definition.type, payload, validated.value));

@@ -21,7 +21,12 @@ describe('broker stopped and restarted mid-stream', () => {
 
   beforeAll(async () => {
     broker = await PrivateKafka.start();
-    kafka = new Kafka({ clientId: 'restart-test', brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+    kafka = new Kafka({
+      clientId: 'restart-test',
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 3, initialRetryTime: 100 },
+    });
     client = await new MongoClient(testInfrastructure().mongoUrl).connect();
     const admin = kafka.admin();
     await admin.connect();
@@ -47,10 +52,27 @@ describe('broker stopped and restarted mid-stream', () => {
     const logs: string[] = [];
     const log = (level: string, message: string) => logs.push(`${new Date().toISOString()} ${level} ${message}`);
     const explain = () => `relay and consumer logs:\n${logs.slice(-40).join('\n')}`;
-    const relay = new OutboxRelay({ log, db, collections: ['figures'], producer: relayProducer, topicPrefix: ns.topicPrefix, pollIntervalMs: 100, sendTimeoutMs: 5_000, backoff: { initialMs: 100, maxMs: 1_000 } });
+    const relay = new OutboxRelay({
+      log,
+      db,
+      collections: ['figures'],
+      producer: relayProducer,
+      topicPrefix: ns.topicPrefix,
+      pollIntervalMs: 100,
+      sendTimeoutMs: 5_000,
+      backoff: { initialMs: 100, maxMs: 1_000 },
+    });
     const store = new VersionedStore(db.collection('projection'));
     await consumerProducer.connect();
-    const consumer = new EventConsumer({ log, kafka, groupId: ns.groupId('projection'), topics: [topic], handler: store, producer: consumerProducer, backoff: { initialMs: 100, maxMs: 1_000 } });
+    const consumer = new EventConsumer({
+      log,
+      kafka,
+      groupId: ns.groupId('projection'),
+      topics: [topic],
+      handler: store,
+      producer: consumerProducer,
+      backoff: { initialMs: 100, maxMs: 1_000 },
+    });
     relay.start();
     await consumer.start();
 
@@ -70,7 +92,14 @@ describe('broker stopped and restarted mid-stream', () => {
     };
 
     await write(1);
-    await explained(eventually(async () => ((await db.collection('projection').countDocuments()) >= 10 ? true : undefined), 150_000, 'first events consumed'), explain); // a generous deadline: a private broker's first group join is slow on a loaded machine
+    await explained(
+      eventually(
+        async () => ((await db.collection('projection').countDocuments()) >= 10 ? true : undefined),
+        150_000,
+        'first events consumed',
+      ),
+      explain,
+    ); // a generous deadline: a private broker's first group join is slow on a loaded machine
     await broker.pause();
     await write(2); // accepted while the broker is down: they wait in the outboxes
     expect(await owners.countDocuments({ outboxPending: true })).toBeGreaterThan(0);

@@ -75,7 +75,9 @@ export async function resolveReplication(admin: Admin, settings: ReplicationSett
   const replicationFactor = settings.replicationFactor ?? Math.max(1, Math.min(3, brokers));
   const minInsyncReplicas = settings.minInsyncReplicas ?? Math.max(1, Math.min(2, replicationFactor - 1));
   if (minInsyncReplicas > replicationFactor) {
-    throw new Error(`KAFKA_MIN_INSYNC_REPLICAS (${minInsyncReplicas}) is more than KAFKA_REPLICATION_FACTOR (${replicationFactor}): no write could ever be acknowledged`);
+    throw new Error(
+      `KAFKA_MIN_INSYNC_REPLICAS (${minInsyncReplicas}) is more than KAFKA_REPLICATION_FACTOR (${replicationFactor}): no write could ever be acknowledged`,
+    );
   }
   return { replicationFactor, minInsyncReplicas };
 }
@@ -86,16 +88,17 @@ export async function resolveReplication(admin: Admin, settings: ReplicationSett
  * topic. Topics that exist already are left as they are (replication included).
  */
 export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication: ReplicationSettings = {}): Promise<void> {
-  const topicsOf = ({ replicationFactor, minInsyncReplicas }: Required<ReplicationSettings>): ITopicConfig[] => specs.flatMap((spec) => {
-    const configEntries = [
-      { name: 'retention.ms', value: String(spec.retentionMs) },
-      { name: 'min.insync.replicas', value: String(minInsyncReplicas) },
-    ];
-    const main = { topic: spec.topic, numPartitions: spec.partitions, replicationFactor, configEntries };
-    return spec.withDeadLetterTopic === false
-      ? [main]
-      : [main, { topic: dlqTopicOf(spec.topic), numPartitions: 1, replicationFactor, configEntries }];
-  });
+  const topicsOf = ({ replicationFactor, minInsyncReplicas }: Required<ReplicationSettings>): ITopicConfig[] =>
+    specs.flatMap((spec) => {
+      const configEntries = [
+        { name: 'retention.ms', value: String(spec.retentionMs) },
+        { name: 'min.insync.replicas', value: String(minInsyncReplicas) },
+      ];
+      const main = { topic: spec.topic, numPartitions: spec.partitions, replicationFactor, configEntries };
+      return spec.withDeadLetterTopic === false
+        ? [main]
+        : [main, { topic: dlqTopicOf(spec.topic), numPartitions: 1, replicationFactor, configEntries }];
+    });
   // A broker that has just started (or just created a topic) answers "does not host this
   // topic-partition" for a moment: retriable errors are retried, not passed to start-up.
   for (let attempt = 1; ; attempt++) {

@@ -11,7 +11,10 @@ describe('server traits and findByIds on the real server', () => {
   });
 
   afterAll(async () => {
-    await client.db(ns.dbName).dropDatabase().catch(() => undefined);
+    await client
+      .db(ns.dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
   });
 

@@ -43,7 +43,10 @@ export function serverTraits(collection: Collection<Document>): Promise<ServerTr
 }
 
 async function probe(collection: Collection<Document>): Promise<ServerTraits> {
-  const plan = (await collection.find({ _id: 'focus-server-traits-probe', version: 0 } as unknown as Filter<Document>).limit(1).explain()) as Document;
+  const plan = (await collection
+    .find({ _id: 'focus-server-traits-probe', version: 0 } as unknown as Filter<Document>)
+    .limit(1)
+    .explain()) as Document;
   const serverInfo = plan['serverInfo'] as Document | undefined;
   if (!serverInfo?.['ferretdbVersion']) return MONGODB;
   return { ferretdb: true, compoundEqualityPushdown: plan['filterPushdown'] === true };

@@ -13,7 +13,10 @@ export function withWriteLock<T>(lock: string, work: () => Promise<T>): Promise<
 
 /** Runs `work` once no earlier writer of any of these documents of `collection` is running. */
 export function withDocumentLocks<T>(collection: string, ids: Iterable<string>, work: () => Promise<T>): Promise<T> {
-  return withWriteLocks(Array.from(ids, (id) => `${collection}/${id}`), work);
+  return withWriteLocks(
+    Array.from(ids, (id) => `${collection}/${id}`),
+    work,
+  );
 }
 
 /**

@@ -11,7 +11,6 @@ import { createAppLogger, logRequests } from './http/request-logging';
 import { APP_LOGGER } from './service-core.module';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 
-
 export interface CreateAppOptions {
   /** false: the app registers its own content-type parsers (the gateway forwards raw bodies). */
   bodyParser?: boolean;
@@ -22,7 +21,11 @@ export interface CreateAppOptions {
  * configured body limit, request ids, pino logs (a line per request), strict validation and
  * problem+json errors.
  */
-export async function createServiceApp(module: unknown, config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createServiceApp(
+  module: unknown,
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: (raw: IncomingMessage) => requestIdOf(raw),
@@ -44,10 +47,13 @@ export async function createServiceApp(module: unknown, config: AppConfig, optio
   const fastify = app.getHttpAdapter().getInstance();
   logRequests(fastify, app.get(APP_LOGGER));
   // A callback hook, not an async one: it runs on every answer, and a promise each costs.
-  fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-    done(null, payload);
-  });
+  fastify.addHook(
+    'onSend',
+    (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      done(null, payload);
+    },
+  );
   // Errors Fastify raises itself (body too large, bad JSON, unsupported content type) reach
   // ProblemDetailsFilter too: Nest installs Fastify's error handler at init and routes every
   // error to the global filters. A handler of our own here was replaced by it (FSTWRN004).
@@ -67,7 +73,8 @@ function startupLogger(config: AppConfig): LoggerService {
       const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
       const [detail] = rest;
       if (message instanceof Error) logger[level]({ context, err: message }, message.message);
-      else if (message && typeof message === 'object') logger[level]({ context, ...message }, typeof detail === 'string' ? detail : undefined);
+      else if (message && typeof message === 'object')
+        logger[level]({ context, ...message }, typeof detail === 'string' ? detail : undefined);
       else logger[level]({ context, ...(typeof detail === 'string' ? { stack: detail } : {}) }, String(message));
     };
   return { log: at('info'), error: at('error'), warn: at('warn'), debug: at('debug'), verbose: at('trace'), fatal: at('fatal') };

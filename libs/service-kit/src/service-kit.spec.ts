@@ -32,8 +32,13 @@ describe('configuration', () => {
     const config = loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'focus_population' }, cluster);
     expect(kafkaReplication(config)).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
     // Unset, they are left to ensureTopics, which sizes them by the cluster.
-    expect(kafkaReplication(loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'x' }, base))).toEqual({ replicationFactor: undefined, minInsyncReplicas: undefined });
-    expect(() => loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'x' }, { ...base, KAFKA_REPLICATION_FACTOR: '0' })).toThrow(/KAFKA_REPLICATION_FACTOR/);
+    expect(kafkaReplication(loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'x' }, base))).toEqual({
+      replicationFactor: undefined,
+      minInsyncReplicas: undefined,
+    });
+    expect(() => loadConfig(ServiceConfig, { PORT: 3101, MONGO_DB: 'x' }, { ...base, KAFKA_REPLICATION_FACTOR: '0' })).toThrow(
+      /KAFKA_REPLICATION_FACTOR/,
+    );
   });
 });
 
@@ -90,6 +95,7 @@ describe('canonical JSON', () => {
 describe('operational paths', () => {
   it('are exactly the health and metrics routes, with or without a query', () => {
     for (const url of ['/health/live', '/health/ready', '/metrics', '/metrics?name=x']) expect(isOperationalPath(url)).toBe(true);
-    for (const url of ['/health', '/healthz', '/metrics/x', '/api/v1/operations', '/api/health/live']) expect(isOperationalPath(url)).toBe(false);
+    for (const url of ['/health', '/healthz', '/metrics/x', '/api/v1/operations', '/api/health/live'])
+      expect(isOperationalPath(url)).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ export function testInfrastructure(): { kafkaBrokers: string[]; mongoUrl: string
   if (!brokers || !mongoUrl) {
     throw new Error(
       'KAFKA_BROKERS/MONGO_URL are not set: run tests through `npm test` or `npx nx test <project>`, ' +
-        "whose global setup (libs/testing) provides the infrastructure.",
+        'whose global setup (libs/testing) provides the infrastructure.',
     );
   }
   return { kafkaBrokers: brokers.split(','), mongoUrl };
@@ -73,10 +73,19 @@ export function serviceEnvironment(ns: TestNamespace, extra: Record<string, stri
  * Every event a service under test has published, read once its outboxes are empty: what a
  * write emitted, or proof that a refused one emitted nothing.
  */
-export async function publishedEvents<T = unknown>(kafka: Kafka, topic: string, db: Connection, collections: string[]): Promise<Array<EventEnvelope<T>>> {
-  await eventually(async () => {
-    const pending = await Promise.all(collections.map((c) => db.collection(c).countDocuments({ outboxPending: true })));
-    return pending.every((n) => n === 0) ? true : undefined;
-  }, 30_000, `outboxes of ${collections.join(', ')} drained`);
+export async function publishedEvents<T = unknown>(
+  kafka: Kafka,
+  topic: string,
+  db: Connection,
+  collections: string[],
+): Promise<Array<EventEnvelope<T>>> {
+  await eventually(
+    async () => {
+      const pending = await Promise.all(collections.map((c) => db.collection(c).countDocuments({ outboxPending: true })));
+      return pending.every((n) => n === 0) ? true : undefined;
+    },
+    30_000,
+    `outboxes of ${collections.join(', ')} drained`,
+  );
   return (await readAllNow(kafka, topic)).map((m) => JSON.parse(m.value ?? 'null'));
 }

@@ -41,7 +41,10 @@ export function infrastructureFromEnvironment(env: NodeJS.ProcessEnv = process.e
     );
   }
   return {
-    kafkaBrokers: brokers.split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     mongoUrl,
     origin: 'environment',
     stop: async () => undefined,

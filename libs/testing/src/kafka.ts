@@ -16,10 +16,14 @@ export async function createTopics(kafka: Kafka, topics: string[], numPartitions
     await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })) });
     // kafkajs' own waitForLeaders gives up on the first "does not host this topic-partition",
     // which a KRaft broker answers for a moment after creating a topic (seen in CI): wait it out.
-    await eventually(async () => {
-      const metadata = await admin.fetchTopicMetadata({ topics });
-      return metadata.topics.every((t) => t.partitions.length === numPartitions && t.partitions.every((p) => p.leader >= 0)) || undefined;
-    }, 30_000, `leaders for ${topics.join(', ')}`);
+    await eventually(
+      async () => {
+        const metadata = await admin.fetchTopicMetadata({ topics });
+        return metadata.topics.every((t) => t.partitions.length === numPartitions && t.partitions.every((p) => p.leader >= 0)) || undefined;
+      },
+      30_000,
+      `leaders for ${topics.join(', ')}`,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -93,7 +97,9 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
       // A check that hangs (a wedged server) must fail the wait too, not stall it forever.
       const value = await Promise.race([
         check(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('check did not return')), Math.max(1, deadline - Date.now())).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('check did not return')), Math.max(1, deadline - Date.now())).unref(),
+        ),
       ]);
       if (value !== undefined) return value;
     } catch (error) {

@@ -64,7 +64,12 @@ async function runningServers(): Promise<string[]> {
  * Runs the CLI. With a `signal`, the child runs in a process group of its own (a terminal's
  * Ctrl-C reaches only the caller, which decides) and aborting ends that group.
  */
-export function runInfra(args: string[], log: (line: string) => void, env: NodeJS.ProcessEnv = {}, signal?: AbortSignal): Promise<Map<string, string>> {
+export function runInfra(
+  args: string[],
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = {},
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
   return new Promise((resolvePromise, reject) => {
     if (signal?.aborted) return reject(new Error(`tools/infra ${args.join(' ')}: interrupted`));
     const child = spawn(tsx, [infraCli, ...args], {
@@ -96,7 +101,10 @@ export function runInfra(args: string[], log: (line: string) => void, env: NodeJ
     child.on('close', (code) => {
       signal?.removeEventListener('abort', abort);
       if (code === 0 && !signal?.aborted) resolvePromise(values);
-      else reject(new Error(`tools/infra ${args.join(' ')} ${signal?.aborted ? 'interrupted' : `failed (exit ${code})`}:\n${tail.join('\n')}`));
+      else
+        reject(
+          new Error(`tools/infra ${args.join(' ')} ${signal?.aborted ? 'interrupted' : `failed (exit ${code})`}:\n${tail.join('\n')}`),
+        );
     });
   });
 }

@@ -15,7 +15,11 @@ export interface TestNamespace {
  * side on one broker and one server never see each other's data.
  */
 export function testNamespace(suite: string): TestNamespace {
-  const slug = suite.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24);
+  const slug = suite
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 24);
   const id = `${slug}-${randomBytes(3).toString('hex')}`;
   const topicPrefix = `t.${id}.`;
   return {

@@ -97,7 +97,11 @@ export class PrivateKafka extends PrivateServer {
  * that it is not compiled again (minutes) for every test that needs one.
  */
 export class PrivateFerretDB extends PrivateServer {
-  private constructor(env: NodeJS.ProcessEnv, home: string, readonly url: string) {
+  private constructor(
+    env: NodeJS.ProcessEnv,
+    home: string,
+    readonly url: string,
+  ) {
     super('ferretdb', env, home);
   }
 

@@ -41,9 +41,7 @@ describe('unreachable infrastructure', () => {
   });
 
   it('half a configuration is an error that names the missing variable', () => {
-    expect(() => infrastructureFromEnvironment({ KAFKA_BROKERS: '127.0.0.1:9092' })).toThrow(
-      /only KAFKA_BROKERS is set/,
-    );
+    expect(() => infrastructureFromEnvironment({ KAFKA_BROKERS: '127.0.0.1:9092' })).toThrow(/only KAFKA_BROKERS is set/);
     expect(infrastructureFromEnvironment({})).toBeUndefined();
   });
 });

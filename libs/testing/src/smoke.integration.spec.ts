@@ -39,8 +39,7 @@ describe('real infrastructure', () => {
     await consumer.subscribe({ topic, fromBeginning: true });
     const received = await new Promise<{ key: string; value: string }>((resolve) => {
       void consumer.run({
-        eachMessage: async ({ message }) =>
-          resolve({ key: String(message.key), value: String(message.value) }),
+        eachMessage: async ({ message }) => resolve({ key: String(message.key), value: String(message.value) }),
       });
     });
     await consumer.disconnect();
@@ -52,10 +51,7 @@ describe('real infrastructure', () => {
     console.log(`MongoDB-wire server: ${server}`);
     expect(server).toMatch(/^(FerretDB|MongoDB) \d+\.\d+/);
 
-    const Operation = db.model(
-      'Operation',
-      new Schema({ code: { type: String, required: true, unique: true }, name: String }),
-    );
+    const Operation = db.model('Operation', new Schema({ code: { type: String, required: true, unique: true }, name: String }));
     await Operation.init(); // builds the unique index before the duplicate is tried
     await Operation.create({ code: 'KAZ', name: 'Kazakhstan' });
     const found = await Operation.findOne({ code: 'KAZ' }).lean();

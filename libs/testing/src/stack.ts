@@ -162,7 +162,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const urlOf = (app: StackApp, replica: number) => `http://127.0.0.1:${ports[app][replica]}`;
   const urls = Object.fromEntries(apps.map((app) => [app, urlOf(app, 0)])) as Record<StackApp, string>;
-  const envs = Object.fromEntries(apps.map((app) => [app, appEnvironment(app, ports, options)])) as Record<StackApp, Record<string, string>>;
+  const envs = Object.fromEntries(apps.map((app) => [app, appEnvironment(app, ports, options)])) as Record<
+    StackApp,
+    Record<string, string>
+  >;
   const logs = new Map<string, string[]>();
   const running = new Map<string, Running>();
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
@@ -217,7 +220,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   /** Every app's first replica side by side, then every app's second, …: fewer processes compete for the cores at once. */
   const launchAll = async (group: StackApp[]) => {
     const most = Math.max(0, ...group.map((app) => ports[app].length));
-    for (let replica = 0; replica < most; replica++) await Promise.all(group.filter((app) => replica < ports[app].length).map((app) => launch(app, replica)));
+    for (let replica = 0; replica < most; replica++)
+      await Promise.all(group.filter((app) => replica < ports[app].length).map((app) => launch(app, replica)));
   };
 
   const kill = async (app: StackApp, signal: NodeJS.Signals = 'SIGKILL', replica = 0): Promise<void> => {
@@ -310,7 +314,11 @@ export async function cleanUpStack(ns: TestNamespace, mongoUrl = process.env['MO
     const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
     try {
       await client.connect();
-      for (const app of STACK_APPS) await client.db(stackDatabaseName(ns, app)).dropDatabase().catch(() => undefined);
+      for (const app of STACK_APPS)
+        await client
+          .db(stackDatabaseName(ns, app))
+          .dropDatabase()
+          .catch(() => undefined);
     } finally {
       await client.close();
     }
@@ -470,7 +478,8 @@ function newestSource(): number {
       if (existsSync(src)) visit(src);
     }
   }
-  for (const file of ['tsconfig.base.json', 'tsconfig.build.json', 'apps/portal/build.ts']) newest = Math.max(newest, statSync(join(WORKSPACE_ROOT, file)).mtimeMs);
+  for (const file of ['tsconfig.base.json', 'tsconfig.build.json', 'apps/portal/build.ts'])
+    newest = Math.max(newest, statSync(join(WORKSPACE_ROOT, file)).mtimeMs);
   return newest;
 }
 
@@ -486,6 +495,8 @@ function runBuild(echo?: (line: string) => void): Promise<void> {
     if (child.stdout) createInterface({ input: child.stdout }).on('line', collect);
     if (child.stderr) createInterface({ input: child.stderr }).on('line', collect);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolveBuild() : reject(new Error(`npm run build failed (exit ${code}):\n${output.slice(-40).join('\n')}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolveBuild() : reject(new Error(`npm run build failed (exit ${code}):\n${output.slice(-40).join('\n')}`)),
+    );
   });
 }

@@ -17,7 +17,17 @@ import { rebuildScenario } from './scenarios/rebuild';
 import { scaleOutScenario } from './scenarios/scale-out';
 import { waitUntilProjected } from './settle';
 
-export const SCENARIOS = ['gateway-read', 'projection', 'history', 'freshness', 'rebuild', 'import', 'population-query', 'csv-export', 'scale-out'] as const;
+export const SCENARIOS = [
+  'gateway-read',
+  'projection',
+  'history',
+  'freshness',
+  'rebuild',
+  'import',
+  'population-query',
+  'csv-export',
+  'scale-out',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const EDITOR_KEY = 'local-dev-editor';

@@ -6,7 +6,13 @@ import { committedOffsets, messagesBehind, PartitionOffsets } from '@focus/messa
  * consumers commit only what they have applied) and returns when that was seen, within
  * `pollMs`.
  */
-export async function waitForGroupToReach(admin: Admin, groupId: string, topics: readonly string[], targets: PartitionOffsets, options: { timeoutMs: number; pollMs?: number }): Promise<number> {
+export async function waitForGroupToReach(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+  targets: PartitionOffsets,
+  options: { timeoutMs: number; pollMs?: number },
+): Promise<number> {
   const deadline = Date.now() + options.timeoutMs;
   let behind = Infinity;
   while (Date.now() < deadline) {

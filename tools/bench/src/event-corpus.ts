@@ -59,7 +59,13 @@ export function buildCorpus(shape: CorpusShape): EventEnvelope[] {
 function profileEvent(code: string): EventEnvelope {
   return createEvent(EVENTS.narrativesProfileUpserted, {
     subject: { operationCode: code, entityId: entityIds.operationProfile(code), version: 1 },
-    data: { code, name: { en: `Benchmark operation ${code}`, fr: `Opération de référence ${code}` }, region: 'Europe', subregion: 'Central Asia', offices: [] },
+    data: {
+      code,
+      name: { en: `Benchmark operation ${code}`, fr: `Opération de référence ${code}` },
+      region: 'Europe',
+      subregion: 'Central Asia',
+      offices: [],
+    },
   });
 }
 
@@ -80,7 +86,12 @@ function* entityEvents(code: string, year: number, version: number): Generator<E
   for (const kind of KEY_FIGURE_KINDS) {
     yield createEvent(EVENTS.narrativesKeyFiguresUpserted, {
       subject: subject(entityIds.keyFigureSet(code, year, kind)),
-      data: { operationCode: code, year, kind, items: [{ value: 100 + version, unit: 'persons', text: { en: 'persons were assisted', fr: 'personnes ont été aidées' } }] },
+      data: {
+        operationCode: code,
+        year,
+        kind,
+        items: [{ value: 100 + version, unit: 'persons', text: { en: 'persons were assisted', fr: 'personnes ont été aidées' } }],
+      },
     });
   }
   for (const lang of LANGS) {
@@ -95,7 +106,14 @@ function* entityEvents(code: string, year: number, version: number): Generator<E
     const id = uuidv7();
     yield createEvent(EVENTS.contributionsContributionRecorded, {
       subject: { operationCode: code, entityId: entityIds.contribution(id), version: 1 },
-      data: { id, donor: { name: 'European Union', type: 'eu' }, date: `${year}-${String(month * 3).padStart(2, '0')}-15`, operationCode: code, status: 'paid', amountCents: 25_000_000 },
+      data: {
+        id,
+        donor: { name: 'European Union', type: 'eu' },
+        date: `${year}-${String(month * 3).padStart(2, '0')}-15`,
+        operationCode: code,
+        status: 'paid',
+        amountCents: 25_000_000,
+      },
     });
   }
 }

@@ -19,8 +19,19 @@ export interface LoadFigures {
 }
 
 /** Closed-loop load with autocannon: a fixed number of connections for a fixed time. */
-export async function measureLoad(url: string, settings: LoadSettings, headers: Record<string, string>, expectedStatus: number): Promise<LoadFigures> {
-  const result = await autocannon({ url, connections: settings.connections, duration: settings.durationSeconds, headers, expectBody: undefined });
+export async function measureLoad(
+  url: string,
+  settings: LoadSettings,
+  headers: Record<string, string>,
+  expectedStatus: number,
+): Promise<LoadFigures> {
+  const result = await autocannon({
+    url,
+    connections: settings.connections,
+    duration: settings.durationSeconds,
+    headers,
+    expectBody: undefined,
+  });
   const codes = result.statusCodeStats as unknown as Record<string, { count: number }> | undefined;
   const expected = codes?.[String(expectedStatus)]?.count ?? 0;
   const answered = Object.values(codes ?? {}).reduce((sum, c) => sum + c.count, 0);
@@ -31,7 +42,9 @@ export async function measureLoad(url: string, settings: LoadSettings, headers: 
     unexpected: answered - expected + result.errors + result.timeouts,
   };
   if (expected === 0 || figures.unexpected > 0) {
-    throw new Error(`load on ${url}: ${expected} answers were ${expectedStatus}, ${figures.unexpected} were not (${JSON.stringify(codes)}, ${result.errors} errors)`);
+    throw new Error(
+      `load on ${url}: ${expected} answers were ${expectedStatus}, ${figures.unexpected} were not (${JSON.stringify(codes)}, ${result.errors} errors)`,
+    );
   }
   return figures;
 }
@@ -48,7 +61,13 @@ export async function startBareServer(workDir: string, body: Buffer, etag: strin
   // From the root, with the root's tsconfig: a caller run through tsx may pass a relative one down.
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bare-server.ts')], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json'), BODY_FILE: bodyFile, ETAG: etag, CACHE_CONTROL: cacheControl },
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
+      BODY_FILE: bodyFile,
+      ETAG: etag,
+      CACHE_CONTROL: cacheControl,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { stdout } = child;

@@ -45,7 +45,8 @@ export class MinimalProjector {
         }));
         if (writes.length > 0) await bulkWriteInChunks(this.collection, writes, { ordered: false });
         const last = batch.messages[batch.messages.length - 1];
-        if (last) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        if (last)
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
       },
     });
     await joined;

@@ -17,9 +17,24 @@ export interface BenchRow {
   goal?: string;
 }
 
-export function row(scenario: string, metric: string, unit: string, value: number, baseline: number | null = null, goal?: string): BenchRow {
+export function row(
+  scenario: string,
+  metric: string,
+  unit: string,
+  value: number,
+  baseline: number | null = null,
+  goal?: string,
+): BenchRow {
   const ratio = baseline === null || baseline === 0 ? null : round(value / baseline, 3);
-  return { scenario, metric, unit, value: round(value, 2), baseline: baseline === null ? null : round(baseline, 2), ratio, ...(goal ? { goal } : {}) };
+  return {
+    scenario,
+    metric,
+    unit,
+    value: round(value, 2),
+    baseline: baseline === null ? null : round(baseline, 2),
+    ratio,
+    ...(goal ? { goal } : {}),
+  };
 }
 
 /** Whether a row meets its goal: `ratio ≥ x`, `< x` (on the value) or `≤ x`. */
@@ -47,7 +62,11 @@ export function formatTable(rows: readonly BenchRow[]): string {
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
 }
 

@@ -17,7 +17,9 @@ export async function waitUntilProjected(ctx: BenchContext, timeoutMs: number): 
   const admin = ctx.kafka.admin();
   await admin.connect();
   try {
-    return await waitForGroupToReach(admin, `${ctx.ns.topicPrefix}operation-view`, topics, await endOffsets(admin, topics), { timeoutMs: Math.max(1, deadline - Date.now()) });
+    return await waitForGroupToReach(admin, `${ctx.ns.topicPrefix}operation-view`, topics, await endOffsets(admin, topics), {
+      timeoutMs: Math.max(1, deadline - Date.now()),
+    });
   } finally {
     await admin.disconnect();
   }

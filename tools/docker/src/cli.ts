@@ -46,7 +46,9 @@ async function up(): Promise<void> {
     const seed = readSeed();
     await settledView(GATEWAY_URL, seed.code, 2018, 0).catch(() => undefined);
     log('Focus is running in Docker.');
-    process.stdout.write(`\n${runningBanner(GATEWAY_URL, seed.code, 'Ctrl-C or `npm run docker -- down` stops it and removes its containers.')}\n\n`);
+    process.stdout.write(
+      `\n${runningBanner(GATEWAY_URL, seed.code, 'Ctrl-C or `npm run docker -- down` stops it and removes its containers.')}\n\n`,
+    );
     await followLogs(session);
     await stop('the containers are gone', 0);
   } catch (error) {
@@ -66,7 +68,7 @@ async function down(volumes: boolean): Promise<void> {
 }
 
 async function test(): Promise<void> {
-  log('test 1/3: the seed operation\'s view as `npm start` serves it (the apps as processes)…');
+  log("test 1/3: the seed operation's view as `npm start` serves it (the apps as processes)…");
   const reference = await referenceView(log);
   log('test 2/3: the engine, the images, the build…');
   let session: Session | undefined;

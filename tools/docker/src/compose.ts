@@ -50,7 +50,9 @@ async function buildCompose(settings: DockerSettings, binary: string, log: Log):
   };
   const module = `github.com/docker/compose/v2@${COMPOSE_VERSION}`;
   // `go install module@version` refuses a go.mod with `exclude` directives; built as the main module it works.
-  const { Dir } = JSON.parse(await run(go, ['mod', 'download', '-json', module], { env: goEnv, timeoutMs: 15 * 60_000 })) as { Dir: string };
+  const { Dir } = JSON.parse(await run(go, ['mod', 'download', '-json', module], { env: goEnv, timeoutMs: 15 * 60_000 })) as {
+    Dir: string;
+  };
   const source = join(settings.home, 'go', 'compose-src');
   rmSync(source, { recursive: true, force: true });
   cpSync(Dir, source, { recursive: true });

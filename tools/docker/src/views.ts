@@ -14,9 +14,11 @@ export async function settledView(gatewayUrl: string, code: string, year: number
       const view = (await response.json()) as View;
       if (view.meta.version === version) return view;
       seen = `version ${view.meta.version}`;
-      if (view.meta.version > version) throw new InfraError(`${url} is at version ${view.meta.version}, past the ${version} writes made: a write was applied twice.`);
+      if (view.meta.version > version)
+        throw new InfraError(`${url} is at version ${view.meta.version}, past the ${version} writes made: a write was applied twice.`);
     } else if (response) seen = `HTTP ${response.status}`;
-    if (Date.now() > deadline) throw new InfraError(`${url} did not reach version ${version} within ${timeoutMs / 1000} s (last: ${seen}).`);
+    if (Date.now() > deadline)
+      throw new InfraError(`${url} did not reach version ${version} within ${timeoutMs / 1000} s (last: ${seen}).`);
     await sleep(500);
   }
 }

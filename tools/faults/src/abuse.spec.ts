@@ -9,9 +9,12 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 // A second editor key for the cases below, so that the rate limit (per key) is never what refuses them.
 const PROBE = 'faults-probe-key-0123456789';
 const probe = { 'x-api-key': PROBE };
-const keyFigures = (n: number) => ({ items: Array.from({ length: n }, (_, i) => ({ value: i, unit: 'people', text: { en: `figure ${i}` } })) });
+const keyFigures = (n: number) => ({
+  items: Array.from({ length: n }, (_, i) => ({ value: i, unit: 'people', text: { en: `figure ${i}` } })),
+});
 const office = (i: number) => ({ name: `Office ${i}`, kind: 'field-office', lat: 43.25, lon: 76.95 });
-const CSV_HEADER = 'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst';
+const CSV_HEADER =
+  'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst';
 
 describe('faults: abuse', () => {
   let f: FaultStack;
@@ -20,7 +23,13 @@ describe('faults: abuse', () => {
 
   beforeAll(async () => {
     f = await startFaultStack('faults-abuse', {
-      appEnv: { 'api-gateway': { GATEWAY_API_KEYS: `editor:editor:${EDITOR},reader:reader:${READER},burst:reader:${BURST},probe:editor:${PROBE}`, RATE_LIMIT_MAX: String(RATE_LIMIT_MAX), BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES) } },
+      appEnv: {
+        'api-gateway': {
+          GATEWAY_API_KEYS: `editor:editor:${EDITOR},reader:reader:${READER},burst:reader:${BURST},probe:editor:${PROBE}`,
+          RATE_LIMIT_MAX: String(RATE_LIMIT_MAX),
+          BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
+        },
+      },
     });
     await writeOnEveryTopic(f, 0);
     countsBefore = await countsOncePublished(f, 4);
@@ -37,9 +46,19 @@ describe('faults: abuse', () => {
     ['a dotted key', 'PUT', population, { value: 5, source: SOURCE, 'source.name': 'x' }],
     ['an operator inside a nested object', 'PUT', population, { value: 5, source: { name: { $ne: null }, asOf: '2018-12-31' } }],
     ['an operator for the narrative body', 'PUT', '/operations/KAZ/narratives/2018/en/unmet-needs', { body: { $ne: null } }],
-    ['an operator in a contribution', 'POST', '/contributions', { donor: { name: 'X', type: 'government' }, date: '2018-07-09', operationCode: { $ne: 'KAZ' }, status: 'paid' }],
+    [
+      'an operator in a contribution',
+      'POST',
+      '/contributions',
+      { donor: { name: 'X', type: 'government' }, date: '2018-07-09', operationCode: { $ne: 'KAZ' }, status: 'paid' },
+    ],
     ['an overlong string', 'PUT', population, { value: 5, source: { name: 'x'.repeat(10_000), asOf: '2018-12-31' } }],
-    ['a huge array past the body limit', 'PUT', '/operations/KAZ/key-figures/2018/result', { items: Array.from({ length: 5_000 }, () => ({ value: 1, unit: 'people', text: { en: 'x' } })) }],
+    [
+      'a huge array past the body limit',
+      'PUT',
+      '/operations/KAZ/key-figures/2018/result',
+      { items: Array.from({ length: 5_000 }, () => ({ value: 1, unit: 'people', text: { en: 'x' } })) },
+    ],
     ['a body past the size limit', 'PUT', '/operations/KAZ/narratives/2018/en/unmet-needs', { body: 'x'.repeat(70 * 1024) }],
     ['an operator as path parameter', 'PUT', '/operations/%24where/population/2018/REF', { value: 5, source: SOURCE }],
     ['an operator as figure type', 'PUT', '/operations/KAZ/population/2018/%24gt', { value: 5, source: SOURCE }],
@@ -95,7 +114,12 @@ describe('faults: abuse', () => {
     ['DELETE', '/operations/KAZ/budget/2018/pillars/1.0', 'pillar'],
     ['DELETE', '/operations/KAZ/budget/2018/pillars/0x1', 'pillar'],
   ])('refuses %s %s: 400 naming %s', async (method, path, field) => {
-    const body = { '/population/': { value: 5, source: SOURCE }, '/budget/': { budgetUsd: 1 }, '/key-figures/': keyFigures(1), '/narratives/': { body: 'x' } };
+    const body = {
+      '/population/': { value: 5, source: SOURCE },
+      '/budget/': { budgetUsd: 1 },
+      '/key-figures/': keyFigures(1),
+      '/narratives/': { body: 'x' },
+    };
     const response =
       method === 'DELETE'
         ? await fetch(`${f.api}${path}`, { method, headers: probe })
@@ -105,10 +129,25 @@ describe('faults: abuse', () => {
   });
 
   describe('the population import', () => {
-    const importCsv = (csv: string, contentType = 'text/csv', query = '') => f.write('POST', `/imports/population${query}`, csv, { ...probe, 'content-type': contentType });
+    const importCsv = (csv: string, contentType = 'text/csv', query = '') =>
+      f.write('POST', `/imports/population${query}`, csv, { ...probe, 'content-type': contentType });
     const row = (cells: Partial<Record<string, string>>) =>
       CSV_HEADER.split(',')
-        .map((column) => cells[column] ?? { year: '2018', coo_name: 'Kazakhstan', coo: 'KAZ', coo_iso: 'KAZ', coa_name: 'Kazakhstan', coa: 'KAZ', coa_iso: 'KAZ', refugees: '5' }[column] ?? '')
+        .map(
+          (column) =>
+            cells[column] ??
+            {
+              year: '2018',
+              coo_name: 'Kazakhstan',
+              coo: 'KAZ',
+              coo_iso: 'KAZ',
+              coa_name: 'Kazakhstan',
+              coa: 'KAZ',
+              coa_iso: 'KAZ',
+              refugees: '5',
+            }[column] ??
+            '',
+        )
         .join(',');
 
     it.each<[string, string, number]>([
@@ -140,7 +179,13 @@ describe('faults: abuse', () => {
       // is refused on its own, so that one bad line does not throw away a whole release.
       const response = await importCsv(`${csv}\n`);
       expect(response.status).toBe(201);
-      const summary = (await response.json()) as { rowsRead: number; figures: Record<string, number>; rejected: { count: number; lines: Array<{ line: number }> }; operations: unknown[]; profiles?: unknown[] };
+      const summary = (await response.json()) as {
+        rowsRead: number;
+        figures: Record<string, number>;
+        rejected: { count: number; lines: Array<{ line: number }> };
+        operations: unknown[];
+        profiles?: unknown[];
+      };
       expect(summary.rowsRead).toBe(6);
       expect(summary.figures).toEqual({ created: 0, updated: 0, unchanged: 0 });
       // A dotted origin is no country code: refused too (a dotted asylum code is no operation, so skipped).
@@ -181,7 +226,15 @@ describe('faults: abuse', () => {
     await expectProblem(none, 401);
     await expectProblem(await f.write('PUT', population, body, { 'x-api-key': 'faults-unknown-key-012345678' }), 401);
     await expectProblem(await f.write('PUT', population, body, { 'x-api-key': READER }), 403);
-    await expectProblem(await f.write('POST', '/contributions', { donor: { name: 'X', type: 'government' }, date: '2018-07-09', operationCode: 'KAZ', status: 'paid' }, { 'x-api-key': READER }), 403);
+    await expectProblem(
+      await f.write(
+        'POST',
+        '/contributions',
+        { donor: { name: 'X', type: 'government' }, date: '2018-07-09', operationCode: 'KAZ', status: 'paid' },
+        { 'x-api-key': READER },
+      ),
+      403,
+    );
   });
 
   it('a burst past the rate limit is refused with 429 and Retry-After', async () => {

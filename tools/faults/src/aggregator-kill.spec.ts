@@ -30,18 +30,29 @@ describe('faults: the aggregator killed mid-stream', () => {
 
     const aggregator = f.stack.urls['operation-view'];
     await expectAcknowledgedInView(f, acknowledged, 120_000);
-    await eventually(async () => ((JSON.parse((await viewJson(f.stack, 'KAZ', years[0])) ?? '{}') as { operation?: { name: unknown } }).operation?.name ? true : undefined), 60_000, 'the profile in the view');
+    await eventually(
+      async () =>
+        (JSON.parse((await viewJson(f.stack, 'KAZ', years[0])) ?? '{}') as { operation?: { name: unknown } }).operation?.name
+          ? true
+          : undefined,
+      60_000,
+      'the profile in the view',
+    );
     // Read once every write is in: each year's view lists every year's total (totalsByYear), so
     // one read as soon as its own year showed could miss the later ones (seen on a loaded machine).
     const before = new Map<number, string>();
     for (const year of acknowledged.keys()) before.set(year, (await viewJson(f.stack, 'KAZ', year))!);
 
     expect((await fetch(`${aggregator}/admin/rebuild`, { method: 'POST' })).status).toBe(202);
-    await eventually(async () => {
-      const body = (await (await fetch(`${aggregator}/admin/rebuild`)).json()) as { phase: string };
-      if (body.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(body)}`);
-      return body.phase === 'done' ? body : undefined;
-    }, 120_000, 'rebuild done');
+    await eventually(
+      async () => {
+        const body = (await (await fetch(`${aggregator}/admin/rebuild`)).json()) as { phase: string };
+        if (body.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(body)}`);
+        return body.phase === 'done' ? body : undefined;
+      },
+      120_000,
+      'rebuild done',
+    );
     for (const [year, json] of before) expect(await viewJson(f.stack, 'KAZ', year)).toBe(json);
   });
 });

@@ -8,7 +8,11 @@ export async function writeOnEveryTopic(f: FaultStack, variant = 0): Promise<voi
     ['PUT', '/operations/KAZ', { ...PROFILE, subregion: `Central Asia ${variant}` }],
     ['PUT', '/operations/KAZ/population/2018/REF', { value: 588 + variant, source: SOURCE }],
     ['PUT', '/operations/KAZ/budget/2018/pillars/1', { budgetUsd: 4328075 + variant }],
-    ['POST', '/contributions', { donor: { name: `Donor ${variant}`, type: 'government' }, date: '2018-07-09', operationCode: 'KAZ', status: 'paid' }],
+    [
+      'POST',
+      '/contributions',
+      { donor: { name: `Donor ${variant}`, type: 'government' }, date: '2018-07-09', operationCode: 'KAZ', status: 'paid' },
+    ],
   ];
   for (const [method, path, body] of writes) {
     const response = await f.write(method, path, body);
@@ -18,17 +22,26 @@ export async function writeOnEveryTopic(f: FaultStack, variant = 0): Promise<voi
 
 /** The view of KAZ 2018 (canonical JSON) once it shows every write of writeOnEveryTopic(f, variant): not before. */
 export async function viewOfEveryTopic(f: FaultStack, variant = 0): Promise<string> {
-  return eventually(async () => {
-    const json = await viewJson(f.stack, 'KAZ', 2018);
-    if (!json) return undefined;
-    const view = JSON.parse(json) as { operation: { subregion: string }; peopleOfConcern: { total: number }; budget: { budget: number[] }; latestContributions: Array<{ donor: string }> };
-    const shows =
-      view.operation.subregion === `Central Asia ${variant}` &&
-      view.peopleOfConcern.total === 588 + variant &&
-      view.budget.budget.includes((4328075 + variant) / 1e6) &&
-      view.latestContributions.some((c) => c.donor === `Donor ${variant}`);
-    return shows ? json : undefined;
-  }, 60_000, `the view with every write of variant ${variant}`);
+  return eventually(
+    async () => {
+      const json = await viewJson(f.stack, 'KAZ', 2018);
+      if (!json) return undefined;
+      const view = JSON.parse(json) as {
+        operation: { subregion: string };
+        peopleOfConcern: { total: number };
+        budget: { budget: number[] };
+        latestContributions: Array<{ donor: string }>;
+      };
+      const shows =
+        view.operation.subregion === `Central Asia ${variant}` &&
+        view.peopleOfConcern.total === 588 + variant &&
+        view.budget.budget.includes((4328075 + variant) / 1e6) &&
+        view.latestContributions.some((c) => c.donor === `Donor ${variant}`);
+      return shows ? json : undefined;
+    },
+    60_000,
+    `the view with every write of variant ${variant}`,
+  );
 }
 
 export const DOMAIN_TOPICS = [TOPICS.population, TOPICS.budget, TOPICS.narratives, TOPICS.contributions];
@@ -42,7 +55,9 @@ export async function topicCounts(f: FaultStack): Promise<Record<string, number>
     const existing = new Set(await admin.listTopics());
     for (const name of DOMAIN_TOPICS) {
       const topic = f.ns.topic(name);
-      counts[name] = existing.has(topic) ? (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) : 0;
+      counts[name] = existing.has(topic)
+        ? (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0)
+        : 0;
     }
     return counts;
   } finally {
@@ -52,10 +67,14 @@ export async function topicCounts(f: FaultStack): Promise<Record<string, number>
 
 /** The counts once the domain topics hold at least `total` messages: a write is acknowledged when stored, published a moment later. */
 export async function countsOncePublished(f: FaultStack, total: number): Promise<Record<string, number>> {
-  return eventually(async () => {
-    const counts = await topicCounts(f);
-    return Object.values(counts).reduce((a, b) => a + b, 0) >= total ? counts : undefined;
-  }, 30_000, `${total} events published`);
+  return eventually(
+    async () => {
+      const counts = await topicCounts(f);
+      return Object.values(counts).reduce((a, b) => a + b, 0) >= total ? counts : undefined;
+    },
+    30_000,
+    `${total} events published`,
+  );
 }
 
 export interface FigureWriteStream {
@@ -99,10 +118,14 @@ export function streamFigureWrites(f: FaultStack, { baseValue, intervalMs }: { b
 /** Every acknowledged write shows in its year's view, with its value. */
 export async function expectAcknowledgedInView(f: FaultStack, acknowledged: Map<number, number>, timeoutMs: number): Promise<void> {
   for (const [year, value] of acknowledged) {
-    await eventually(async () => {
-      const json = await viewJson(f.stack, 'KAZ', year);
-      return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === value ? true : undefined;
-    }, timeoutMs, `the view of ${year} shows ${value}`);
+    await eventually(
+      async () => {
+        const json = await viewJson(f.stack, 'KAZ', year);
+        return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === value ? true : undefined;
+      },
+      timeoutMs,
+      `the view of ${year} shows ${value}`,
+    );
   }
 }
 
@@ -128,7 +151,13 @@ export function contributionWrites(f: FaultStack, label: string) {
   const post = async (phase: string): Promise<ContributionWrite> => {
     const n = writes.length + 1;
     const donor = `${label} donor ${String(n).padStart(2, '0')}`;
-    const body = { donor: { name: donor, type: 'government' }, date: `2019-07-${String(1 + (n % 28)).padStart(2, '0')}`, amountUsd: 1000 + n, operationCode: 'KAZ', status: 'paid' };
+    const body = {
+      donor: { name: donor, type: 'government' },
+      date: `2019-07-${String(1 + (n % 28)).padStart(2, '0')}`,
+      amountUsd: 1000 + n,
+      operationCode: 'KAZ',
+      status: 'paid',
+    };
     const write: ContributionWrite = { donor, idempotencyKey: `faults-${label}-${n}`, body, phase, status: 0 };
     writes.push(write);
     write.status = (await f.write('POST', '/contributions', body, { 'idempotency-key': write.idempotencyKey })).status;
@@ -159,10 +188,14 @@ export async function viewDonors(f: FaultStack): Promise<string[] | undefined> {
 export async function expectContributionsExactlyOnce(f: FaultStack, acknowledged: ContributionWrite[], timeoutMs: number): Promise<void> {
   expect(acknowledged.length).toBeLessThanOrEqual(VIEW_LISTS_CONTRIBUTIONS);
   const expected = acknowledged.map((w) => w.donor).sort();
-  const inView = await eventually(async () => {
-    const donors = await viewDonors(f);
-    return donors && expected.every((donor) => donors.includes(donor)) ? donors : undefined;
-  }, timeoutMs, `the ${expected.length} acknowledged contributions in the view`);
+  const inView = await eventually(
+    async () => {
+      const donors = await viewDonors(f);
+      return donors && expected.every((donor) => donors.includes(donor)) ? donors : undefined;
+    },
+    timeoutMs,
+    `the ${expected.length} acknowledged contributions in the view`,
+  );
   expect(inView).toEqual(expected);
   const listed = (await (await f.read('/contributions?operation=KAZ&limit=200')).json()) as { items: Array<{ donor: { name: string } }> };
   expect(listed.items.map((c) => c.donor.name).sort()).toEqual(expected);

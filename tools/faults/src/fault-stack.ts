@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { cleanUpStack, readEventStream, ServerSentEvent, Stack, StackOptions, startStack, testKafka, TestNamespace, testNamespace } from '@focus/testing';
+import {
+  cleanUpStack,
+  readEventStream,
+  ServerSentEvent,
+  Stack,
+  StackOptions,
+  startStack,
+  testKafka,
+  TestNamespace,
+  testNamespace,
+} from '@focus/testing';
 
 /*
  * What every fault spec shares: a namespaced stack of its own, driven through the gateway with
@@ -9,7 +19,12 @@ import { cleanUpStack, readEventStream, ServerSentEvent, Stack, StackOptions, st
 export const EDITOR = 'faults-editor-key-0123456789';
 export const READER = 'faults-reader-key-0123456789';
 export const SOURCE = { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' };
-export const PROFILE = { name: { en: 'Kazakhstan Regional Office', fr: 'Bureau régional au Kazakhstan' }, region: 'Europe', subregion: 'Central Asia', offices: [{ name: 'Almaty', kind: 'regional-office', lat: 43.25, lon: 76.95 }] };
+export const PROFILE = {
+  name: { en: 'Kazakhstan Regional Office', fr: 'Bureau régional au Kazakhstan' },
+  region: 'Europe',
+  subregion: 'Central Asia',
+  offices: [{ name: 'Almaty', kind: 'regional-office', lat: 43.25, lon: 76.95 }],
+};
 
 export interface FaultStack {
   ns: TestNamespace;
@@ -25,13 +40,24 @@ export async function startFaultStack(suite: string, options: StackOptions = {})
   const ns = testNamespace(suite);
   // A stack on a broker or server of its own (PrivateKafka, PrivateFerretDB) is read and cleaned up through it.
   const brokers = options.env?.['KAFKA_BROKERS'];
-  const kafka = brokers ? new Kafka({ clientId: `${ns.topicPrefix}faults`, brokers: brokers.split(','), logLevel: logLevel.WARN, retry: { retries: 5, initialRetryTime: 100 } }) : testKafka(ns);
+  const kafka = brokers
+    ? new Kafka({
+        clientId: `${ns.topicPrefix}faults`,
+        brokers: brokers.split(','),
+        logLevel: logLevel.WARN,
+        retry: { retries: 5, initialRetryTime: 100 },
+      })
+    : testKafka(ns);
   const stack = await startStack({
     namespace: ns,
     ...options,
     appEnv: {
       ...options.appEnv,
-      'api-gateway': { GATEWAY_API_KEYS: `editor:editor:${EDITOR},reader:reader:${READER}`, PORTAL_DIR: '/nonexistent/portal', ...options.appEnv?.['api-gateway'] },
+      'api-gateway': {
+        GATEWAY_API_KEYS: `editor:editor:${EDITOR},reader:reader:${READER}`,
+        PORTAL_DIR: '/nonexistent/portal',
+        ...options.appEnv?.['api-gateway'],
+      },
     },
     echo: process.env['STACK_ECHO'] ? (line) => process.stdout.write(line) : undefined,
   });
@@ -63,13 +89,22 @@ export function canonical(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }
 
 /** A view from the aggregator's own port (its first replica's, or `aggregatorUrl`), without meta.updatedAt, as canonical JSON. */
-export async function viewJson(stack: Stack, code: string, year: number, aggregatorUrl = stack.urls['operation-view']): Promise<string | undefined> {
+export async function viewJson(
+  stack: Stack,
+  code: string,
+  year: number,
+  aggregatorUrl = stack.urls['operation-view'],
+): Promise<string | undefined> {
   const response = await fetch(`${aggregatorUrl}/operations/${code}?year=${year}`);
   if (response.status !== 200) return undefined;
   const view = (await response.json()) as { meta?: Record<string, unknown> };
@@ -109,7 +144,10 @@ export function uuidV7(): string {
 }
 
 /** The gateway's stream at `path`, read with the reader key: every event received so far, until close(). */
-export async function openEventStream(f: FaultStack, path: string): Promise<{ status: number; received: () => ServerSentEvent[]; close: () => void }> {
+export async function openEventStream(
+  f: FaultStack,
+  path: string,
+): Promise<{ status: number; received: () => ServerSentEvent[]; close: () => void }> {
   const stream = await readEventStream(`${f.api}${path}`, { 'x-api-key': READER });
   return { status: stream.status, received: () => [...stream.events], close: stream.close };
 }

@@ -58,24 +58,51 @@ interface Route {
 }
 
 const text = (min: number, max: number) =>
-  fc.oneof(fc.string({ minLength: min, maxLength: max }), fc.constantFrom('Kazakhstan Regional Office', 'Bureau régional au Kazakhstan', 'Казахстан', '哈萨克斯坦', ' ').filter((s) => s.length >= min && s.length <= max));
-const badText = (min: number, max: number) => fc.oneof(...(min > 0 ? [fc.constant('')] : []), fc.integer({ min: max + 1, max: max + 50 }).map((n) => 'x'.repeat(n)));
-const calendarDate = fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  fc.oneof(
+    fc.string({ minLength: min, maxLength: max }),
+    fc
+      .constantFrom('Kazakhstan Regional Office', 'Bureau régional au Kazakhstan', 'Казахстан', '哈萨克斯坦', ' ')
+      .filter((s) => s.length >= min && s.length <= max),
+  );
+const badText = (min: number, max: number) =>
+  fc.oneof(
+    ...(min > 0 ? [fc.constant('')] : []),
+    fc.integer({ min: max + 1, max: max + 50 }).map((n) => 'x'.repeat(n)),
+  );
+const calendarDate = fc
+  .date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const badDate = fc.constantFrom('2018-02-30', '2018-13-01', '18-12-31', '2018-12-31T00:00:00Z', '31/12/2018', '', '2018-1-1');
 /** US dollars with at most two decimals: whole cents, divided. */
 const usd = fc.integer({ min: 0, max: 1_000_000_000_000 }).map((cents) => cents / 100);
-const badUsd = fc.oneof(fc.constantFrom(-0.01, 10_000_000_000.01, 1.005, 0.001, 1e300), fc.integer({ min: 1, max: 10 ** 9 }).map((n) => -n));
+const badUsd = fc.oneof(
+  fc.constantFrom(-0.01, 10_000_000_000.01, 1.005, 0.001, 1e300),
+  fc.integer({ min: 1, max: 10 ** 9 }).map((n) => -n),
+);
 const oneOf = <T>(values: readonly T[]) => fc.constantFrom(...values);
-const notOneOf = (values: readonly (string | number)[]) => fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('$gt', 'REF.x', 'EN', ' en', 'result ', 'unknown')).filter((s) => !values.includes(s));
+const notOneOf = (values: readonly (string | number)[]) =>
+  fc
+    .oneof(fc.string({ maxLength: 20 }), fc.constantFrom('$gt', 'REF.x', 'EN', ' en', 'result ', 'unknown'))
+    .filter((s) => !values.includes(s));
 const operationCode = fc.stringMatching(/^[A-Z][A-Z0-9-]{1,15}$/).filter((code) => code !== UNEARMARKED_OPERATION_CODE);
 const badOperationCode = fc.constantFrom(UNEARMARKED_OPERATION_CODE, 'kaz', 'K', 'KAZ.X', '$where', 'A'.repeat(17), '-AZ', '');
 const optional = <T>(arbitrary: fc.Arbitrary<T>, full: boolean) => (full ? arbitrary : fc.option(arbitrary, { nil: undefined }));
 /** fc.record with the undefined values dropped: absent, never `"key": null`. */
-const record = (shape: Record<string, fc.Arbitrary<unknown>>) => fc.record(shape).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+const record = (shape: Record<string, fc.Arbitrary<unknown>>) =>
+  fc.record(shape).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 
-const office = record({ name: text(1, 200), kind: oneOf(OFFICE_KINDS), lat: fc.double({ min: -90, max: 90, noNaN: true }), lon: fc.double({ min: -180, max: 180, noNaN: true }) });
+const office = record({
+  name: text(1, 200),
+  kind: oneOf(OFFICE_KINDS),
+  lat: fc.double({ min: -90, max: 90, noNaN: true }),
+  lon: fc.double({ min: -180, max: 180, noNaN: true }),
+});
 const keyFigure = (full: boolean) =>
-  record({ value: fc.double({ min: 0, max: Number.MAX_SAFE_INTEGER, noNaN: true }), unit: oneOf(KEY_FIGURE_UNITS), text: record({ en: text(1, 500), fr: optional(text(1, 500), full) }) });
+  record({
+    value: fc.double({ min: 0, max: Number.MAX_SAFE_INTEGER, noNaN: true }),
+    unit: oneOf(KEY_FIGURE_UNITS),
+    text: record({ en: text(1, 500), fr: optional(text(1, 500), full) }),
+  });
 
 const ROUTES: Route[] = [
   {
@@ -84,7 +111,13 @@ const ROUTES: Route[] = [
     path: '/operations/KAZ',
     topic: TOPICS.narratives,
     valid: PROFILE,
-    arbitrary: (full) => record({ name: record({ en: text(1, 200), fr: text(1, 200) }), region: text(1, 100), subregion: text(1, 100), offices: fc.array(office, { minLength: full ? 1 : 0, maxLength: 4 }) }),
+    arbitrary: (full) =>
+      record({
+        name: record({ en: text(1, 200), fr: text(1, 200) }),
+        region: text(1, 100),
+        subregion: text(1, 100),
+        offices: fc.array(office, { minLength: full ? 1 : 0, maxLength: 4 }),
+      }),
     fields: [
       { path: ['name'], kind: 'object', required: true },
       { path: ['name', 'en'], kind: 'string', required: true, outOfRange: badText(1, 200) },
@@ -94,8 +127,21 @@ const ROUTES: Route[] = [
       { path: ['offices'], kind: 'array', required: true, outOfRange: fc.constant(Array.from({ length: 201 }, () => PROFILE.offices[0])) },
       { path: ['offices', 0], kind: 'object', required: true },
       { path: ['offices', 0, 'kind'], kind: 'string', required: true, outOfRange: notOneOf(OFFICE_KINDS) },
-      { path: ['offices', 0, 'lat'], kind: 'number', required: true, outOfRange: fc.oneof(fc.double({ min: 90.000001, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: -90.000001, noNaN: true })) },
-      { path: ['offices', 0, 'lon'], kind: 'number', required: true, outOfRange: fc.oneof(fc.double({ min: 180.000001, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: -180.000001, noNaN: true })) },
+      {
+        path: ['offices', 0, 'lat'],
+        kind: 'number',
+        required: true,
+        outOfRange: fc.oneof(fc.double({ min: 90.000001, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: -90.000001, noNaN: true })),
+      },
+      {
+        path: ['offices', 0, 'lon'],
+        kind: 'number',
+        required: true,
+        outOfRange: fc.oneof(
+          fc.double({ min: 180.000001, max: 1e6, noNaN: true }),
+          fc.double({ min: -1e6, max: -180.000001, noNaN: true }),
+        ),
+      },
     ],
   },
   {
@@ -104,9 +150,19 @@ const ROUTES: Route[] = [
     path: '/operations/KAZ/population/2018/REF',
     topic: TOPICS.population,
     valid: { value: 588, source: SOURCE },
-    arbitrary: (full) => record({ value: fc.integer({ min: 0, max: COUNT_MAX }), source: optional(record({ name: text(1, 200), asOf: calendarDate }), full) }),
+    arbitrary: (full) =>
+      record({ value: fc.integer({ min: 0, max: COUNT_MAX }), source: optional(record({ name: text(1, 200), asOf: calendarDate }), full) }),
     fields: [
-      { path: ['value'], kind: 'number', required: true, outOfRange: fc.oneof(fc.integer({ min: COUNT_MAX + 1, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -1e9, max: -1 }), fc.constantFrom(588.5, 0.1, 2 ** 53 + 2)) },
+      {
+        path: ['value'],
+        kind: 'number',
+        required: true,
+        outOfRange: fc.oneof(
+          fc.integer({ min: COUNT_MAX + 1, max: Number.MAX_SAFE_INTEGER }),
+          fc.integer({ min: -1e9, max: -1 }),
+          fc.constantFrom(588.5, 0.1, 2 ** 53 + 2),
+        ),
+      },
       { path: ['source'], kind: 'object', required: false, nullable: true },
       { path: ['source', 'name'], kind: 'string', required: true, outOfRange: badText(1, 200) },
       { path: ['source', 'asOf'], kind: 'string', required: true, outOfRange: badDate },
@@ -133,9 +189,21 @@ const ROUTES: Route[] = [
     valid: { items: [{ value: 197, unit: 'people', text: { en: 'people of concern received legal assistance' } }] },
     arbitrary: (full) => record({ items: fc.array(keyFigure(full), { minLength: full ? 1 : 0, maxLength: 5 }) }),
     fields: [
-      { path: ['items'], kind: 'array', required: true, outOfRange: fc.integer({ min: 51, max: 80 }).map((n) => Array.from({ length: n }, () => ({ value: 1, unit: 'people', text: { en: 'x' } }))) },
+      {
+        path: ['items'],
+        kind: 'array',
+        required: true,
+        outOfRange: fc
+          .integer({ min: 51, max: 80 })
+          .map((n) => Array.from({ length: n }, () => ({ value: 1, unit: 'people', text: { en: 'x' } }))),
+      },
       { path: ['items', 0], kind: 'object', required: true },
-      { path: ['items', 0, 'value'], kind: 'number', required: true, outOfRange: fc.oneof(fc.double({ min: -1e9, max: -0.001, noNaN: true }), fc.constant(2 ** 60)) },
+      {
+        path: ['items', 0, 'value'],
+        kind: 'number',
+        required: true,
+        outOfRange: fc.oneof(fc.double({ min: -1e9, max: -0.001, noNaN: true }), fc.constant(2 ** 60)),
+      },
       { path: ['items', 0, 'unit'], kind: 'string', required: true, outOfRange: notOneOf(KEY_FIGURE_UNITS) },
       { path: ['items', 0, 'text'], kind: 'object', required: true },
       { path: ['items', 0, 'text', 'en'], kind: 'string', required: true, outOfRange: badText(1, 500) },
@@ -220,7 +288,20 @@ const fieldName = (path: (string | number)[]) => path.map((p) => (typeof p === '
  * ("constructor", "valueOf", …: class-transformer skips them, and they were once dropped
  * without a word and the write accepted). "__proto__" is refused (400) by the JSON parser.
  */
-const NOTABLE_KEYS = ['__proto__', 'constructor', 'valueOf', 'toString', 'hasOwnProperty', 'prototype', '$where', '$gt', 'a.b', 'source.name', 'value ', 'Value'];
+const NOTABLE_KEYS = [
+  '__proto__',
+  'constructor',
+  'valueOf',
+  'toString',
+  'hasOwnProperty',
+  'prototype',
+  '$where',
+  '$gt',
+  'a.b',
+  'source.name',
+  'value ',
+  'Value',
+];
 
 /** Bodies invalid by construction, one kind of invalidity each, each labelled with what was broken. */
 function invalidBodies(route: Route): Record<string, fc.Arbitrary<{ label: string; body: Json }>> {
@@ -232,14 +313,29 @@ function invalidBodies(route: Route): Record<string, fc.Arbitrary<{ label: strin
   const objectFields = [{ path: [] as (string | number)[] }, ...route.fields.filter((f) => f.kind === 'object')];
   return {
     'an unknown key': fc
-      .tuple(full, fc.constantFrom(...objectFields), fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom(...NOTABLE_KEYS)), fc.jsonValue())
+      .tuple(
+        full,
+        fc.constantFrom(...objectFields),
+        fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom(...NOTABLE_KEYS)),
+        fc.jsonValue(),
+      )
       .filter(([, parent, key]) => parent.path.length > 0 || !known.has(key))
-      .filter(([, parent, key]) => parent.path.length === 0 || !route.fields.some((f) => f.path.length === parent.path.length + 1 && fieldName(f.path) === fieldName([...parent.path, key])))
-      .map(([body, parent, key, value]) => ({ label: `unknown key ${JSON.stringify(key)} in ${fieldName(parent.path) || '(root)'}`, body: at(body, [...parent.path, key], value) })),
+      .filter(
+        ([, parent, key]) =>
+          parent.path.length === 0 ||
+          !route.fields.some((f) => f.path.length === parent.path.length + 1 && fieldName(f.path) === fieldName([...parent.path, key])),
+      )
+      .map(([body, parent, key, value]) => ({
+        label: `unknown key ${JSON.stringify(key)} in ${fieldName(parent.path) || '(root)'}`,
+        body: at(body, [...parent.path, key], value),
+      })),
     'a wrong type': fc
       .constantFrom(...route.fields)
       .chain((field) => fc.tuple(full, fc.constant(field), wrongType(field)))
-      .map(([body, field, value]) => ({ label: `${fieldName(field.path)} is not ${field.kind === 'array' ? 'an' : 'a'} ${field.kind}`, body: at(body, field.path, value) })),
+      .map(([body, field, value]) => ({
+        label: `${fieldName(field.path)} is not ${field.kind === 'array' ? 'an' : 'a'} ${field.kind}`,
+        body: at(body, field.path, value),
+      })),
     'a value out of range': fc
       .constantFrom(...ranged)
       .chain((field) => fc.tuple(full, fc.constant(field), field.outOfRange as fc.Arbitrary<unknown>))
@@ -271,9 +367,27 @@ interface DeleteRoute {
 const year = fc.integer({ min: YEAR_MIN, max: YEAR_MAX }).map(String);
 const DELETE_ROUTES: DeleteRoute[] = [
   { name: 'profile', topic: TOPICS.narratives, path: ([code]) => `/operations/${code}`, params: fc.constant([]), free: 0 },
-  { name: 'population', topic: TOPICS.population, path: ([code, y, type]) => `/operations/${code}/population/${y}/${type}`, params: fc.tuple(year, oneOf([...POPULATION_TYPE_CODES, 'total'])), free: 2 },
-  { name: 'budget', topic: TOPICS.budget, path: ([code, y, pillar]) => `/operations/${code}/budget/${y}/pillars/${pillar}`, params: fc.tuple(year, oneOf(PILLAR_NUMBERS.map(String))), free: 2 },
-  { name: 'key-figures', topic: TOPICS.narratives, path: ([code, y, kind]) => `/operations/${code}/key-figures/${y}/${kind}`, params: fc.tuple(year, oneOf(KEY_FIGURE_KINDS)), free: 2 },
+  {
+    name: 'population',
+    topic: TOPICS.population,
+    path: ([code, y, type]) => `/operations/${code}/population/${y}/${type}`,
+    params: fc.tuple(year, oneOf([...POPULATION_TYPE_CODES, 'total'])),
+    free: 2,
+  },
+  {
+    name: 'budget',
+    topic: TOPICS.budget,
+    path: ([code, y, pillar]) => `/operations/${code}/budget/${y}/pillars/${pillar}`,
+    params: fc.tuple(year, oneOf(PILLAR_NUMBERS.map(String))),
+    free: 2,
+  },
+  {
+    name: 'key-figures',
+    topic: TOPICS.narratives,
+    path: ([code, y, kind]) => `/operations/${code}/key-figures/${y}/${kind}`,
+    params: fc.tuple(year, oneOf(KEY_FIGURE_KINDS)),
+    free: 2,
+  },
   {
     name: 'narratives',
     topic: TOPICS.narratives,
@@ -283,7 +397,10 @@ const DELETE_ROUTES: DeleteRoute[] = [
   },
 ];
 /** A path segment of any text, encoded; never one the URL parser would resolve away ("." or ".."). */
-const segment = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s !== '.' && s !== '..').map(encodeURIComponent);
+const segment = fc
+  .string({ minLength: 1, maxLength: 30 })
+  .filter((s) => s !== '.' && s !== '..')
+  .map(encodeURIComponent);
 
 describe('faults: property-based fuzzing of every write route', () => {
   let f: FaultStack;
@@ -326,7 +443,8 @@ describe('faults: property-based fuzzing of every write route', () => {
         await fc.assert(
           fc.asyncProperty(arbitrary, async ({ label, body }) => {
             const response = await f.write(route.method, route.path, body);
-            if (response.status < 400 || response.status >= 500) throw new Error(`${kind} (${label}) got ${response.status}: ${await response.text()}`);
+            if (response.status < 400 || response.status >= 500)
+              throw new Error(`${kind} (${label}) got ${response.status}: ${await response.text()}`);
             await expectRefused(response);
           }),
           { numRuns: INVALID_RUNS },
@@ -336,7 +454,8 @@ describe('faults: property-based fuzzing of every write route', () => {
       await fc.assert(
         fc.asyncProperty(route.arbitrary(false), async (body) => {
           const response = await f.write(route.method, route.path, body);
-          if (response.status < 200 || response.status >= 300) throw new Error(`a valid body got ${response.status}: ${await response.text()}`);
+          if (response.status < 200 || response.status >= 300)
+            throw new Error(`a valid body got ${response.status}: ${await response.text()}`);
           await accepted(response);
         }),
         { numRuns: VALID_RUNS },

@@ -3,7 +3,13 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { entityIds, EventEnvelope, TOPICS } from '@focus/contracts';
 import { createIdempotentProducer, createKafka, EventConsumer, EventHandler, HandleOutcome } from '@focus/messaging';
 import { eventually, PrivateKafka, readAllNow, STACK_APPS, StackApp } from '@focus/testing';
-import { contributionWrites, DOMAIN_TOPICS, expectAcknowledgedInView, expectContributionsExactlyOnce, streamFigureWrites } from './domain-writes';
+import {
+  contributionWrites,
+  DOMAIN_TOPICS,
+  expectAcknowledgedInView,
+  expectContributionsExactlyOnce,
+  streamFigureWrites,
+} from './domain-writes';
 import { FaultStack, PROFILE, startFaultStack } from './fault-stack';
 
 // Issue 25, item 2: a three-broker cluster of the test's own (3 replicas, min.insync.replicas
@@ -130,29 +136,48 @@ describe('faults: a three-broker cluster loses the leader of the busiest partiti
 
     // The subscriber holds every acknowledged write with its value...
     const figureIds = new Map([...acknowledged.keys()].map((year) => [entityIds.populationFigure('KAZ', year, 'REF'), year]));
-    await eventually(async () => ([...figureIds.keys()].every((id) => subscriber.applied.has(id)) ? true : undefined), 120_000, 'every figure at the subscriber');
+    await eventually(
+      async () => ([...figureIds.keys()].every((id) => subscriber.applied.has(id)) ? true : undefined),
+      120_000,
+      'every figure at the subscriber',
+    );
     for (const [id, year] of figureIds) expect((subscriber.applied.get(id)?.data as { value: number }).value).toBe(acknowledged.get(year));
-    const donors = contributions.acknowledged().map((w) => w.donor).sort();
+    const donors = contributions
+      .acknowledged()
+      .map((w) => w.donor)
+      .sort();
     const subscribed = () =>
-      [...subscriber.applied.values()].flatMap(({ data }) => ((data as { donor?: { name: string } }).donor ? [(data as { donor: { name: string } }).donor.name] : []));
-    await eventually(async () => (donors.every((d) => subscribed().includes(d)) ? true : undefined), 120_000, 'every contribution at the subscriber');
+      [...subscriber.applied.values()].flatMap(({ data }) =>
+        (data as { donor?: { name: string } }).donor ? [(data as { donor: { name: string } }).donor.name] : [],
+      );
+    await eventually(
+      async () => (donors.every((d) => subscribed().includes(d)) ? true : undefined),
+      120_000,
+      'every contribution at the subscriber',
+    );
     expect(subscribed().sort()).toEqual(donors);
     // ...and none twice in effect: each contribution was published as one event (a redelivery
     // repeats that event, same id), so it was applied once, at version 1.
-    const contributionIds = new Set([...subscriber.applied].filter(([, { data }]) => (data as { donor?: unknown }).donor).map(([id]) => id));
+    const contributionIds = new Set(
+      [...subscriber.applied].filter(([, { data }]) => (data as { donor?: unknown }).donor).map(([id]) => id),
+    );
     for (const id of contributionIds) {
       expect(new Set(subscriber.deliveries.filter((d) => d.entityId === id).map((d) => d.eventId)).size).toBe(1);
       expect(subscriber.applied.get(id)?.version).toBe(1);
     }
     const published = await readAllNow(f.kafka, f.ns.topic(TOPICS.contributions));
-    expect(new Set(published.map((m) => (JSON.parse(m.value ?? '{}') as { subject: { entityId: string } }).subject.entityId)).size).toBe(donors.length);
+    expect(new Set(published.map((m) => (JSON.parse(m.value ?? '{}') as { subject: { entityId: string } }).subject.entityId)).size).toBe(
+      donors.length,
+    );
 
     // The relays and consumers rode through: same processes, and the subscriber never crashed.
     expect(Object.fromEntries(STACK_APPS.map((app: StackApp) => [app, f.stack.pid(app)]))).toEqual(pids);
     expect(consumer.health().state).not.toBe('crashed');
 
     const redelivered = subscriber.deliveries.length - new Set(subscriber.deliveries.map((d) => `${d.eventId}`)).size;
-    log(`${stream.log.length} figure writes and ${donors.length} contributions acknowledged; ${redelivered} redeliveries at the subscriber`);
+    log(
+      `${stream.log.length} figure writes and ${donors.length} contributions acknowledged; ${redelivered} redeliveries at the subscriber`,
+    );
     for (const phase of phases) log(stallReport(phase, stream.log, subscriber));
     for (const node of [1, 2, 3]) {
       const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${await cluster.pidOf(node)}/status`, 'utf8'))?.[1];
@@ -212,7 +237,10 @@ async function expectReplicated(f: FaultStack, name: string): Promise<void> {
   try {
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(metadata.topics[0].partitions.map((p) => p.replicas.length)).toEqual(metadata.topics[0].partitions.map(() => 3));
-    const configs = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }], includeSynonyms: false });
+    const configs = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+      includeSynonyms: false,
+    });
     expect(configs.resources[0].configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue).toBe('2');
   } finally {
     await admin.disconnect();
@@ -225,7 +253,8 @@ async function expectReplicated(f: FaultStack, name: string): Promise<void> {
  */
 function stallReport(phase: Phase, writes: Array<{ year: number; value: number; at: number }>, subscriber: Subscriber): string {
   const arrivals = new Map<string, number>();
-  for (const d of subscriber.deliveries) if (d.value !== undefined && !arrivals.has(`${d.entityId} ${d.value}`)) arrivals.set(`${d.entityId} ${d.value}`, d.at);
+  for (const d of subscriber.deliveries)
+    if (d.value !== undefined && !arrivals.has(`${d.entityId} ${d.value}`)) arrivals.set(`${d.entityId} ${d.value}`, d.at);
   let worstLatency = 0;
   const times: number[] = [];
   for (const write of writes) {
@@ -238,6 +267,8 @@ function stallReport(phase: Phase, writes: Array<{ year: number; value: number; 
   times.sort((a, b) => a - b);
   let worstGap = 0;
   for (let i = 1; i < times.length; i++) worstGap = Math.max(worstGap, times[i] - times[i - 1]);
-  return `${phase.name} (${((phase.to - phase.from) / 1000).toFixed(1)} s until the node was back, ${times.length} writes): ` +
-    `longest write-to-subscriber ${(worstLatency / 1000).toFixed(1)} s, longest gap between arrivals ${(worstGap / 1000).toFixed(1)} s`;
+  return (
+    `${phase.name} (${((phase.to - phase.from) / 1000).toFixed(1)} s until the node was back, ${times.length} writes): ` +
+    `longest write-to-subscriber ${(worstLatency / 1000).toFixed(1)} s, longest gap between arrivals ${(worstGap / 1000).toFixed(1)} s`
+  );
 }

@@ -25,13 +25,20 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
   }, 120_000);
 
   // Each probe on its own deadline: one request lost in the outage must not eat the whole wait.
-  const readiness = async (app: StackApp) => (await fetch(`${f.stack.urls[app]}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
+  const readiness = async (app: StackApp) =>
+    (await fetch(`${f.stack.urls[app]}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
   /** A failed wait says what the app was doing: its last readiness answer and log lines. */
   const untilReady = (app: StackApp, status: number, timeoutMs: number, what: string) =>
-    explained(eventually(async () => ((await readiness(app)) === status ? true : undefined), timeoutMs, what), async () => {
-      const answer = await fetch(`${f.stack.urls[app]}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text(), (e: unknown) => String(e));
-      return `last readiness answer: ${answer}\n${app}'s last log lines:\n${f.stack.logs(app).slice(-40).join('\n')}`;
-    });
+    explained(
+      eventually(async () => ((await readiness(app)) === status ? true : undefined), timeoutMs, what),
+      async () => {
+        const answer = await fetch(`${f.stack.urls[app]}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then(
+          (r) => r.text(),
+          (e: unknown) => String(e),
+        );
+        return `last readiness answer: ${answer}\n${app}'s last log lines:\n${f.stack.logs(app).slice(-40).join('\n')}`;
+      },
+    );
 
   it('refuses writes with 503 while it is away, recovers by itself, and loses nothing acknowledged', async () => {
     expect((await f.write('PUT', '/operations/KAZ', PROFILE)).status).toBe(201);

@@ -20,7 +20,13 @@ describe('faults: poison messages', () => {
   /** Poison of every kind, made from a valid message of the topic: its key, its envelope broken one way each. */
   async function poisonOf(topic: string): Promise<{ ids: string[]; messages: Array<{ key: string | null; value: string }> }> {
     const [valid] = await readTopic(f.kafka, topic, (messages) => messages.length > 0, 60_000);
-    const envelope = JSON.parse(valid.value ?? '{}') as { type: string; data: unknown; id: string; subject: unknown; schemaVersion: number };
+    const envelope = JSON.parse(valid.value ?? '{}') as {
+      type: string;
+      data: unknown;
+      id: string;
+      subject: unknown;
+      schemaVersion: number;
+    };
     const { subject: _subject, schemaVersion: _schemaVersion, ...withoutSubject } = envelope;
     const ids = [uuidV7(), uuidV7(), uuidV7()];
     return {
@@ -36,17 +42,26 @@ describe('faults: poison messages', () => {
   }
 
   const gatewayEvents = async () =>
-    ((await (await fetch(`${f.stack.gatewayUrl}/health/ready`)).json()) as { checks: { events: { detail: { views: string; contributions: string; cache: boolean } } } }).checks.events.detail;
-  const gatewayTotal = async () => ((await (await f.read('/operations/KAZ?year=2018')).json()) as { peopleOfConcern?: { total: number } }).peopleOfConcern?.total;
+    (
+      (await (await fetch(`${f.stack.gatewayUrl}/health/ready`)).json()) as {
+        checks: { events: { detail: { views: string; contributions: string; cache: boolean } } };
+      }
+    ).checks.events.detail;
+  const gatewayTotal = async () =>
+    ((await (await f.read('/operations/KAZ?year=2018')).json()) as { peopleOfConcern?: { total: number } }).peopleOfConcern?.total;
 
   it('each poison message of each topic is dead-lettered, counted, and a valid event after them is applied; the gateway goes on streaming and dropping stale views', async () => {
     await writeOnEveryTopic(f, 0);
     const aggregator = f.stack.urls['operation-view'];
     // The gateway is following both topics, holds the view in its cache, and a client is on the stream.
-    await eventually(async () => {
-      const events = await gatewayEvents();
-      return events.views === 'running' && events.contributions === 'running' && events.cache ? true : undefined;
-    }, 60_000, "the gateway's consumers running");
+    await eventually(
+      async () => {
+        const events = await gatewayEvents();
+        return events.views === 'running' && events.contributions === 'running' && events.cache ? true : undefined;
+      },
+      60_000,
+      "the gateway's consumers running",
+    );
     await eventually(async () => ((await gatewayTotal()) === 588 ? true : undefined), 60_000, 'the gateway serves the first view');
     expect(await gatewayTotal()).toBe(588);
     const stream = await openEventStream(f, '/contributions/stream');
@@ -71,28 +86,52 @@ describe('faults: poison messages', () => {
       expect(letters.map((m) => m.headers[DLQ_HEADERS.reason]).sort()).toEqual(REASONS);
       for (const letter of letters) expect(letter.headers[DLQ_HEADERS.group]).toContain(f.ns.topicPrefix);
       for (const letter of letters) expect(letter.headers[DLQ_HEADERS.topic]).toBe(topic);
-      const counted = await eventually(async () => {
-        const total = await metricTotal(aggregator, 'focus_events_dead_lettered_total', `topic="${topic}"`);
-        return total >= REASONS.length ? total : undefined;
-      }, 30_000, `the aggregator counts the dead letters of ${topic}`);
+      const counted = await eventually(
+        async () => {
+          const total = await metricTotal(aggregator, 'focus_events_dead_lettered_total', `topic="${topic}"`);
+          return total >= REASONS.length ? total : undefined;
+        },
+        30_000,
+        `the aggregator counts the dead letters of ${topic}`,
+      );
       expect(counted).toBe(REASONS.length);
     }
 
     // Consumption goes on: a valid event on every topic after the poison is applied.
     const consumedBefore = new Map<string, number>();
-    for (const name of DOMAIN_TOPICS) consumedBefore.set(name, await metricTotal(aggregator, 'focus_events_consumed_total', `topic="${f.ns.topic(name)}"`));
+    for (const name of DOMAIN_TOPICS)
+      consumedBefore.set(name, await metricTotal(aggregator, 'focus_events_consumed_total', `topic="${f.ns.topic(name)}"`));
     await writeOnEveryTopic(f, 1);
     for (const name of DOMAIN_TOPICS) {
-      await eventually(async () => ((await metricTotal(aggregator, 'focus_events_consumed_total', `topic="${f.ns.topic(name)}"`)) > consumedBefore.get(name)! ? true : undefined), 60_000, `an event of ${name} after the poison is applied`);
+      await eventually(
+        async () =>
+          (await metricTotal(aggregator, 'focus_events_consumed_total', `topic="${f.ns.topic(name)}"`)) > consumedBefore.get(name)!
+            ? true
+            : undefined,
+        60_000,
+        `an event of ${name} after the poison is applied`,
+      );
     }
     // Through the gateway, which had the old view cached: the poison on operation-view.events
     // did not stop it from hearing that the view changed.
-    await eventually(async () => ((await gatewayTotal()) === 589 ? true : undefined), 60_000, 'the gateway serves the view with the write made after the poison');
+    await eventually(
+      async () => ((await gatewayTotal()) === 589 ? true : undefined),
+      60_000,
+      'the gateway serves the view with the write made after the poison',
+    );
     expect(await readAllNow(f.kafka, dlqTopicOf(f.ns.topic(DOMAIN_TOPICS[0])))).not.toHaveLength(0);
 
     // The contribution written after the poison on contributions.events reaches the stream; no poison does.
-    const after = await eventually(async () => stream.received().find((e) => (JSON.parse(e.data) as { data?: { donor?: { name?: string } } }).data?.donor?.name === 'Donor 1'), 30_000, 'the contribution made after the poison on the stream');
-    expect(JSON.parse(after.data)).toMatchObject({ type: 'contributions.contribution.recorded', data: { donor: { name: 'Donor 1' }, operationCode: 'KAZ' } });
+    const after = await eventually(
+      async () =>
+        stream.received().find((e) => (JSON.parse(e.data) as { data?: { donor?: { name?: string } } }).data?.donor?.name === 'Donor 1'),
+      30_000,
+      'the contribution made after the poison on the stream',
+    );
+    expect(JSON.parse(after.data)).toMatchObject({
+      type: 'contributions.contribution.recorded',
+      data: { donor: { name: 'Donor 1' }, operationCode: 'KAZ' },
+    });
     stream.close();
     for (const event of stream.received()) {
       expect(poisonIds).not.toContain(event.id);

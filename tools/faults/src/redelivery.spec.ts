@@ -14,13 +14,19 @@ describe('faults: redelivery', () => {
   /** Events the aggregator has handled (applied or skipped) on the namespace's domain topics. */
   const handled = async () => {
     const url = f.stack.urls['operation-view'];
-    return (await metricTotal(url, 'focus_events_consumed_total', f.ns.topicPrefix)) + (await metricTotal(url, 'focus_events_skipped_total', f.ns.topicPrefix));
+    return (
+      (await metricTotal(url, 'focus_events_consumed_total', f.ns.topicPrefix)) +
+      (await metricTotal(url, 'focus_events_skipped_total', f.ns.topicPrefix))
+    );
   };
 
   it('republishing every consumed event twice, newest first, changes nothing in the view', async () => {
     await writeOnEveryTopic(f, 0);
     await writeOnEveryTopic(f, 1);
-    for (const [i, type] of ['ASY', 'IDP', 'REF'].entries()) expect((await f.write('PUT', `/operations/KAZ/population/2018/${type}`, { value: 700 + i, source: SOURCE })).status).toBeLessThan(300);
+    for (const [i, type] of ['ASY', 'IDP', 'REF'].entries())
+      expect((await f.write('PUT', `/operations/KAZ/population/2018/${type}`, { value: 700 + i, source: SOURCE })).status).toBeLessThan(
+        300,
+      );
 
     const counts = await countsOncePublished(f, 11);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -50,11 +56,15 @@ describe('faults: redelivery', () => {
     // Not every duplicate shows in the consumed/skipped counters (measured: waiting for them timed out), so
     // "handled" is: the aggregator has moved on and its lag on every partition is back to 0.
     expect(republished).toBe(2 * total);
-    await eventually(async () => {
-      const url = f.stack.urls['operation-view'];
-      const lag = await metricTotal(url, 'focus_consumer_lag', f.ns.topicPrefix);
-      return (await handled()) > handledBefore && lag === 0 ? true : undefined;
-    }, 60_000, 'the aggregator has caught up with the redeliveries');
+    await eventually(
+      async () => {
+        const url = f.stack.urls['operation-view'];
+        const lag = await metricTotal(url, 'focus_consumer_lag', f.ns.topicPrefix);
+        return (await handled()) > handledBefore && lag === 0 ? true : undefined;
+      },
+      60_000,
+      'the aggregator has caught up with the redeliveries',
+    );
     await new Promise((r) => setTimeout(r, 3_000));
     expect(await viewJson(f.stack, 'KAZ', 2018)).toBe(before);
     expect(await (await f.read('/contributions?operation=KAZ')).text()).toBe(contributionsBefore);

@@ -84,7 +84,13 @@ export interface Answer {
  * the request in flight) is tried on the next one, as the gateway does. A request retried that
  * way may have been stored already: a second store of the same value is then a write of its own.
  */
-export async function putWithFailover(urls: string[], first: number, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function putWithFailover(
+  urls: string[],
+  first: number,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   let error = '';
   for (let attempt = 0; attempt < urls.length; attempt++) {
     const replica = (first + attempt) % urls.length;
@@ -154,7 +160,10 @@ export async function subscribe(f: FaultStack, entities: ContendedEntity[], time
       f.ns.topic(topic),
       (messages) => {
         const last = messages[messages.length - 1];
-        const event = JSON.parse(last.value ?? '{}') as { subject: { entityId: string; version: number }; data: Record<string, unknown> | null };
+        const event = JSON.parse(last.value ?? '{}') as {
+          subject: { entityId: string; version: number };
+          data: Record<string, unknown> | null;
+        };
         const entity = byId.get(event.subject.entityId);
         if (entity && event.data) {
           of(entity.entityId).push({ version: event.subject.version, state: canonical(event.data), value: entity.valueOf(event.data) });
@@ -175,7 +184,9 @@ export function versionsWithTwoStates(events: Published[]): Array<{ version: num
     byState.set(event.state, event.value);
     states.set(event.version, byState);
   }
-  return [...states.entries()].filter(([, byState]) => byState.size > 1).map(([version, byState]) => ({ version, values: [...byState.values()] }));
+  return [...states.entries()]
+    .filter(([, byState]) => byState.size > 1)
+    .map(([version, byState]) => ({ version, values: [...byState.values()] }));
 }
 
 /** The versions between 1 and the highest that never arrived. */
@@ -202,20 +213,24 @@ export async function aggregatorCaughtUp(f: FaultStack, timeoutMs: number): Prom
   const admin = f.kafka.admin();
   await admin.connect();
   try {
-    await eventually(async () => {
-      const existing = new Set(await admin.listTopics());
-      const present = topics.filter((t) => existing.has(t));
-      const committed = await admin.fetchOffsets({ groupId, topics: present });
-      for (const topic of present) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
-        for (const end of ends) {
-          const at = done.find((p) => p.partition === end.partition)?.offset ?? '-1';
-          if (Number(end.high) > 0 && Number(at) < Number(end.high)) return undefined;
+    await eventually(
+      async () => {
+        const existing = new Set(await admin.listTopics());
+        const present = topics.filter((t) => existing.has(t));
+        const committed = await admin.fetchOffsets({ groupId, topics: present });
+        for (const topic of present) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+          for (const end of ends) {
+            const at = done.find((p) => p.partition === end.partition)?.offset ?? '-1';
+            if (Number(end.high) > 0 && Number(at) < Number(end.high)) return undefined;
+          }
         }
-      }
-      return true;
-    }, timeoutMs, 'the aggregator group committed every source partition to its end');
+        return true;
+      },
+      timeoutMs,
+      'the aggregator group committed every source partition to its end',
+    );
   } finally {
     await admin.disconnect();
   }
@@ -229,11 +244,15 @@ export async function rebuildViews(f: FaultStack, timeoutMs: number): Promise<vo
   const aggregator = f.stack.replicaUrls('operation-view')[0];
   const started = await fetch(`${aggregator}/admin/rebuild`, { method: 'POST' });
   if (started.status !== 202) throw new Error(`POST /admin/rebuild: ${started.status} ${await started.text()}`);
-  await eventually(async () => {
-    const body = (await (await fetch(`${aggregator}/admin/rebuild`)).json()) as { phase: string };
-    if (body.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(body)}`);
-    return body.phase === 'done' ? body : undefined;
-  }, timeoutMs, 'rebuild done');
+  await eventually(
+    async () => {
+      const body = (await (await fetch(`${aggregator}/admin/rebuild`)).json()) as { phase: string };
+      if (body.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(body)}`);
+      return body.phase === 'done' ? body : undefined;
+    },
+    timeoutMs,
+    'rebuild done',
+  );
 }
 
 /** The views (code, year) as canonical JSON, from the given aggregator replica. */

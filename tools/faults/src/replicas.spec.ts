@@ -46,27 +46,42 @@ describe('faults: two replicas of every owner and two aggregators', () => {
   /** Write i of a value of its own, to the replica its turn names (the other, if that one is down). */
   const writeTo = (entity: ContendedEntity, value: number, turn: number, headers: Record<string, string> = {}): Promise<Write> => {
     const urls = f.stack.replicaUrls(entity.owner);
-    return putWithFailover(urls, turn % urls.length, entity.path, entity.body(value), headers).then((answer) => ({ ...answer, entity, value }));
+    return putWithFailover(urls, turn % urls.length, entity.path, entity.body(value), headers).then((answer) => ({
+      ...answer,
+      entity,
+      value,
+    }));
   };
 
   /** The view pages, read until each shows what the owners hold; then equal to a rebuild, on every aggregator replica. */
-  async function expectViewsEqualRebuild(pages: Array<[string, number]>, shows: (code: string, year: number, view: ViewPage) => boolean): Promise<void> {
+  async function expectViewsEqualRebuild(
+    pages: Array<[string, number]>,
+    shows: (code: string, year: number, view: ViewPage) => boolean,
+  ): Promise<void> {
     await aggregatorCaughtUp(f, 180_000);
     for (const [code, year] of pages) {
-      await eventually(async () => {
-        const json = await viewJson(f.stack, code, year);
-        return json && shows(code, year, JSON.parse(json) as ViewPage) ? true : undefined;
-      }, 120_000, `the view of ${code} ${year} showing what its owners hold`);
+      await eventually(
+        async () => {
+          const json = await viewJson(f.stack, code, year);
+          return json && shows(code, year, JSON.parse(json) as ViewPage) ? true : undefined;
+        },
+        120_000,
+        `the view of ${code} ${year} showing what its owners hold`,
+      );
     }
     const before = await viewsFrom(f, 0, pages);
     await rebuildViews(f, 180_000);
     const replicas = f.stack.replicaUrls('operation-view').length;
     for (let replica = 0; replica < replicas; replica++) {
       // Another replica reads the swapped pointer on its next query: the same views, from the same collection.
-      const after = await eventually(async () => {
-        const views = await viewsFrom(f, replica, pages);
-        return [...views.values()].every((json) => json !== undefined) ? views : undefined;
-      }, 60_000, `the rebuilt views on aggregator replica ${replica}`);
+      const after = await eventually(
+        async () => {
+          const views = await viewsFrom(f, replica, pages);
+          return [...views.values()].every((json) => json !== undefined) ? views : undefined;
+        },
+        60_000,
+        `the rebuilt views on aggregator replica ${replica}`,
+      );
       expect({ replica, views: Object.fromEntries(after) }).toEqual({ replica, views: Object.fromEntries(before) });
     }
   }
@@ -134,7 +149,9 @@ describe('faults: two replicas of every owner and two aggregators', () => {
           entity: entity.entityId,
           versionsAcknowledgedTwice: [...new Set(versions.filter((v, i) => versions.indexOf(v) !== i))],
           acknowledgedNotPublishedAsWritten: mine
-            .filter((w) => !events.some((e) => e.version === w.version) || events.some((e) => e.version === w.version && e.value !== w.value))
+            .filter(
+              (w) => !events.some((e) => e.version === w.version) || events.some((e) => e.version === w.version && e.value !== w.value),
+            )
             .map((w) => `v${w.version}=${w.value}`),
           refusedButPublished: refusedHere.filter((w) => events.some((e) => e.value === w.value)).map((w) => `${w.value}: ${w.status}`),
           missingVersions: missingVersions(events),
@@ -162,11 +179,18 @@ describe('faults: two replicas of every owner and two aggregators', () => {
     });
     // The race was run, not refused: most plain writes landed.
     const landed = writes.slice(0, WRITES).filter(acknowledged).length;
-    expect({ landed, ofWrites: WRITES, atLeastThreeQuarters: landed >= (3 * WRITES) / 4 }).toEqual({ landed, ofWrites: WRITES, atLeastThreeQuarters: true });
+    expect({ landed, ofWrites: WRITES, atLeastThreeQuarters: landed >= (3 * WRITES) / 4 }).toEqual({
+      landed,
+      ofWrites: WRITES,
+      atLeastThreeQuarters: true,
+    });
 
     const owners = new Map<ContendedEntity, number>();
     for (const entity of entities) owners.set(entity, (await ownerState(f, entity)).value);
-    const pages: Array<[string, number]> = [...new Set(entities.map((e) => e.page.join(' ')))].map((p) => [p.split(' ')[0], Number(p.split(' ')[1])]);
+    const pages: Array<[string, number]> = [...new Set(entities.map((e) => e.page.join(' ')))].map((p) => [
+      p.split(' ')[0],
+      Number(p.split(' ')[1]),
+    ]);
     await expectViewsEqualRebuild(pages, (code, year, view) =>
       entities.filter((e) => e.page[0] === code && e.page[1] === year).every((e) => e.shownIn(view) === owners.get(e)),
     );
@@ -210,6 +234,9 @@ describe('faults: two replicas of every owner and two aggregators', () => {
     expect(refused).toEqual([]);
 
     const pages = codes.flatMap((code) => YEARS.map((year): [string, number] => [code, year]));
-    await expectViewsEqualRebuild(pages, (code, year, view) => populationFigure(code, year, 'REF').shownIn(view) === latest.get(`${code} ${year}`));
+    await expectViewsEqualRebuild(
+      pages,
+      (code, year, view) => populationFigure(code, year, 'REF').shownIn(view) === latest.get(`${code} ${year}`),
+    );
   });
 });

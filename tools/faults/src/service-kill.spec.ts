@@ -35,10 +35,14 @@ describe('faults: a domain service killed between its write and its publish', ()
     const subjects = events.map((m) => (JSON.parse(m.value ?? '{}') as { subject: { entityId: string } }).subject.entityId).sort();
     expect(subjects).toEqual(years.map((year) => `KAZ:${year}:REF`));
     for (const [i, year] of years.entries()) {
-      await eventually(async () => {
-        const json = await viewJson(f.stack, 'KAZ', year);
-        return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === 300 + i ? true : undefined;
-      }, 60_000, `the view of ${year}`);
+      await eventually(
+        async () => {
+          const json = await viewJson(f.stack, 'KAZ', year);
+          return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === 300 + i ? true : undefined;
+        },
+        60_000,
+        `the view of ${year}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await topicCounts(f))[TOPICS.population]).toBe(years.length);

@@ -33,7 +33,9 @@ describe('tools/infra: a Kafka cluster of N nodes', () => {
   });
 
   it('refuses overlapping ports and a node count out of range, naming the settings', () => {
-    expect(() => loadConfig({ FOCUS_INFRA_HOME: home, FOCUS_KAFKA_NODES: '3', FOCUS_KAFKA_CONTROLLER_PORT: '9093' })).toThrow(/must all be different ports/);
+    expect(() => loadConfig({ FOCUS_INFRA_HOME: home, FOCUS_KAFKA_NODES: '3', FOCUS_KAFKA_CONTROLLER_PORT: '9093' })).toThrow(
+      /must all be different ports/,
+    );
     expect(() => loadConfig({ FOCUS_INFRA_HOME: home, FOCUS_KAFKA_NODES: '9' })).toThrow(/FOCUS_KAFKA_NODES \(--brokers\) is "9"/);
   });
 });

@@ -56,8 +56,7 @@ export function ferretdbService(config: InfraConfig): Service {
       // command until the command ends, and waits for ever when its pool runs dry (its default
       // is 50): seen with a 50-update bulk write next to a few reads. 100 leaves room for the
       // parallel test processes that share one FerretDB (postgres.ts allows 120 connections).
-      const storage =
-        backend === 'postgresql' ? ['-postgresql-url', `${postgresUrl(config)}?pool_max_conns=100`] : ['-data-dir', dataDir];
+      const storage = backend === 'postgresql' ? ['-postgresql-url', `${postgresUrl(config)}?pool_max_conns=100`] : ['-data-dir', dataDir];
       return launch(service, binary, ['-listen', `${HOST}:${port}`, ...storage], dataDir);
     },
 

@@ -145,26 +145,28 @@ export async function status(options: Omit<InfraOptions, 'log'> = {}): Promise<S
   const config = loadConfig(options.env);
   const state = readState(config.home);
   const services = await Promise.all(
-    servicesFor(config, options.services ?? [...defaultServices(config), ...recordedServices(config)]).map(async (service): Promise<ServiceStatus> => {
-      const record = state.services[service.key];
-      const ours = record !== undefined && isOurProcess(record.pid, record.commandMarker);
-      const ready = await service.answers();
-      let note: string | undefined;
-      if (!ours && (ready || (await portAnswers(service.ports[0])))) {
-        note = `port ${service.ports[0]} is held by a process that focus-infra did not start`;
-      } else if (record && !ours) note = `recorded pid ${record.pid} is gone`;
-      return {
-        name: service.name,
-        key: service.key,
-        version: ours ? record.version : service.version,
-        state: ours ? 'running' : 'stopped',
-        pid: ours ? record.pid : undefined,
-        address: ours ? record.url : service.url,
-        ready,
-        logFile: service.logFile,
-        note,
-      };
-    }),
+    servicesFor(config, options.services ?? [...defaultServices(config), ...recordedServices(config)]).map(
+      async (service): Promise<ServiceStatus> => {
+        const record = state.services[service.key];
+        const ours = record !== undefined && isOurProcess(record.pid, record.commandMarker);
+        const ready = await service.answers();
+        let note: string | undefined;
+        if (!ours && (ready || (await portAnswers(service.ports[0])))) {
+          note = `port ${service.ports[0]} is held by a process that focus-infra did not start`;
+        } else if (record && !ours) note = `recorded pid ${record.pid} is gone`;
+        return {
+          name: service.name,
+          key: service.key,
+          version: ours ? record.version : service.version,
+          state: ours ? 'running' : 'stopped',
+          pid: ours ? record.pid : undefined,
+          address: ours ? record.url : service.url,
+          ready,
+          logFile: service.logFile,
+          note,
+        };
+      },
+    ),
   );
   return { ...connection(options), services };
 }
@@ -176,7 +178,11 @@ export function connection(options: Pick<InfraOptions, 'env'> = {}): Connection 
 }
 
 function servicesFor(config: InfraConfig, names: readonly ServiceName[]): Service[] {
-  const factories = { kafka: kafkaServices, ferretdb: (c: InfraConfig) => [ferretdbService(c)], postgres: (c: InfraConfig) => [postgresService(c)] };
+  const factories = {
+    kafka: kafkaServices,
+    ferretdb: (c: InfraConfig) => [ferretdbService(c)],
+    postgres: (c: InfraConfig) => [postgresService(c)],
+  };
   return SERVICE_NAMES.filter((name) => names.includes(name)).flatMap((name) => factories[name](config));
 }
 
@@ -242,9 +248,7 @@ async function ensureRunning(config: InfraConfig, service: Service, log: Log): P
     } catch (error) {
       await stopRecorded(config, service.key, log);
       throw error instanceof InfraError
-        ? new InfraError(
-            `${error.message}\nIf its data is damaged, \`npm run infra -- down ${service.name} --wipe\` deletes it.`,
-          )
+        ? new InfraError(`${error.message}\nIf its data is damaged, \`npm run infra -- down ${service.name} --wipe\` deletes it.`)
         : error;
     }
     log(`ready in ${seconds(startedAt)} s (pid ${pid}, log ${service.logFile})`);

@@ -54,35 +54,36 @@ function kafkaNode(config: InfraConfig, nodeId: number, installShared: (install:
     // A cold JVM on two cores takes a while to load ~45 jars and elect itself.
     readyTimeoutMs: 120_000,
 
-    install: (log) => installShared(async () => {
-      await java(); // Maven needs it too: fail with the JDK hint rather than a Maven error
-      await installOnce({
-        log,
-        marker: join(distDir, '.installed'),
-        product: join(libs, `kafka_2.13-${version}.jar`),
-        // The version is in distDir's name already; -Dkafka.version overrides the pom's default.
-        inputFiles: [join(projectDir, 'pom.xml')],
-        prerequisites: async () => requireExecutable('mvn', 'install Maven (apt-get install maven).'),
-        announce: `resolving ${version} jars with Maven (first run only, ~1-2 min)…`,
-        run: async (mvn) => {
-          rmSync(libs, { recursive: true, force: true });
-          mkdirSync(distDir, { recursive: true });
-          await runLogged(
-            mvn,
-            [
-              '-q',
-              '-B',
-              '-Dstyle.color=never',
-              'dependency:copy-dependencies',
-              '-DincludeScope=runtime',
-              `-DoutputDirectory=${libs}`,
-              `-Dkafka.version=${version}`,
-            ],
-            { cwd: projectDir, logFile: join(config.home, 'kafka-install.log') },
-          );
-        },
-      });
-    }),
+    install: (log) =>
+      installShared(async () => {
+        await java(); // Maven needs it too: fail with the JDK hint rather than a Maven error
+        await installOnce({
+          log,
+          marker: join(distDir, '.installed'),
+          product: join(libs, `kafka_2.13-${version}.jar`),
+          // The version is in distDir's name already; -Dkafka.version overrides the pom's default.
+          inputFiles: [join(projectDir, 'pom.xml')],
+          prerequisites: async () => requireExecutable('mvn', 'install Maven (apt-get install maven).'),
+          announce: `resolving ${version} jars with Maven (first run only, ~1-2 min)…`,
+          run: async (mvn) => {
+            rmSync(libs, { recursive: true, force: true });
+            mkdirSync(distDir, { recursive: true });
+            await runLogged(
+              mvn,
+              [
+                '-q',
+                '-B',
+                '-Dstyle.color=never',
+                'dependency:copy-dependencies',
+                '-DincludeScope=runtime',
+                `-DoutputDirectory=${libs}`,
+                `-Dkafka.version=${version}`,
+              ],
+              { cwd: projectDir, logFile: join(config.home, 'kafka-install.log') },
+            );
+          },
+        });
+      }),
 
     async start(log) {
       const javaPath = await java();
@@ -121,16 +122,7 @@ function kafkaNode(config: InfraConfig, nodeId: number, installShared: (install:
     if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, `${randomClusterId()}\n`);
     const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
     log(`formatting storage in ${logDir} (cluster id ${clusterId}${cluster ? `, node ${nodeId} of ${nodes}` : ''})`);
-    await capture(javaPath, [
-      ...classpath,
-      'kafka.tools.StorageTool',
-      'format',
-      '-t',
-      clusterId,
-      '-c',
-      properties,
-      '--ignore-formatted',
-    ]);
+    await capture(javaPath, [...classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, '--ignore-formatted']);
   }
 
   return service;

@@ -70,8 +70,20 @@ export function postgresService(config: InfraConfig): Service {
     // setup.sql says why: indexes FerretDB's PostgreSQL queries can use.
     async afterReady() {
       await capture(join(binDir, 'psql'), [
-        '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', HOST, '-p', String(port), '-U', 'postgres', '-d', 'postgres',
-        '-f', join(config.sourceDir, 'postgres', 'setup.sql'),
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-h',
+        HOST,
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-f',
+        join(config.sourceDir, 'postgres', 'setup.sql'),
       ]);
     },
   };
@@ -111,7 +123,9 @@ function pgIsReady(binDir: string, port: number): Promise<boolean> {
   const tool = join(binDir, 'pg_isready');
   if (!existsSync(tool)) return Promise.resolve(false);
   return new Promise((done) => {
-    execFile(tool, ['-q', '-h', HOST, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-t', '2'], { timeout: 5_000 }, (error) => done(!error));
+    execFile(tool, ['-q', '-h', HOST, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-t', '2'], { timeout: 5_000 }, (error) =>
+      done(!error),
+    );
   });
 }
 

@@ -177,7 +177,11 @@ function readProc(pid: number, file: string): string | undefined {
  * SIGTERM (or the server's own clean-shutdown signal: PostgreSQL's fast shutdown is SIGINT)
  * lets it shut down cleanly; SIGKILL only when it won't.
  */
-export async function stopProcess(pid: number, stopSignal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000): Promise<'terminated' | 'killed' | 'gone'> {
+export async function stopProcess(
+  pid: number,
+  stopSignal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 20_000,
+): Promise<'terminated' | 'killed' | 'gone'> {
   if (!signal(pid, stopSignal)) return 'gone';
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {

@@ -73,8 +73,7 @@ export async function waitUntilReady(target: {
     if (await target.answers()) return;
     if (!isAlive(target.pid)) {
       throw new InfraError(
-        `the server (pid ${target.pid}) exited while starting. Last lines of ${target.logFile}:\n` +
-          indent(tailFile(target.logFile, 40)),
+        `the server (pid ${target.pid}) exited while starting. Last lines of ${target.logFile}:\n` + indent(tailFile(target.logFile, 40)),
       );
     }
     if (Date.now() > deadline) {

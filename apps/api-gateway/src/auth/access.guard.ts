@@ -67,13 +67,20 @@ export class AccessGuard implements CanActivate {
           type: PROBLEM_TYPES.unauthorized,
           title: 'Unauthorized',
           status: 401,
-          detail: apiKeyPresented ? 'The API key in x-api-key is not valid.' : `This request needs an API key with the ${needed} role in x-api-key.`,
+          detail: apiKeyPresented
+            ? 'The API key in x-api-key is not valid.'
+            : `This request needs an API key with the ${needed} role in x-api-key.`,
         },
         { 'www-authenticate': `ApiKey header="${API_KEY_HEADER}"` },
       );
     }
     if (!roleAllows(apiKey.role, needed)) {
-      throw new ProblemException({ type: PROBLEM_TYPES.forbidden, title: 'Forbidden', status: 403, detail: `The API key "${apiKey.name}" has the ${apiKey.role} role; this request needs ${needed}.` });
+      throw new ProblemException({
+        type: PROBLEM_TYPES.forbidden,
+        title: 'Forbidden',
+        status: 403,
+        detail: `The API key "${apiKey.name}" has the ${apiKey.role} role; this request needs ${needed}.`,
+      });
     }
     return true;
   }

@@ -52,7 +52,9 @@ describe('API keys', () => {
     expect(holdsLocalDevKey(local.apiKeys)).toBe(true);
     expect(new ApiKeyRing(local.apiKeys).identify('local-dev-editor')?.role).toBe('editor');
     expect(() => gatewayConfig({ ...base, NODE_ENV: 'production' })).toThrow(/local-dev-editor.*refused in production/);
-    expect(() => gatewayConfig({ ...base, NODE_ENV: 'production', GATEWAY_API_KEYS: 'x:editor:local-dev-editor' })).toThrow(/refused in production/);
+    expect(() => gatewayConfig({ ...base, NODE_ENV: 'production', GATEWAY_API_KEYS: 'x:editor:local-dev-editor' })).toThrow(
+      /refused in production/,
+    );
     const production = gatewayConfig({ ...base, NODE_ENV: 'production', GATEWAY_API_KEYS: 'ops:editor:a-real-production-key-1' });
     expect(production.apiKeys).toHaveLength(1);
   });

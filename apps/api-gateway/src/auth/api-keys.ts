@@ -27,7 +27,10 @@ export class ApiKeyConfigError extends Error {
  * Errors name the entry by its position and name, never by its key.
  */
 export function parseApiKeys(spec: string): ApiKey[] {
-  const entries = spec.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = spec
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const keys: ApiKey[] = [];
   const problems: string[] = [];
   const secrets = new Set<string>();

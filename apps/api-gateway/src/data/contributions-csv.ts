@@ -45,7 +45,8 @@ export class ContributionsCsv {
     for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
       if (typeof value !== 'string') throw badRequest(`${name} is given more than once.`, [{ field: name, message: 'must be given once' }]);
       if (name === 'hxl') {
-        if (value !== 'true' && value !== 'false') throw badRequest('hxl must be true or false.', [{ field: 'hxl', message: 'must be true or false' }]);
+        if (value !== 'true' && value !== 'false')
+          throw badRequest('hxl must be true or false.', [{ field: 'hxl', message: 'must be true or false' }]);
         hxl = value === 'true';
       } else if (name !== 'format') query.set(name, value);
     }
@@ -54,7 +55,10 @@ export class ContributionsCsv {
     const page = (cursor?: string) => {
       const params = new URLSearchParams(query);
       if (cursor) params.set('cursor', cursor);
-      return this.upstreams.get('contributions', `/contributions?${params}`, { accept: 'application/json', 'x-request-id': String(request.id) });
+      return this.upstreams.get('contributions', `/contributions?${params}`, {
+        accept: 'application/json',
+        'x-request-id': String(request.id),
+      });
     };
     const first = await page(query.get('cursor') ?? undefined);
     if (first.statusCode !== 200) {
@@ -65,7 +69,8 @@ export class ContributionsCsv {
       return;
     }
     const firstBody = JSON.parse(first.body.toString('utf8')) as { items: ListedContribution[]; nextCursor: string | null };
-    const head = CONTRIBUTION_COLUMNS.map((c) => c.header).join(',') + '\r\n' + (hxl ? CONTRIBUTION_COLUMNS.map((c) => c.hxl).join(',') + '\r\n' : '');
+    const head =
+      CONTRIBUTION_COLUMNS.map((c) => c.header).join(',') + '\r\n' + (hxl ? CONTRIBUTION_COLUMNS.map((c) => c.hxl).join(',') + '\r\n' : '');
     reply.header('content-type', 'text/csv; charset=utf-8');
     if (onePage) {
       if (firstBody.nextCursor) reply.header('next-cursor', firstBody.nextCursor);

@@ -60,7 +60,9 @@ describe('data API end to end', () => {
     sums = real.sums;
     stack = await startStack({
       namespace: ns,
-      appEnv: { 'api-gateway': { GATEWAY_API_KEYS: `editor:editor:${EDITOR}`, PORTAL_DIR: '/nonexistent/portal', RATE_LIMIT_MAX: '100000' } },
+      appEnv: {
+        'api-gateway': { GATEWAY_API_KEYS: `editor:editor:${EDITOR}`, PORTAL_DIR: '/nonexistent/portal', RATE_LIMIT_MAX: '100000' },
+      },
       echo: process.env['STACK_ECHO'] ? (line) => process.stdout.write(line) : undefined,
     });
     api = `${stack.gatewayUrl}/api/v1`;
@@ -105,7 +107,7 @@ describe('data API end to end', () => {
     return rows;
   }
 
-  it('answers the real file\'s counts by country, origin and year, and sums over what is not grouped by', async () => {
+  it("answers the real file's counts by country, origin and year, and sums over what is not grouped by", async () => {
     for (const [operation, origin, year, type] of [
       ['DEU', 'SYR', 2018, 'REF'],
       ['TUR', 'SYR', 2016, 'REF'],
@@ -113,7 +115,9 @@ describe('data API end to end', () => {
       ['KAZ', 'AFG', 2019, 'REF'],
     ] as const) {
       const rows = await page(`/population?operation=${operation}&origin=${origin}&year=${year}&type=${type}`);
-      expect(rows).toEqual([expect.objectContaining({ operation, origin, year, type, value: sums.get(`${operation}|${origin}|${year}|${type}`) })]);
+      expect(rows).toEqual([
+        expect.objectContaining({ operation, origin, year, type, value: sums.get(`${operation}|${origin}|${year}|${type}`) }),
+      ]);
       expect(rows[0]).toHaveProperty('sources', [{ name: 'UNHCR population statistics 2025.06.1', asOf: `${year}-12-31` }]);
     }
     const byYear = await page('/population?operation=DEU&yearFrom=2015&yearTo=2020&groupBy=year');
@@ -122,7 +126,9 @@ describe('data API end to end', () => {
   });
 
   it("leaves an operation's view as it was: its breakdown sums every origin", async () => {
-    const view = (await (await get('/operations/DEU?year=2018')).json()) as { peopleOfConcern: { total: number; breakdown: Array<[string, number]> } };
+    const view = (await (await get('/operations/DEU?year=2018')).json()) as {
+      peopleOfConcern: { total: number; breakdown: Array<[string, number]> };
+    };
     expect(view.peopleOfConcern.total).toBe(sums.get('DEU|2018'));
     const byType = await page('/population?operation=DEU&year=2018&groupBy=type');
     expect(view.peopleOfConcern.breakdown.reduce((sum, [, value]) => sum + value, 0)).toBe(byType.reduce((sum, r) => sum + r.value, 0));
@@ -132,7 +138,9 @@ describe('data API end to end', () => {
     const whole = await page('/population?operation=KAZ,TUR&yearFrom=2019&limit=1000');
     expect(whole.length).toBeGreaterThan(20);
     expect(await all('/population?operation=KAZ,TUR&yearFrom=2019', 7)).toEqual(whole);
-    expect(await all('/population?yearFrom=2019&groupBy=origin,type', 50)).toEqual(await page('/population?yearFrom=2019&groupBy=origin,type&limit=1000'));
+    expect(await all('/population?yearFrom=2019&groupBy=origin,type', 50)).toEqual(
+      await page('/population?yearFrom=2019&groupBy=origin,type&limit=1000'),
+    );
   });
 
   it('gives the same rows as CSV, streamed, with an HXL row when asked', async () => {
@@ -144,7 +152,9 @@ describe('data API end to end', () => {
     expect(header).toBe('operation,origin,year,type,value,source');
     expect(hxl).toBe('#country+code+asylum,#country+code+origin,#date+year,#population+type+code,#affected+num,#meta+source');
     expect(lines.length).toBe(json.length);
-    const asCsv = json.map((r) => [r.operation, r.origin ?? '', r.year, r.type, r.value, 'UNHCR population statistics 2025.06.1 (' + r.year + '-12-31)'].join(','));
+    const asCsv = json.map((r) =>
+      [r.operation, r.origin ?? '', r.year, r.type, r.value, 'UNHCR population statistics 2025.06.1 (' + r.year + '-12-31)'].join(','),
+    );
     expect(lines).toEqual(asCsv);
     const csvPage = await get('/population?operation=DEU&year=2018&groupBy=type&format=csv');
     expect((await csvPage.text()).split('\r\n')[0]).toBe('type,value,source');
@@ -164,7 +174,11 @@ describe('data API end to end', () => {
       ['hxl=true', 'hxl'],
     ]) {
       const response = await get(`/population?${query}`);
-      expect({ query, status: response.status, type: response.headers.get('content-type') }).toEqual({ query, status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect({ query, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        query,
+        status: 400,
+        type: expect.stringMatching(/^application\/problem\+json/),
+      });
       expect(((await response.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe(field);
     }
     expect((await get('/budget?origin=SYR')).status).toBe(400);
@@ -179,31 +193,54 @@ describe('data API end to end', () => {
     expect((await get(path, { 'if-none-match': etag })).status).toBe(304);
     const csv = await get(`${path}&format=csv`);
     expect((await get(`${path}&format=csv`, { 'if-none-match': csv.headers.get('etag') as string })).status).toBe(304);
-    const put = await fetch(`${api}/operations/KAZ/population/2019/HST`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': EDITOR }, body: JSON.stringify({ value: 7 }) });
+    const put = await fetch(`${api}/operations/KAZ/population/2019/HST`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-api-key': EDITOR },
+      body: JSON.stringify({ value: 7 }),
+    });
     expect(put.status).toBe(201);
-    const changed = await eventually(async () => {
-      const response = await get(path, { 'if-none-match': etag });
-      return response.status === 200 ? ((await response.json()) as { rows: Row[] }).rows : undefined;
-    }, 30_000, 'the change drops the cached answer');
+    const changed = await eventually(
+      async () => {
+        const response = await get(path, { 'if-none-match': etag });
+        return response.status === 200 ? ((await response.json()) as { rows: Row[] }).rows : undefined;
+      },
+      30_000,
+      'the change drops the cached answer',
+    );
     expect(changed.find((r) => r.type === 'HST')?.value).toBe(7);
   });
 
   it('lists the codes it uses, and what each operation holds data for', async () => {
-    const countries = (await (await get('/reference/countries')).json()) as Array<{ code: string; name: { en: string; fr: string }; region: string | null }>;
-    expect(countries.find((c) => c.code === 'DEU')).toEqual({ code: 'DEU', name: { en: 'Germany', fr: 'Allemagne' }, region: 'Europe', subregion: 'Western Europe' });
+    const countries = (await (await get('/reference/countries')).json()) as Array<{
+      code: string;
+      name: { en: string; fr: string };
+      region: string | null;
+    }>;
+    expect(countries.find((c) => c.code === 'DEU')).toEqual({
+      code: 'DEU',
+      name: { en: 'Germany', fr: 'Allemagne' },
+      region: 'Europe',
+      subregion: 'Western Europe',
+    });
     expect(countries.find((c) => c.code === 'XXA')?.name.en).toBe('Stateless');
     expect(((await (await get('/reference/population-types')).json()) as unknown[]).length).toBe(9);
     expect(((await (await get('/reference/pillars')).json()) as unknown[]).length).toBe(4);
     const reference = await get('/reference/pillars');
     expect((await get('/reference/pillars', { 'if-none-match': reference.headers.get('etag') as string })).status).toBe(304);
-    const [availability] = (await (await get('/reference/availability?operation=TUR')).json()) as Array<{ operation: string; population: { years: number[]; types: string[] } }>;
+    const [availability] = (await (await get('/reference/availability?operation=TUR')).json()) as Array<{
+      operation: string;
+      population: { years: number[]; types: string[] };
+    }>;
     expect(availability.operation).toBe('TUR');
     expect(availability.population.years).toEqual(expect.arrayContaining([2015, 2020]));
     expect(availability.population.types).toContain('REF');
   });
 
   it('gives the contributions list as CSV too, the same rows as its JSON', async () => {
-    for (const [date, name] of [['2019-07-18', 'European Union'], ['2019-05-02', 'Japan, Government of']]) {
+    for (const [date, name] of [
+      ['2019-07-18', 'European Union'],
+      ['2019-05-02', 'Japan, Government of'],
+    ]) {
       const recorded = await fetch(`${api}/contributions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': EDITOR, 'idempotency-key': `data-${date}` },
@@ -211,7 +248,9 @@ describe('data API end to end', () => {
       });
       expect(recorded.status).toBe(201);
     }
-    const json = (await (await get('/contributions?operation=KAZ')).json()) as { items: Array<{ id: string; date: string; donor: { name: string; type: string }; amountUsd?: number; status: string }> };
+    const json = (await (await get('/contributions?operation=KAZ')).json()) as {
+      items: Array<{ id: string; date: string; donor: { name: string; type: string }; amountUsd?: number; status: string }>;
+    };
     expect(json.items).toHaveLength(2);
     const csv = await get('/contributions?operation=KAZ&format=csv&hxl=true');
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -219,12 +258,15 @@ describe('data API end to end', () => {
     expect(header).toBe('id,date,donor,donor_type,amount_usd,operation,status');
     expect(hxl).toBe('#activity+id,#date,#org+donor+name,#org+donor+type,#value+funding+usd,#country+code,#status');
     const quoted = (text: string) => (text.includes(',') ? `"${text}"` : text);
-    expect(lines).toEqual(json.items.map((c) => [c.id, c.date, quoted(c.donor.name), c.donor.type, c.amountUsd, 'KAZ', c.status].join(',')));
+    expect(lines).toEqual(
+      json.items.map((c) => [c.id, c.date, quoted(c.donor.name), c.donor.type, c.amountUsd, 'KAZ', c.status].join(',')),
+    );
     expect((await get('/contributions?operation=KAZ&format=csv&hxl=yes')).status).toBe(400);
   });
 
   it('refuses an import whose every row is rejected with a 422 naming the first bad lines, and writes nothing', async () => {
-    const header = 'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst\n';
+    const header =
+      'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst\n';
     const response = await fetch(`${api}/imports/population`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', 'x-api-key': EDITOR },

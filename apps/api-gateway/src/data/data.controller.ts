@@ -33,28 +33,48 @@ export class DataController {
   @Get('population')
   @RequiresAccess('read')
   @ApiDataList('population')
-  population(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Headers('if-none-match') inm: string | undefined, @RequestId() id: string) {
+  population(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Headers('if-none-match') inm: string | undefined,
+    @RequestId() id: string,
+  ) {
     return this.read(request, reply, inm, id);
   }
 
   @Get('budget')
   @RequiresAccess('read')
   @ApiDataList('budget')
-  budget(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Headers('if-none-match') inm: string | undefined, @RequestId() id: string) {
+  budget(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Headers('if-none-match') inm: string | undefined,
+    @RequestId() id: string,
+  ) {
     return this.read(request, reply, inm, id);
   }
 
   @Get('key-figures')
   @RequiresAccess('read')
   @ApiDataList('key-figures')
-  keyFigures(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Headers('if-none-match') inm: string | undefined, @RequestId() id: string) {
+  keyFigures(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Headers('if-none-match') inm: string | undefined,
+    @RequestId() id: string,
+  ) {
     return this.read(request, reply, inm, id);
   }
 
   @Get('reference/availability')
   @RequiresAccess('read')
   @ApiAvailability()
-  availability(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Headers('if-none-match') inm: string | undefined, @RequestId() id: string) {
+  availability(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Headers('if-none-match') inm: string | undefined,
+    @RequestId() id: string,
+  ) {
     return this.read(request, reply, inm, id);
   }
 

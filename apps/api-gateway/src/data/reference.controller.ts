@@ -10,7 +10,11 @@ import { ApiReference } from './data-docs';
 
 function fixed(body: unknown): CachedView {
   const bytes = Buffer.from(JSON.stringify(body));
-  return { etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`, body: bytes, contentType: 'application/json; charset=utf-8' };
+  return {
+    etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`,
+    body: bytes,
+    contentType: 'application/json; charset=utf-8',
+  };
 }
 
 // The code lists of libs/contracts: they change only with a release of the gateway.

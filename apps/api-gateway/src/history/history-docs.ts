@@ -13,7 +13,12 @@ export const RECORDED_AT_MEANING =
 export function ApiHistory(names: ParamName[]) {
   return applyDecorators(
     params(names),
-    ApiQuery({ name: 'limit', required: false, description: 'Revisions per page (default 50).', schema: { type: 'integer', minimum: 1, maximum: 200 } }),
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      description: 'Revisions per page (default 50).',
+      schema: { type: 'integer', minimum: 1, maximum: 200 },
+    }),
     ApiQuery({
       name: 'cursor',
       required: false,
@@ -58,12 +63,15 @@ export function historySchemas(): Record<string, unknown> {
   return {
     Revision: {
       type: 'object',
-      description: "One version of an entity, as the event that carried it said; its identity is the event's (entityId, version), the same at its owner.",
+      description:
+        "One version of an entity, as the event that carried it said; its identity is the event's (entityId, version), the same at its owner.",
       required: ['version', 'deleted', 'state', 'recordedAt', 'requestId', 'event'],
       properties: {
         version: { type: 'integer', minimum: 1 },
         deleted: { type: 'boolean' },
-        state: { oneOf: [{ type: 'object', description: "The entity's full state at this version, as its PUT answers it." }, { type: 'null' }] },
+        state: {
+          oneOf: [{ type: 'object', description: "The entity's full state at this version, as its PUT answers it." }, { type: 'null' }],
+        },
         source: {
           type: 'object',
           description: 'Population figures and totals: the publication the value comes from.',
@@ -95,7 +103,13 @@ const REVISION_PAGE_EXAMPLE = {
     {
       version: 2,
       deleted: false,
-      state: { operationCode: 'KAZ', year: 2018, type: 'REF', value: 568, source: { name: 'UNHCR population statistics 1951-2025', asOf: '2018-12-31' } },
+      state: {
+        operationCode: 'KAZ',
+        year: 2018,
+        type: 'REF',
+        value: 568,
+        source: { name: 'UNHCR population statistics 1951-2025', asOf: '2018-12-31' },
+      },
       source: { name: 'UNHCR population statistics 1951-2025', asOf: '2018-12-31' },
       recordedAt: '2026-03-02T09:14:07.112Z',
       requestId: 'import-2026-03-02',

@@ -36,7 +36,12 @@ export class HistoryController {
   @RequiresAccess('read')
   @ApiOperation({ operationId: 'getProfileHistory', summary: "Every revision of an operation's profile, newest first." })
   @ApiHistory(['code'])
-  profile(@Param('code', OperationCodePipe) code: string, @Req() request: FastifyRequest, @RequestId() requestId: string, @Res() reply: FastifyReply) {
+  profile(
+    @Param('code', OperationCodePipe) code: string,
+    @Req() request: FastifyRequest,
+    @RequestId() requestId: string,
+    @Res() reply: FastifyReply,
+  ) {
     return this.answer(entityIds.operationProfile(code), request, requestId, reply);
   }
 
@@ -113,7 +118,8 @@ export class HistoryController {
   })
   @ApiHistory(['contributionId'])
   contribution(@Param('id') id: string, @Req() request: FastifyRequest, @RequestId() requestId: string, @Res() reply: FastifyReply) {
-    if (!CONTRIBUTION_ID.test(id)) throw badRequest(`"${id.slice(0, 40)}" is not a contribution id.`, [{ field: 'id', message: 'must be a UUID' }]);
+    if (!CONTRIBUTION_ID.test(id))
+      throw badRequest(`"${id.slice(0, 40)}" is not a contribution id.`, [{ field: 'id', message: 'must be a UUID' }]);
     return this.answer(entityIds.contribution(id), request, requestId, reply);
   }
 

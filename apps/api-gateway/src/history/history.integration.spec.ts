@@ -53,21 +53,39 @@ describe('history and as-of views through the gateway', () => {
     return { response, body: (await response.json().catch(() => undefined)) as T };
   };
   const historyUntil = (path: string, count: number) =>
-    eventually(async () => {
-      const { body } = await read<Page>(`${path}/history`);
-      return body?.items?.length === count ? body.items : undefined;
-    }, 30_000, `${count} revisions of ${path}`);
+    eventually(
+      async () => {
+        const { body } = await read<Page>(`${path}/history`);
+        return body?.items?.length === count ? body.items : undefined;
+      },
+      30_000,
+      `${count} revisions of ${path}`,
+    );
   const between = (a: string, b: string) => new Date((Date.parse(a) + Date.parse(b)) / 2).toISOString();
   const asOf = (instant: string, code = 'HST') => read<View>(`/operations/${code}?year=2018&asOf=${encodeURIComponent(instant)}`);
   const refugees = (view: View) => view.peopleOfConcern.breakdown.find(([label]) => label === 'Refugees')?.[1];
   const written: Record<string, Revision[]> = {};
 
   it('a figure written three times with three sources has three revisions with their states, sources and request ids', async () => {
-    const asy = await write('PUT', '/operations/HST/population/2018/ASY', { value: 100, source: { name: 'Page', asOf: '2018-12-31' } }, 'hst-asy');
+    const asy = await write(
+      'PUT',
+      '/operations/HST/population/2018/ASY',
+      { value: 100, source: { name: 'Page', asOf: '2018-12-31' } },
+      'hst-asy',
+    );
     expect(asy.status).toBe(201);
-    const releases = [[588, 'UNHCR Global Focus 2019'], [568, 'UNHCR population statistics 2025'], [570, 'A third release']] as const;
+    const releases = [
+      [588, 'UNHCR Global Focus 2019'],
+      [568, 'UNHCR population statistics 2025'],
+      [570, 'A third release'],
+    ] as const;
     for (const [i, [value, name]] of releases.entries()) {
-      const written = await write('PUT', '/operations/HST/population/2018/REF', { value, source: { name, asOf: '2018-12-31' } }, `hst-ref-${i + 1}`);
+      const written = await write(
+        'PUT',
+        '/operations/HST/population/2018/REF',
+        { value, source: { name, asOf: '2018-12-31' } },
+        `hst-ref-${i + 1}`,
+      );
       expect(written.status).toBeLessThan(300);
     }
     const items = await historyUntil('/operations/HST/population/2018/REF', 3);
@@ -100,10 +118,14 @@ describe('history and as-of views through the gateway', () => {
     expect(items[0]).toMatchObject({ version: 4, deleted: true, state: null, requestId: 'hst-ref-delete' });
     const before = await asOf(between(items[1].recordedAt, items[0].recordedAt));
     expect([refugees(before.body), before.body.peopleOfConcern.total]).toEqual([570, 670]);
-    const after = await eventually(async () => {
-      const { body } = await asOf(new Date().toISOString());
-      return body.peopleOfConcern.total === 100 ? body : undefined;
-    }, 30_000, 'the view as of now without the deleted figure');
+    const after = await eventually(
+      async () => {
+        const { body } = await asOf(new Date().toISOString());
+        return body.peopleOfConcern.total === 100 ? body : undefined;
+      },
+      30_000,
+      'the view as of now without the deleted figure',
+    );
     expect(refugees(after)).toBeUndefined();
   });
 
@@ -124,10 +146,14 @@ describe('history and as-of views through the gateway', () => {
     // page's figure without one, whose history ends in that deletion.
     const [now, then] = await historyUntil('/operations/KAZ/population/2018/REF', 2);
     expect([now.deleted, then.source?.name, then.state?.value]).toEqual([true, 'UNHCR Global Focus 2019', 588]);
-    const current = await eventually(async () => {
-      const { body } = await asOf(new Date().toISOString(), 'KAZ');
-      return body.peopleOfConcern.sources.some((s) => s.name === release) ? body : undefined;
-    }, 30_000, 'the release among the view sources');
+    const current = await eventually(
+      async () => {
+        const { body } = await asOf(new Date().toISOString(), 'KAZ');
+        return body.peopleOfConcern.sources.some((s) => s.name === release) ? body : undefined;
+      },
+      30_000,
+      'the release among the view sources',
+    );
     expect(refugees(current)).not.toBe(588);
     const old = await asOf(between(page.recordedAt, now.recordedAt), 'KAZ');
     expect(refugees(old.body)).toBe(588);
@@ -137,20 +163,33 @@ describe('history and as-of views through the gateway', () => {
   it('every entity path has a history; a contribution moved to another operation leaves the old one as of its move', async () => {
     const profile = { name: { en: 'History', fr: 'Histoire' }, region: 'Europe', subregion: 'Central Asia', offices: [] };
     expect((await write('PUT', '/operations/HST', profile, 'hst-profile')).status).toBe(201);
-    expect((await write('PUT', '/operations/HST/budget/2018/pillars/1', { budgetUsd: 1000, expenditureUsd: null }, 'hst-budget')).status).toBe(201);
+    expect(
+      (await write('PUT', '/operations/HST/budget/2018/pillars/1', { budgetUsd: 1000, expenditureUsd: null }, 'hst-budget')).status,
+    ).toBe(201);
     const keyFigures = { items: [{ value: 3, unit: 'people', text: { en: 'three' } }] };
     expect((await write('PUT', '/operations/HST/key-figures/2018/result', keyFigures, 'hst-kf')).status).toBe(201);
     expect((await write('PUT', '/operations/HST/narratives/2018/en/unmet-needs', { body: 'Some.' }, 'hst-text')).status).toBe(201);
-    const paths = ['', '/budget/2018/pillars/1', '/key-figures/2018/result', '/narratives/2018/en/unmet-needs'].map((path) => `/operations/HST${path}`);
+    const paths = ['', '/budget/2018/pillars/1', '/key-figures/2018/result', '/narratives/2018/en/unmet-needs'].map(
+      (path) => `/operations/HST${path}`,
+    );
     for (const path of paths) {
       expect((await historyUntil(path, 1))[0]).toMatchObject({ version: 1, deleted: false });
     }
-    const body = (operationCode: string) => ({ donor: { name: 'Norway', type: 'government' }, date: '2019-07-08', operationCode, status: 'paid' });
+    const body = (operationCode: string) => ({
+      donor: { name: 'Norway', type: 'government' },
+      date: '2019-07-08',
+      operationCode,
+      status: 'paid',
+    });
     const json = { 'content-type': 'application/json', 'x-api-key': EDITOR };
     const recorded = await fetch(`${api}/contributions`, { method: 'POST', headers: json, body: JSON.stringify(body('HST')) });
     const id = ((await recorded.json()) as { state: { id: string } }).state.id;
     const [first] = await historyUntil(`/contributions/${id}`, 1);
-    const move = await fetch(`${api}/contributions/${id}`, { method: 'PUT', headers: { ...json, 'if-match': '"1"' }, body: JSON.stringify(body('HST-NEW')) });
+    const move = await fetch(`${api}/contributions/${id}`, {
+      method: 'PUT',
+      headers: { ...json, 'if-match': '"1"' },
+      body: JSON.stringify(body('HST-NEW')),
+    });
     expect(move.status).toBe(200);
     const [moved] = await historyUntil(`/contributions/${id}`, 2);
     expect([moved.state?.operationCode, first.state?.operationCode]).toEqual(['HST-NEW', 'HST']);
@@ -186,11 +225,15 @@ describe('history and as-of views through the gateway', () => {
     const before = await snapshot();
     const aggregator = stack.urls['operation-view'];
     expect((await fetch(`${aggregator}/admin/rebuild`, { method: 'POST' })).status).toBe(202);
-    await eventually(async () => {
-      const status = (await (await fetch(`${aggregator}/admin/rebuild`)).json()) as { phase: string };
-      if (status.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(status)}`);
-      return status.phase === 'done' ? status : undefined;
-    }, 120_000, 'rebuild done');
+    await eventually(
+      async () => {
+        const status = (await (await fetch(`${aggregator}/admin/rebuild`)).json()) as { phase: string };
+        if (status.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(status)}`);
+        return status.phase === 'done' ? status : undefined;
+      },
+      120_000,
+      'rebuild done',
+    );
     expect(await snapshot()).toEqual(before);
   });
 });

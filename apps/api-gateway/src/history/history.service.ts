@@ -24,7 +24,11 @@ export class HistoryService {
     const query = new URLSearchParams({ asOf });
     if (year) query.set('year', year);
     if (lang) query.set('lang', lang);
-    return this.upstreams.get('operationView', `/history/operations/${encodeURIComponent(code)}?${query}`, this.headers(requestId, ifNoneMatch));
+    return this.upstreams.get(
+      'operationView',
+      `/history/operations/${encodeURIComponent(code)}?${query}`,
+      this.headers(requestId, ifNoneMatch),
+    );
   }
 
   /** The aggregator's answer, status and body unchanged (problem+json included). */

@@ -1,6 +1,17 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiParam, ApiQuery, ApiResponse, ApiSecurity } from '@nestjs/swagger';
-import { EVENT_DEFINITIONS, KEY_FIGURE_KINDS, LANGS, NARRATIVE_SECTION_KEYS, OPERATION_CODE_PATTERN, PILLAR_NUMBERS, POPULATION_TYPE_CODES, TOPICS, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
+import {
+  EVENT_DEFINITIONS,
+  KEY_FIGURE_KINDS,
+  LANGS,
+  NARRATIVE_SECTION_KEYS,
+  OPERATION_CODE_PATTERN,
+  PILLAR_NUMBERS,
+  POPULATION_TYPE_CODES,
+  TOPICS,
+  YEAR_MAX,
+  YEAR_MIN,
+} from '@focus/contracts';
 import { PROBLEM_CONTENT_TYPE } from '@focus/service-kit';
 import { EXAMPLES } from './examples';
 
@@ -13,14 +24,39 @@ export const API_KEY_SECURITY = 'apiKey';
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const PARAMS = {
-  code: { name: 'code', description: 'Operation code (a country operation: its ISO 3166 alpha-3 code).', schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source }, example: 'KAZ' },
+  code: {
+    name: 'code',
+    description: 'Operation code (a country operation: its ISO 3166 alpha-3 code).',
+    schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source },
+    example: 'KAZ',
+  },
   year: { name: 'year', schema: { type: 'integer', minimum: YEAR_MIN, maximum: YEAR_MAX }, example: 2018 },
-  populationType: { name: 'type', description: 'A UNHCR population type, or `total` for the total reported for the year.', schema: { type: 'string', enum: [...POPULATION_TYPE_CODES, 'total'] }, example: 'REF' },
-  pillar: { name: 'pillar', description: '1 refugee programme, 2 stateless programme, 3 reintegration projects, 4 IDP projects.', schema: { type: 'integer', enum: [...PILLAR_NUMBERS] }, example: 1 },
-  kind: { name: 'kind', description: '`result`: year-end results; `plan`: planning figures.', schema: { type: 'string', enum: [...KEY_FIGURE_KINDS] }, example: 'result' },
+  populationType: {
+    name: 'type',
+    description: 'A UNHCR population type, or `total` for the total reported for the year.',
+    schema: { type: 'string', enum: [...POPULATION_TYPE_CODES, 'total'] },
+    example: 'REF',
+  },
+  pillar: {
+    name: 'pillar',
+    description: '1 refugee programme, 2 stateless programme, 3 reintegration projects, 4 IDP projects.',
+    schema: { type: 'integer', enum: [...PILLAR_NUMBERS] },
+    example: 1,
+  },
+  kind: {
+    name: 'kind',
+    description: '`result`: year-end results; `plan`: planning figures.',
+    schema: { type: 'string', enum: [...KEY_FIGURE_KINDS] },
+    example: 'result',
+  },
   lang: { name: 'lang', schema: { type: 'string', enum: [...LANGS] }, example: 'en' },
   section: { name: 'section', schema: { type: 'string', enum: [...NARRATIVE_SECTION_KEYS] }, example: NARRATIVE_SECTION_KEYS[0] },
-  contributionId: { name: 'id', description: 'The id the contribution was recorded under (the Location of its POST).', schema: { type: 'string', format: 'uuid' }, example: '0190a6e4-7b2c-7def-8123-456789abcdef' },
+  contributionId: {
+    name: 'id',
+    description: 'The id the contribution was recorded under (the Location of its POST).',
+    schema: { type: 'string', format: 'uuid' },
+    example: '0190a6e4-7b2c-7def-8123-456789abcdef',
+  },
 } as const;
 export type ParamName = keyof typeof PARAMS;
 
@@ -59,13 +95,20 @@ export const RATE_LIMITED = ApiResponse({
 });
 export const UNAVAILABLE = problem(503, 'A service behind the gateway is unavailable; retry after Retry-After.');
 export const TIMEOUT = problem(504, 'A service behind the gateway did not answer in time.');
-export const ETAG_HEADER = { ETag: { description: 'The version: send it back in If-Match (writes) or If-None-Match (reads).', schema: { type: 'string' } } };
+export const ETAG_HEADER = {
+  ETag: { description: 'The version: send it back in If-Match (writes) or If-None-Match (reads).', schema: { type: 'string' } },
+};
 
 /** What every write may answer besides its own successes; `bodyType` is the media type it takes. */
 function writeCommon(bodyType: 'application/json' | 'text/csv' = 'application/json') {
   return applyDecorators(
     ApiSecurity(API_KEY_SECURITY),
-    ApiHeader({ name: 'x-request-id', required: false, description: 'Your request id (letters, digits, `._:-`, up to 128); one is made when absent. Returned, logged, and carried into the events the write publishes (correlationId).' }),
+    ApiHeader({
+      name: 'x-request-id',
+      required: false,
+      description:
+        'Your request id (letters, digits, `._:-`, up to 128); one is made when absent. Returned, logged, and carried into the events the write publishes (correlationId).',
+    }),
     problem(400, 'A malformed body or path parameter.'),
     problem(401, 'No API key, or an unknown one, in x-api-key.'),
     problem(403, 'The API key is not an editor key.'),
@@ -83,11 +126,18 @@ export function params(names: ParamName[]) {
   return applyDecorators(...names.map((name) => ApiParam({ ...PARAMS[name], required: true } as never)));
 }
 
-const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the version you edited: the write is refused with 412 if it changed since; `*`: it must exist.' });
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'The ETag of the version you edited: the write is refused with 412 if it changed since; `*`: it must exist.',
+});
 
 /** PUT by natural key: 201 created, 200 updated or unchanged; 412 on a stale If-Match. */
 export function ApiPut(body: string, names: ParamName[], state: string) {
-  const result = { content: { 'application/json': { schema: writeResult(state), example: EXAMPLES.writeResult(state) } }, headers: ETAG_HEADER };
+  const result = {
+    content: { 'application/json': { schema: writeResult(state), example: EXAMPLES.writeResult(state) } },
+    headers: ETAG_HEADER,
+  };
   return applyDecorators(
     params(names),
     IF_MATCH,
@@ -114,23 +164,45 @@ export function ApiRecordContribution() {
   const result = (description: string) => ({
     description,
     content: { 'application/json': { schema: writeResult('ContributionResponse'), example: EXAMPLES.writeResult('ContributionResponse') } },
-    headers: { ...ETAG_HEADER, Location: { description: 'Where to read the contribution: `/api/v1/contributions/{id}`.', schema: { type: 'string' } } },
+    headers: {
+      ...ETAG_HEADER,
+      Location: { description: 'Where to read the contribution: `/api/v1/contributions/{id}`.', schema: { type: 'string' } },
+    },
   });
   return applyDecorators(
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any 1 to 200 visible ASCII characters; a retry with the same key and body records nothing.' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Any 1 to 200 visible ASCII characters; a retry with the same key and body records nothing.',
+    }),
     ApiBody({ required: true, schema: ref('ContributionBodyDto'), examples: { example: { value: EXAMPLES.body('ContributionBodyDto') } } }),
     ApiResponse({ status: 201, ...result('Recorded.') }),
-    ApiResponse({ status: 200, ...result('A replay of an earlier request with the same Idempotency-Key (header Idempotent-Replayed: true).') }),
+    ApiResponse({
+      status: 200,
+      ...result('A replay of an earlier request with the same Idempotency-Key (header Idempotent-Replayed: true).'),
+    }),
     writeCommon(),
   );
 }
 
 export function ApiImport() {
   return applyDecorators(
-    ApiQuery({ name: 'source', required: false, description: 'The release being imported; it becomes each figure\'s source.', schema: { type: 'string', minLength: 1, maxLength: 200 } }),
+    ApiQuery({
+      name: 'source',
+      required: false,
+      description: "The release being imported; it becomes each figure's source.",
+      schema: { type: 'string', minLength: 1, maxLength: 200 },
+    }),
     ApiConsumes('text/csv'),
-    ApiBody({ required: true, schema: { type: 'string', description: "UNHCR population statistics CSV, with a header row.", example: EXAMPLES.csv } }),
-    ApiResponse({ status: 201, description: 'Imported; what was read, created, updated and refused, and the profiles created for operations that had none.', content: { 'application/json': { schema: ref('ImportSummary'), example: EXAMPLES.importSummary } } }),
+    ApiBody({
+      required: true,
+      schema: { type: 'string', description: 'UNHCR population statistics CSV, with a header row.', example: EXAMPLES.csv },
+    }),
+    ApiResponse({
+      status: 201,
+      description: 'Imported; what was read, created, updated and refused, and the profiles created for operations that had none.',
+      content: { 'application/json': { schema: ref('ImportSummary'), example: EXAMPLES.importSummary } },
+    }),
     writeCommon('text/csv'),
   );
 }
@@ -152,13 +224,23 @@ export function ApiRead(what: 'list' | 'view') {
               "don't make a year the default); with none of those, the latest year with any data.",
             schema: PARAMS.year.schema,
           }),
-          ApiQuery({ name: 'lang', required: false, description: 'Defaults to en; French falls back to English section by section.', schema: { type: 'string', enum: [...LANGS] } }),
+          ApiQuery({
+            name: 'lang',
+            required: false,
+            description: 'Defaults to en; French falls back to English section by section.',
+            schema: { type: 'string', enum: [...LANGS] },
+          }),
           problem(400, 'A malformed operation code, year or language.'),
           problem(404, 'No such operation.'),
         ]
       : []),
     ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag you hold: 304 if it is still current.' }),
-    ApiResponse({ status: 200, description: 'OK.', content: { 'application/json': ok }, headers: { ...ETAG_HEADER, 'Cache-Control': { schema: { type: 'string' } } } }),
+    ApiResponse({
+      status: 200,
+      description: 'OK.',
+      content: { 'application/json': ok },
+      headers: { ...ETAG_HEADER, 'Cache-Control': { schema: { type: 'string' } } },
+    }),
     ApiResponse({ status: 304, description: 'Not modified: the ETag in If-None-Match is current.', headers: ETAG_HEADER }),
     problem(401, 'Only when the gateway is configured to require keys for reads.'),
     RATE_LIMITED,
@@ -169,13 +251,27 @@ export function ApiRead(what: 'list' | 'view') {
 
 export function ApiContributionList() {
   return applyDecorators(
-    ApiQuery({ name: 'operation', required: false, description: 'An operation code, or UNEARMARKED.', schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source } }),
+    ApiQuery({
+      name: 'operation',
+      required: false,
+      description: 'An operation code, or UNEARMARKED.',
+      schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source },
+    }),
     ApiQuery({ name: 'donor', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } }),
     ApiQuery({ name: 'since', required: false, description: 'On or after this day.', schema: { type: 'string', format: 'date' } }),
     ApiQuery({ name: 'until', required: false, description: 'On or before this day.', schema: { type: 'string', format: 'date' } }),
     ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } }),
-    ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,400}$' } }),
-    ApiResponse({ status: 200, description: 'A page of contributions.', content: { 'application/json': { schema: ref('ContributionPage') } } }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      description: 'nextCursor of the previous page.',
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,400}$' },
+    }),
+    ApiResponse({
+      status: 200,
+      description: 'A page of contributions.',
+      content: { 'application/json': { schema: ref('ContributionPage') } },
+    }),
     problem(400, 'A malformed query parameter.'),
     problem(422, 'An invalid query parameter; `errors` names it.'),
     problem(401, 'Only when the gateway is configured to require keys for reads.'),
@@ -187,12 +283,19 @@ export function ApiContributionList() {
 
 /** A recorded contribution replaced whole: never creates (its id is the server's to make). */
 export function ApiReplaceContribution() {
-  const result = { content: { 'application/json': { schema: writeResult('ContributionResponse'), example: EXAMPLES.writeResult('ContributionResponse') } }, headers: ETAG_HEADER };
+  const result = {
+    content: { 'application/json': { schema: writeResult('ContributionResponse'), example: EXAMPLES.writeResult('ContributionResponse') } },
+    headers: ETAG_HEADER,
+  };
   return applyDecorators(
     params(['contributionId']),
     IF_MATCH,
     ApiBody({ required: true, schema: ref('ContributionBodyDto'), examples: { example: { value: EXAMPLES.body('ContributionBodyDto') } } }),
-    ApiResponse({ status: 200, description: 'Updated (status `cancelled` cancels it; another operationCode moves it), or unchanged (a retried PUT).', ...result }),
+    ApiResponse({
+      status: 200,
+      description: 'Updated (status `cancelled` cancels it; another operationCode moves it), or unchanged (a retried PUT).',
+      ...result,
+    }),
     problem(404, 'No contribution was recorded under this id.'),
     problem(412, 'If-Match names a version that is no longer current; currentVersion says which is.'),
     writeCommon(),
@@ -202,7 +305,12 @@ export function ApiReplaceContribution() {
 export function ApiContribution() {
   return applyDecorators(
     params(['contributionId']),
-    ApiResponse({ status: 200, description: 'The contribution at its current version.', headers: ETAG_HEADER, content: { 'application/json': { schema: ref('ContributionListItem') } } }),
+    ApiResponse({
+      status: 200,
+      description: 'The contribution at its current version.',
+      headers: ETAG_HEADER,
+      content: { 'application/json': { schema: ref('ContributionListItem') } },
+    }),
     problem(400, 'A malformed id.'),
     problem(404, 'No contribution was recorded under this id.'),
     problem(401, 'Only when the gateway is configured to require keys for reads.'),
@@ -214,9 +322,23 @@ export function ApiContribution() {
 
 export function ApiContributionStream() {
   return applyDecorators(
-    ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received: what came after it is sent first.' }),
-    ApiQuery({ name: 'operation', required: false, description: `Only this operation's events (UNEARMARKED: unearmarked ones). ${STREAM_OPERATION_MEANING}`, schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source } }),
-    ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set headers.', schema: { type: 'string' } }),
+    ApiHeader({
+      name: 'Last-Event-ID',
+      required: false,
+      description: 'The id of the last event received: what came after it is sent first.',
+    }),
+    ApiQuery({
+      name: 'operation',
+      required: false,
+      description: `Only this operation's events (UNEARMARKED: unearmarked ones). ${STREAM_OPERATION_MEANING}`,
+      schema: { type: 'string', pattern: OPERATION_CODE_PATTERN.source },
+    }),
+    ApiQuery({
+      name: 'lastEventId',
+      required: false,
+      description: 'Same as Last-Event-ID, for clients that cannot set headers.',
+      schema: { type: 'string' },
+    }),
     ApiResponse({
       status: 200,
       description: 'An endless text/event-stream; each `data:` line is a ContributionEvent.',

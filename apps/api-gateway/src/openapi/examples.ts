@@ -4,7 +4,13 @@ import { PROBLEM_TYPES } from '@focus/service-kit';
 /** Examples for the OpenAPI document, from the seed page (Kazakhstan Regional Office, 2018). */
 
 const source = { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' };
-const contribution = { id: '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3', donor: { name: 'European Union', type: 'eu' }, date: '2019-07-08', operationCode: 'KAZ', status: 'pledged' };
+const contribution = {
+  id: '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3',
+  donor: { name: 'European Union', type: 'eu' },
+  date: '2019-07-08',
+  operationCode: 'KAZ',
+  status: 'pledged',
+};
 
 const BODIES: Record<string, unknown> = {
   PutFigureDto: { value: 588, source },
@@ -15,7 +21,11 @@ const BODIES: Record<string, unknown> = {
     subregion: 'Central Asia',
     offices: [{ name: 'Almaty', kind: 'regional-office', lat: 43.25, lon: 76.95 }],
   },
-  PutKeyFiguresDto: { items: [{ value: 742, unit: 'persons', text: { en: 'persons with undetermined nationality were assisted with confirmation of nationality' } }] },
+  PutKeyFiguresDto: {
+    items: [
+      { value: 742, unit: 'persons', text: { en: 'persons with undetermined nationality were assisted with confirmation of nationality' } },
+    ],
+  },
   PutSectionDto: { body: 'In 2018, the Central Asian states continued to make progress in resolving statelessness.' },
   ContributionBodyDto: { donor: { name: 'European Union', type: 'eu' }, date: '2019-07-08', operationCode: 'KAZ', status: 'pledged' },
 };
@@ -25,7 +35,13 @@ const STATES: Record<string, unknown> = {
   BudgetLineState: { operationCode: 'KAZ', year: 2018, pillar: 1, budgetCents: 740638597, expenditureCents: 399343715 },
   OperationProfileState: { code: 'KAZ', ...(BODIES['PutProfileDto'] as object) },
   KeyFigureSetState: { operationCode: 'KAZ', year: 2018, kind: 'result', ...(BODIES['PutKeyFiguresDto'] as object) },
-  NarrativeSectionState: { operationCode: 'KAZ', year: 2018, lang: 'en', section: 'operational-environment', ...(BODIES['PutSectionDto'] as object) },
+  NarrativeSectionState: {
+    operationCode: 'KAZ',
+    year: 2018,
+    lang: 'en',
+    section: 'operational-environment',
+    ...(BODIES['PutSectionDto'] as object),
+  },
   ContributionResponse: contribution,
 };
 
@@ -52,19 +68,67 @@ export const EXAMPLES = {
       type,
       title,
       status,
-      ...(status === 422 ? { detail: 'The request has invalid fields.', errors: [{ field: 'value', message: 'must be an integer number' }] } : {}),
+      ...(status === 422
+        ? { detail: 'The request has invalid fields.', errors: [{ field: 'value', message: 'must be an integer number' }] }
+        : {}),
       ...(status === 412 ? { detail: 'The figure changed since version 1.', currentVersion: 2 } : {}),
     };
   },
-  operations: [{ code: 'KAZ', name: { en: 'Kazakhstan Regional Office', fr: 'Bureau régional au Kazakhstan' }, years: [2014, 2015, 2016, 2017, 2018, 2019] }],
+  operations: [
+    {
+      code: 'KAZ',
+      name: { en: 'Kazakhstan Regional Office', fr: 'Bureau régional au Kazakhstan' },
+      years: [2014, 2015, 2016, 2017, 2018, 2019],
+    },
+  ],
   view: {
-    operation: { code: 'KAZ', name: { en: 'Kazakhstan Regional Office', fr: 'Bureau régional au Kazakhstan' }, region: 'Europe', subregion: 'Central Asia', offices: [{ name: 'Almaty', kind: 'regional-office', lat: 43.25, lon: 76.95 }] },
+    operation: {
+      code: 'KAZ',
+      name: { en: 'Kazakhstan Regional Office', fr: 'Bureau régional au Kazakhstan' },
+      region: 'Europe',
+      subregion: 'Central Asia',
+      offices: [{ name: 'Almaty', kind: 'regional-office', lat: 43.25, lon: 76.95 }],
+    },
     year: 2018,
     years: [2014, 2015, 2016, 2017, 2018, 2019],
-    keyFigures: { results: { year: 2018, items: [{ value: 742, unit: 'persons', text: 'persons with undetermined nationality were assisted with confirmation of nationality' }] }, planning: { year: 2019, items: [] } },
-    peopleOfConcern: { year: 2018, total: 88419, trend: 'decrease', totalsByYear: [{ year: 2016, total: 95795 }, { year: 2018, total: 88419 }], breakdown: [['Refugees', 588], ['Asylum-seekers', 195], ['Returned refugees', 4], ['Stateless', 87632]], sources: [{ name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' }] },
-    budget: { unit: 'USD millions', categories: [2018], budget: [7.40638597], expenditure: [3.99343715], budgetByPillar: { p1: [7.40638597], p2: [null], p3: [null], p4: [null] }, expenditureByPillar: { p1: [3.99343715], p2: [null], p3: [null], p4: [null] } },
-    narratives: { year: 2018, lang: 'en', sections: [{ key: 'operational-environment', title: 'Operational environment', body: 'In 2018, …', lang: 'en' }] },
+    keyFigures: {
+      results: {
+        year: 2018,
+        items: [
+          { value: 742, unit: 'persons', text: 'persons with undetermined nationality were assisted with confirmation of nationality' },
+        ],
+      },
+      planning: { year: 2019, items: [] },
+    },
+    peopleOfConcern: {
+      year: 2018,
+      total: 88419,
+      trend: 'decrease',
+      totalsByYear: [
+        { year: 2016, total: 95795 },
+        { year: 2018, total: 88419 },
+      ],
+      breakdown: [
+        ['Refugees', 588],
+        ['Asylum-seekers', 195],
+        ['Returned refugees', 4],
+        ['Stateless', 87632],
+      ],
+      sources: [{ name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' }],
+    },
+    budget: {
+      unit: 'USD millions',
+      categories: [2018],
+      budget: [7.40638597],
+      expenditure: [3.99343715],
+      budgetByPillar: { p1: [7.40638597], p2: [null], p3: [null], p4: [null] },
+      expenditureByPillar: { p1: [3.99343715], p2: [null], p3: [null], p4: [null] },
+    },
+    narratives: {
+      year: 2018,
+      lang: 'en',
+      sections: [{ key: 'operational-environment', title: 'Operational environment', body: 'In 2018, …', lang: 'en' }],
+    },
     latestContributions: [{ id: contribution.id, date: '2019-07-08', donor: 'European Union', donorType: 'eu', status: 'pledged' }],
     meta: { version: 57, updatedAt: '2019-07-11T16:45:01.250Z' },
   },

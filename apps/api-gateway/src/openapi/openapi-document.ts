@@ -1,6 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { BudgetLineState, ContributionBodyDto, ContributionState, KeyFigureSetState, LANGS, NarrativeSectionState, OperationProfileState, PopulationFigureState, PopulationTotalState, PutBudgetLineDto, PutFigureDto, PutKeyFiguresDto, PutProfileDto, PutSectionDto, schemaDefinitions, TOPICS } from '@focus/contracts';
+import {
+  BudgetLineState,
+  ContributionBodyDto,
+  ContributionState,
+  KeyFigureSetState,
+  LANGS,
+  NarrativeSectionState,
+  OperationProfileState,
+  PopulationFigureState,
+  PopulationTotalState,
+  PutBudgetLineDto,
+  PutFigureDto,
+  PutKeyFiguresDto,
+  PutProfileDto,
+  PutSectionDto,
+  schemaDefinitions,
+  TOPICS,
+} from '@focus/contracts';
 import { API_KEY_HEADER } from '../auth/access.guard';
 import { LOCAL_DEV_EDITOR_KEY } from '../auth/api-keys';
 import { historySchemas } from '../history/history-docs';
@@ -82,12 +99,19 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
         status: { type: 'integer', minimum: 400, maximum: 599 },
         detail: { type: 'string' },
         instance: { type: 'string' },
-        errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        errors: {
+          type: 'array',
+          items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
         currentVersion: integer,
       },
     },
     ContributionResponse: contributionResponse,
-    ContributionListItem: { ...contributionResponse, properties: { ...contributionResponse.properties, version: integer }, required: [...((contribution['required'] as string[]) ?? []), 'version'] },
+    ContributionListItem: {
+      ...contributionResponse,
+      properties: { ...contributionResponse.properties, version: integer },
+      required: [...((contribution['required'] as string[]) ?? []), 'version'],
+    },
     ContributionPage: {
       type: 'object',
       required: ['items', 'nextCursor'],
@@ -109,7 +133,11 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
         source: { const: 'contributions' },
         subject: {
           type: 'object',
-          properties: { operationCode: { type: 'string', description: STREAM_OPERATION_MEANING }, entityId: { type: 'string' }, version: integer },
+          properties: {
+            operationCode: { type: 'string', description: STREAM_OPERATION_MEANING },
+            entityId: { type: 'string' },
+            version: integer,
+          },
         },
         correlationId: { type: 'string' },
         data: ref('ContributionState'),
@@ -121,13 +149,20 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
       properties: {
         rowsRead: integer,
         figures: { type: 'object', properties: { created: integer, updated: integer, unchanged: integer } },
-        rejected: { type: 'object', properties: { count: integer, lines: { type: 'array', items: { type: 'object', properties: { line: integer, reason: { type: 'string' } } } } } },
+        rejected: {
+          type: 'object',
+          properties: {
+            count: integer,
+            lines: { type: 'array', items: { type: 'object', properties: { line: integer, reason: { type: 'string' } } } },
+          },
+        },
         notAttributed: integer,
         operations: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } },
         source: { type: 'string' },
         profiles: {
           type: 'object',
-          description: 'The operations the import created a profile for (named after the country), those that had one, and any the narratives service refused.',
+          description:
+            'The operations the import created a profile for (named after the country), those that had one, and any the narratives service refused.',
           properties: {
             created: { type: 'array', items: { type: 'string' } },
             existing: integer,
@@ -139,7 +174,12 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
     OperationSummary: {
       type: 'object',
       required: ['code', 'years'],
-      properties: { code: { type: 'string' }, name: nullable(ref('OperationName')), years: { type: 'array', items: integer }, version: integer },
+      properties: {
+        code: { type: 'string' },
+        name: nullable(ref('OperationName')),
+        years: { type: 'array', items: integer },
+        version: integer,
+      },
     },
     OperationView: {
       type: 'object',
@@ -149,7 +189,13 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
         operation: {
           type: 'object',
           required: ['code'],
-          properties: { code: { type: 'string' }, name: nullable(ref('OperationName')), region: nullable({ type: 'string' }), subregion: nullable({ type: 'string' }), offices: { type: 'array', items: ref('Office') } },
+          properties: {
+            code: { type: 'string' },
+            name: nullable(ref('OperationName')),
+            region: nullable({ type: 'string' }),
+            subregion: nullable({ type: 'string' }),
+            offices: { type: 'array', items: ref('Office') },
+          },
         },
         year: integer,
         years: { type: 'array', items: integer },
@@ -158,7 +204,19 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
           properties: Object.fromEntries(
             ['results', 'planning'].map((k) => [
               k,
-              { type: 'object', properties: { year: integer, items: { type: 'array', items: { type: 'object', properties: { value: { type: 'number' }, unit: { type: 'string' }, text: { type: 'string' } } } } } },
+              {
+                type: 'object',
+                properties: {
+                  year: integer,
+                  items: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: { value: { type: 'number' }, unit: { type: 'string' }, text: { type: 'string' } },
+                    },
+                  },
+                },
+              },
             ]),
           ),
         },
@@ -169,11 +227,20 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
             total: nullable(integer),
             trend: nullable({ type: 'string', enum: ['increase', 'decrease', 'stable'] }),
             totalsByYear: { type: 'array', items: { type: 'object', properties: { year: integer, total: integer } } },
-            breakdown: { type: 'array', description: '[label, count] pairs in the language asked for.', items: { type: 'array', prefixItems: [{ type: 'string' }, integer], minItems: 2, maxItems: 2 } },
+            breakdown: {
+              type: 'array',
+              description: '[label, count] pairs in the language asked for.',
+              items: { type: 'array', prefixItems: [{ type: 'string' }, integer], minItems: 2, maxItems: 2 },
+            },
             sources: {
               type: 'array',
-              description: "Where the year's figures come from: each distinct publication and the date it describes (figures get revised; a newer release is a new version).",
-              items: { type: 'object', required: ['name', 'asOf'], properties: { name: { type: 'string' }, asOf: { type: 'string', format: 'date' } } },
+              description:
+                "Where the year's figures come from: each distinct publication and the date it describes (figures get revised; a newer release is a new version).",
+              items: {
+                type: 'object',
+                required: ['name', 'asOf'],
+                properties: { name: { type: 'string' }, asOf: { type: 'string', format: 'date' } },
+              },
             },
           },
         },
@@ -193,14 +260,40 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
           properties: {
             year: integer,
             lang: { type: 'string', enum: [...LANGS] },
-            sections: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, title: { type: 'string' }, body: { type: 'string' }, lang: { type: 'string', enum: [...LANGS] } } } },
+            sections: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  key: { type: 'string' },
+                  title: { type: 'string' },
+                  body: { type: 'string' },
+                  lang: { type: 'string', enum: [...LANGS] },
+                },
+              },
+            },
           },
         },
         latestContributions: {
           type: 'array',
-          items: { type: 'object', required: ['id', 'date', 'donor'], properties: { id: { type: 'string', format: 'uuid', description: 'The contribution id, as in contributions.events.' }, date: { type: 'string', format: 'date' }, donor: { type: 'string' }, donorType: { type: 'string' }, status: { type: 'string' }, amountUsd: { type: 'number' } } },
+          items: {
+            type: 'object',
+            required: ['id', 'date', 'donor'],
+            properties: {
+              id: { type: 'string', format: 'uuid', description: 'The contribution id, as in contributions.events.' },
+              date: { type: 'string', format: 'date' },
+              donor: { type: 'string' },
+              donorType: { type: 'string' },
+              status: { type: 'string' },
+              amountUsd: { type: 'number' },
+            },
+          },
         },
-        meta: { type: 'object', required: ['version'], properties: { version: integer, updatedAt: { type: 'string', format: 'date-time' } } },
+        meta: {
+          type: 'object',
+          required: ['version'],
+          properties: { version: integer, updatedAt: { type: 'string', format: 'date-time' } },
+        },
       },
     },
   };

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { cleanUpStack, Stack, startStack, testKafka, testNamespace } from '@focus/testing';
 
 /** Every upstream at an address where nothing answers: the gateway alone. */
-const NOWHERE = Object.fromEntries(['OPERATION_VIEW_URL', 'POPULATION_URL', 'BUDGET_URL', 'NARRATIVES_URL', 'CONTRIBUTIONS_URL'].map((name) => [name, 'http://127.0.0.1:1']));
+const NOWHERE = Object.fromEntries(
+  ['OPERATION_VIEW_URL', 'POPULATION_URL', 'BUDGET_URL', 'NARRATIVES_URL', 'CONTRIBUTIONS_URL'].map((name) => [name, 'http://127.0.0.1:1']),
+);
 
 // The gateway on its own, from its build, with nothing behind it: the portal's files at `/`,
 // CORS for portals on other origins, problem+json for the rest, and readiness that says the
@@ -64,7 +66,10 @@ describe('api-gateway edge', () => {
 
   it('allows the configured origins only', async () => {
     const preflight = (origin: string) =>
-      fetch(`${base}/api/v1/operations/KAZ`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-api-key, if-match, content-type' } });
+      fetch(`${base}/api/v1/operations/KAZ`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-api-key, if-match, content-type' },
+      });
     const allowed = await preflight('https://portal.example');
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://portal.example');
     expect(allowed.headers.get('access-control-allow-headers')).toMatch(/x-api-key/);
@@ -127,7 +132,10 @@ describe('api-gateway edge, closed', () => {
   });
 
   it('sends no CORS headers for CORS_ORIGINS=none', async () => {
-    const preflight = await fetch(`${base}/api/v1/operations`, { method: 'OPTIONS', headers: { origin: 'https://portal.example', 'access-control-request-method': 'GET' } });
+    const preflight = await fetch(`${base}/api/v1/operations`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://portal.example', 'access-control-request-method': 'GET' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 

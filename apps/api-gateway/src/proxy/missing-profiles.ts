@@ -43,7 +43,9 @@ export class MissingProfiles {
       if (created.statusCode < 300) outcome.created.push(code);
       else {
         outcome.failed.push({ code, status: created.statusCode });
-        this.logger.warn(`profile for imported operation ${code} refused: ${created.statusCode} ${created.body.toString('utf8').slice(0, 300)}`);
+        this.logger.warn(
+          `profile for imported operation ${code} refused: ${created.statusCode} ${created.body.toString('utf8').slice(0, 300)}`,
+        );
       }
     }
     return outcome;

@@ -4,7 +4,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectConfig, ProblemException, PROBLEM_TYPES } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
 import { GatewayConfig } from '../config';
-import { ApiContribution, ApiContributionList, ApiDelete, ApiImport, ApiPut, ApiRecordContribution, ApiReplaceContribution } from '../openapi/api-docs';
+import {
+  ApiContribution,
+  ApiContributionList,
+  ApiDelete,
+  ApiImport,
+  ApiPut,
+  ApiRecordContribution,
+  ApiReplaceContribution,
+} from '../openapi/api-docs';
 import { MissingProfiles } from './missing-profiles';
 import { Upstreams } from '../upstream/upstreams';
 import { ContributionsCsv } from '../data/contributions-csv';
@@ -50,7 +58,10 @@ export class WritesController {
   @ApiTags('population')
   @Put('operations/:code/population/:year/:type')
   @RequiresAccess('write')
-  @ApiOperation({ operationId: 'putPopulationFigure', summary: 'Sets the number of people of one type (or the reported total) for a year.' })
+  @ApiOperation({
+    operationId: 'putPopulationFigure',
+    summary: 'Sets the number of people of one type (or the reported total) for a year.',
+  })
   @ApiPut('PutFigureDto', ['code', 'year', 'populationType'], 'PopulationFigureState')
   putFigure(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.upstreams.forward('population', request, reply);
@@ -68,7 +79,10 @@ export class WritesController {
   @ApiTags('budget')
   @Put('operations/:code/budget/:year/pillars/:pillar')
   @RequiresAccess('write')
-  @ApiOperation({ operationId: 'putBudgetLine', summary: 'Sets the budget and expenditure (US dollars, at most two decimals) of a pillar for a year.' })
+  @ApiOperation({
+    operationId: 'putBudgetLine',
+    summary: 'Sets the budget and expenditure (US dollars, at most two decimals) of a pillar for a year.',
+  })
   @ApiPut('PutBudgetLineDto', ['code', 'year', 'pillar'], 'BudgetLineState')
   putBudget(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.upstreams.forward('budget', request, reply);
@@ -86,7 +100,10 @@ export class WritesController {
   @ApiTags('narratives')
   @Put('operations/:code/key-figures/:year/:kind')
   @RequiresAccess('write')
-  @ApiOperation({ operationId: 'putKeyFigures', summary: 'Sets the key figures of a year: results (kind=result) or planning figures (kind=plan).' })
+  @ApiOperation({
+    operationId: 'putKeyFigures',
+    summary: 'Sets the key figures of a year: results (kind=result) or planning figures (kind=plan).',
+  })
   @ApiPut('PutKeyFiguresDto', ['code', 'year', 'kind'], 'KeyFigureSetState')
   putKeyFigures(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.upstreams.forward('narratives', request, reply);
@@ -125,7 +142,8 @@ export class WritesController {
   @ApiOperation({
     operationId: 'recordContribution',
     summary: 'Records a contribution.',
-    description: 'A retry with the same Idempotency-Key and the same body records nothing: 200 with Idempotent-Replayed: true and the contribution as recorded.',
+    description:
+      'A retry with the same Idempotency-Key and the same body records nothing: 200 with Idempotent-Replayed: true and the contribution as recorded.',
   })
   @ApiRecordContribution()
   recordContribution(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
@@ -147,7 +165,10 @@ export class WritesController {
   @ApiTags('contributions')
   @Get('contributions/:id')
   @RequiresAccess('read')
-  @ApiOperation({ operationId: 'getContribution', summary: 'One contribution, with its version as ETag: where the Location of its POST points.' })
+  @ApiOperation({
+    operationId: 'getContribution',
+    summary: 'One contribution, with its version as ETag: where the Location of its POST points.',
+  })
   @ApiContribution()
   getContribution(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.upstreams.forward('contributions', request, reply);
@@ -159,7 +180,8 @@ export class WritesController {
   @ApiOperation({
     operationId: 'replaceContribution',
     summary: 'Corrects a recorded contribution: its whole body again, as for POST.',
-    description: 'Publishes contributions.contribution.updated, .cancelled (status cancelled) or .moved (another operationCode) with the full new state.',
+    description:
+      'Publishes contributions.contribution.updated, .cancelled (status cancelled) or .moved (another operationCode) with the full new state.',
   })
   @ApiReplaceContribution()
   replaceContribution(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
@@ -180,7 +202,12 @@ export class WritesController {
     const max = this.config.IMPORT_MAX_BYTES;
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > max) {
-      throw new ProblemException({ type: PROBLEM_TYPES.tooLarge, title: 'Payload too large', status: 413, detail: `An import may have at most ${max} bytes.` });
+      throw new ProblemException({
+        type: PROBLEM_TYPES.tooLarge,
+        title: 'Payload too large',
+        status: 413,
+        detail: `An import may have at most ${max} bytes.`,
+      });
     }
     // The summary comes once the whole file is imported: the full UNHCR file takes a while.
     return this.upstreams.forward('population', request, reply, {

@@ -35,10 +35,13 @@ export class ContributionEvents implements OnApplicationBootstrap, BeforeApplica
 
   constructor(@InjectConfig() private readonly config: GatewayConfig) {
     this.ring = new EventRing(config.CONTRIBUTION_STREAM_BUFFER);
-    this.kafka = createKafka({ clientId: `api-gateway-${GATEWAY_INSTANCE}`, brokers: config.KAFKA_BROKERS.split(',') }, (level, message, extra) => {
-      if (level === 'error') this.logger.error({ ...extra }, message);
-      else if (level === 'warn') this.logger.warn({ ...extra }, message);
-    });
+    this.kafka = createKafka(
+      { clientId: `api-gateway-${GATEWAY_INSTANCE}`, brokers: config.KAFKA_BROKERS.split(',') },
+      (level, message, extra) => {
+        if (level === 'error') this.logger.error({ ...extra }, message);
+        else if (level === 'warn') this.logger.warn({ ...extra }, message);
+      },
+    );
   }
 
   onApplicationBootstrap() {

@@ -32,8 +32,8 @@ export class ContributionsStreamController {
     description:
       `Each message: \`id:\` the event id, \`data:\` the event envelope (type ${CONTRIBUTION_STREAM_EVENT_TYPES.join(' | ')}; ` +
       'data: the contribution, at its new state). Reconnect with the Last-Event-ID header (EventSource does) or ?lastEventId= to get what was missed first: ' +
-      'exactly, from the gateway that sent the event; from another replica or after a restart, at least once (by event time, with a few seconds\' margin). ' +
-      "Comments (`: ping`) keep the connection open. ?operation= keeps one operation's events (UNEARMARKED for unearmarked ones; \"moved\" under the operation left).",
+      "exactly, from the gateway that sent the event; from another replica or after a restart, at least once (by event time, with a few seconds' margin). " +
+      'Comments (`: ping`) keep the connection open. ?operation= keeps one operation\'s events (UNEARMARKED for unearmarked ones; "moved" under the operation left).',
   })
   @ApiContributionStream()
   stream(
@@ -43,7 +43,9 @@ export class ContributionsStreamController {
     @Query('lastEventId') lastEventIdQuery: string | undefined,
   ) {
     if (operation !== undefined && (typeof operation !== 'string' || !OPERATION_CODE_PATTERN.test(operation))) {
-      throw badRequest('operation must be an operation code.', [{ field: 'operation', message: `must match ${OPERATION_CODE_PATTERN.source}` }]);
+      throw badRequest('operation must be an operation code.', [
+        { field: 'operation', message: `must match ${OPERATION_CODE_PATTERN.source}` },
+      ]);
     }
     const header = request.headers['last-event-id'];
     const lastEventId = (typeof header === 'string' ? header : typeof lastEventIdQuery === 'string' ? lastEventIdQuery : undefined)?.trim();
@@ -52,7 +54,8 @@ export class ContributionsStreamController {
     const raw = reply.raw;
     // Headers set so far on the reply (CORS, rate limit) are written with the stream's own.
     const headers: Record<string, string | number | string[]> = {};
-    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value as string | number | string[];
+    for (const [name, value] of Object.entries(reply.getHeaders()))
+      if (value !== undefined) headers[name] = value as string | number | string[];
     reply.hijack();
     raw.writeHead(200, {
       ...headers,

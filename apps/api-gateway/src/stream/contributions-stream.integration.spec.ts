@@ -34,10 +34,16 @@ describe('the contributions stream passes re-earmarks through', () => {
     });
     api = `${stack.gatewayUrl}/api/v1`;
     // Not ready without the aggregator; the stream's own consumer is what matters here.
-    await eventually(async () => {
-      const body = (await (await fetch(`${stack.gatewayUrl}/health/ready`)).json()) as { checks?: { events?: { detail?: { contributions?: string } } } };
-      return body.checks?.events?.detail?.contributions === 'running' ? true : undefined;
-    }, 60_000, 'the gateway consuming contributions.events');
+    await eventually(
+      async () => {
+        const body = (await (await fetch(`${stack.gatewayUrl}/health/ready`)).json()) as {
+          checks?: { events?: { detail?: { contributions?: string } } };
+        };
+        return body.checks?.events?.detail?.contributions === 'running' ? true : undefined;
+      },
+      60_000,
+      'the gateway consuming contributions.events',
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -55,7 +61,11 @@ describe('the contributions stream passes re-earmarks through', () => {
   it('moved reaches the operation left (subject), updated the operation joined; neither reaches the other', async () => {
     const [left, joined] = [await open('KAZ'), await open('KGZ')];
     const body = { donor: { name: 'Norway', type: 'government' }, date: '2019-07-09', operationCode: 'KAZ', status: 'pledged' };
-    const posted = await fetch(`${api}/contributions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': EDITOR }, body: JSON.stringify(body) });
+    const posted = await fetch(`${api}/contributions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': EDITOR },
+      body: JSON.stringify(body),
+    });
     expect(posted.status).toBe(201);
     const id = ((await posted.json()) as { state: { id: string } }).state.id;
     // The public API records contributions; re-earmarking is the owner service's own PUT.
@@ -66,12 +76,17 @@ describe('the contributions stream passes re-earmarks through', () => {
     });
     expect(moved.status).toBe(200);
 
-    const ofId = (events: Envelope[]) => events.filter((e) => e.subject.entityId === id).map((e) => [e.type, e.subject.operationCode, e.subject.version, e.data?.operationCode]);
+    const ofId = (events: Envelope[]) =>
+      events
+        .filter((e) => e.subject.entityId === id)
+        .map((e) => [e.type, e.subject.operationCode, e.subject.version, e.data?.operationCode]);
     expect(ofId(await left.until((events) => ofId(events).length === 2))).toEqual([
       [EVENT_TYPES.contributionsContributionRecorded, 'KAZ', 1, 'KAZ'],
       [EVENT_TYPES.contributionsContributionMoved, 'KAZ', 2, 'KGZ'],
     ]);
-    expect(ofId(await joined.until((events) => ofId(events).length === 1))).toEqual([[EVENT_TYPES.contributionsContributionUpdated, 'KGZ', 2, 'KGZ']]);
+    expect(ofId(await joined.until((events) => ofId(events).length === 1))).toEqual([
+      [EVENT_TYPES.contributionsContributionUpdated, 'KGZ', 2, 'KGZ'],
+    ]);
 
     // Nothing more comes for it on either stream: a contribution written after it arrives
     // on each (events of one operation keep their order), with nothing of `id` in between.
@@ -84,7 +99,8 @@ describe('the contributions stream passes re-earmarks through', () => {
       expect(response.status).toBe(201);
     };
     await Promise.all([marker('KAZ'), marker('KGZ')]);
-    const afterMarker = (operationCode: string) => (events: Envelope[]) => events.some((e) => e.data?.donor.name === `After ${operationCode}`);
+    const afterMarker = (operationCode: string) => (events: Envelope[]) =>
+      events.some((e) => e.data?.donor.name === `After ${operationCode}`);
     expect(ofId(await left.until(afterMarker('KAZ')))).toHaveLength(2);
     expect(ofId(await joined.until(afterMarker('KGZ')))).toHaveLength(1);
   });
@@ -97,7 +113,8 @@ async function openStream(url: string) {
   const envelopes = () => stream.events.map((e) => JSON.parse(e.data) as Envelope);
   return {
     /** Every event received so far, once `done` holds for them. */
-    until: (done: (received: Envelope[]) => boolean) => eventually(async () => (done(envelopes()) ? envelopes() : undefined), 30_000, 'the expected server-sent events'),
+    until: (done: (received: Envelope[]) => boolean) =>
+      eventually(async () => (done(envelopes()) ? envelopes() : undefined), 30_000, 'the expected server-sent events'),
     close: stream.close,
   };
 }

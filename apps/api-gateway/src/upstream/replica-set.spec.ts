@@ -6,7 +6,14 @@ const fakePool = () => ({ close: async () => undefined }) as unknown as Pool;
 describe('ReplicaSet', () => {
   it('takes the replicas in turn', () => {
     const set = new ReplicaSet(['http://a', 'http://b', 'http://c'], fakePool, 1_000);
-    expect(Array.from({ length: 6 }, () => set.pick()?.origin)).toEqual(['http://a', 'http://b', 'http://c', 'http://a', 'http://b', 'http://c']);
+    expect(Array.from({ length: 6 }, () => set.pick()?.origin)).toEqual([
+      'http://a',
+      'http://b',
+      'http://c',
+      'http://a',
+      'http://b',
+      'http://c',
+    ]);
   });
 
   it('skips one that failed for a while, then tries it again', () => {

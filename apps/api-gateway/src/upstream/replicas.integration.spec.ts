@@ -16,7 +16,8 @@ describe('api-gateway over replicas', () => {
   beforeAll(async () => {
     const echo = process.env['STACK_ECHO'] ? (line: string) => process.stdout.write(line) : undefined;
     // LOG_LEVEL info: each replica logs the requests it answered, which is how the test sees who got what.
-    for (let i = 0; i < 2; i++) replicas.push(await startStack({ namespace: ns, apps: ['population'], appEnv: { population: { LOG_LEVEL: 'info' } }, echo }));
+    for (let i = 0; i < 2; i++)
+      replicas.push(await startStack({ namespace: ns, apps: ['population'], appEnv: { population: { LOG_LEVEL: 'info' } }, echo }));
     gateway = await startStack({
       namespace: ns,
       apps: ['api-gateway'],
@@ -43,12 +44,20 @@ describe('api-gateway over replicas', () => {
   });
 
   const put = (value: number) =>
-    fetch(`${api}${FIGURE}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': EDITOR }, body: JSON.stringify({ value, source }) });
+    fetch(`${api}${FIGURE}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-api-key': EDITOR },
+      body: JSON.stringify({ value, source }),
+    });
   /** How many requests for the figure a replica has logged. */
   const answered = (replica: Stack) => replica.logs('population').filter((line) => line.includes(FIGURE)).length;
   /** Once `total` request lines are in (a log line arrives a moment after its answer): each replica's count. */
   const answeredOnce = (total: number) =>
-    eventually(async () => (replicas.map(answered).reduce((a, b) => a + b, 0) >= total ? replicas.map(answered) : undefined), 10_000, `${total} requests logged`);
+    eventually(
+      async () => (replicas.map(answered).reduce((a, b) => a + b, 0) >= total ? replicas.map(answered) : undefined),
+      10_000,
+      `${total} requests logged`,
+    );
 
   it('spreads requests over the replicas in turn', async () => {
     for (let value = 1; value <= 10; value++) expect((await put(value)).status).toBeLessThan(300);
@@ -64,7 +73,9 @@ describe('api-gateway over replicas', () => {
     for (let value = 11; value <= 20; value++) statuses.push((await put(value)).status);
     expect(statuses.every((status) => status < 300)).toBe(true);
     expect((await answeredOnce(firstBefore + before + 10))[1]! - before).toBe(10);
-    const stored = (await (await fetch(`${second.urls.population}/operations/RPL/population`)).json()) as { figures: Array<{ value: number }> };
+    const stored = (await (await fetch(`${second.urls.population}/operations/RPL/population`)).json()) as {
+      figures: Array<{ value: number }>;
+    };
     expect(stored.figures.map((f) => f.value)).toEqual([20]);
   });
 
@@ -73,6 +84,10 @@ describe('api-gateway over replicas', () => {
     const before = answered(first);
     await first.start('population');
     let value = 100;
-    await eventually(async () => ((await put(value++)).status < 300 && answered(first) > before ? true : undefined), 30_000, 'the restarted replica answering again');
+    await eventually(
+      async () => ((await put(value++)).status < 300 && answered(first) > before ? true : undefined),
+      30_000,
+      'the restarted replica answering again',
+    );
   });
 });

@@ -17,7 +17,16 @@ export const API_PREFIX = '/api/v1';
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'if-match', 'if-none-match', 'idempotency-key'];
 
 /** Response headers that describe one hop, not the resource: never copied. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'trailer', 'te', REQUEST_ID_HEADER]);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authenticate',
+  'trailer',
+  'te',
+  REQUEST_ID_HEADER,
+]);
 
 export interface UpstreamResponse {
   statusCode: number;
@@ -55,11 +64,15 @@ export class Upstreams implements OnModuleDestroy {
       operationView: config.OPERATION_VIEW_URL,
     };
     const pool = (origin: string) =>
-      new Pool(origin, { connections: 64, keepAliveTimeout: 30_000, headersTimeout: config.UPSTREAM_TIMEOUT_MS, bodyTimeout: config.UPSTREAM_TIMEOUT_MS });
-    this.services = Object.fromEntries(UPSTREAMS.map((name) => [name, new ReplicaSet(upstreamUrls(origins[name]), pool, config.UPSTREAM_DOWN_MS)])) as Record<
-      Upstream,
-      ReplicaSet
-    >;
+      new Pool(origin, {
+        connections: 64,
+        keepAliveTimeout: 30_000,
+        headersTimeout: config.UPSTREAM_TIMEOUT_MS,
+        bodyTimeout: config.UPSTREAM_TIMEOUT_MS,
+      });
+    this.services = Object.fromEntries(
+      UPSTREAMS.map((name) => [name, new ReplicaSet(upstreamUrls(origins[name]), pool, config.UPSTREAM_DOWN_MS)]),
+    ) as Record<Upstream, ReplicaSet>;
   }
 
   async onModuleDestroy() {
@@ -72,10 +85,25 @@ export class Upstreams implements OnModuleDestroy {
   }
 
   /** A request of the gateway's own, answer read whole; a JSON body is serialised. */
-  async call(upstream: Upstream, method: Dispatcher.HttpMethod, path: string, headers: Record<string, string> = {}, json?: unknown): Promise<UpstreamResponse> {
+  async call(
+    upstream: Upstream,
+    method: Dispatcher.HttpMethod,
+    path: string,
+    headers: Record<string, string> = {},
+    json?: unknown,
+  ): Promise<UpstreamResponse> {
     const body = json === undefined ? undefined : JSON.stringify(json);
-    const response = await this.send(upstream, { method, path, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, body });
-    return { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: Buffer.from(await response.body.arrayBuffer()) };
+    const response = await this.send(upstream, {
+      method,
+      path,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      body,
+    });
+    return {
+      statusCode: response.statusCode,
+      headers: response.headers as IncomingHttpHeaders,
+      body: Buffer.from(await response.body.arrayBuffer()),
+    };
   }
 
   /**
@@ -104,13 +132,24 @@ export class Upstreams implements OnModuleDestroy {
     }
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.send(upstream, { method: request.method as Dispatcher.HttpMethod, path, headers, body, ...(options.timeoutMs ? { headersTimeout: options.timeoutMs } : {}) });
+      response = await this.send(upstream, {
+        method: request.method as Dispatcher.HttpMethod,
+        path,
+        headers,
+        body,
+        ...(options.timeoutMs ? { headersTimeout: options.timeoutMs } : {}),
+      });
     } catch (error) {
       if (error instanceof BodyTooLargeError || (error as { cause?: unknown }).cause instanceof BodyTooLargeError) {
         // Let the client finish sending (up to a bound) so that it reads the 413 instead of a
         // broken pipe; past the bound the connection is closed (see the onSend hook).
         if (request.body instanceof Readable) await drain(request.body, options.maxBodyBytes ?? 0, DRAIN_TIMEOUT_MS);
-        throw new ProblemException({ type: PROBLEM_TYPES.tooLarge, title: 'Payload too large', status: 413, detail: `The body exceeds ${options.maxBodyBytes} bytes.` });
+        throw new ProblemException({
+          type: PROBLEM_TYPES.tooLarge,
+          title: 'Payload too large',
+          status: 413,
+          detail: `The body exceeds ${options.maxBodyBytes} bytes.`,
+        });
       }
       throw error;
     }

@@ -5,7 +5,12 @@ import { answerCachedReads } from './cached-reads';
 import { CachedView, DATA_CODE, LIST_CODE, ViewCache } from './view-cache';
 
 const READER = 'reader-key-0123456789';
-const view: CachedView = { etag: '"7-2018-en"', body: Buffer.from('{"year":2018}'), contentType: 'application/json; charset=utf-8', version: 7 };
+const view: CachedView = {
+  etag: '"7-2018-en"',
+  body: Buffer.from('{"year":2018}'),
+  contentType: 'application/json; charset=utf-8',
+  version: 7,
+};
 
 /** The hook in front of the two routes it knows; their handler stands for ViewsController. */
 async function gateway(readAccess: 'open' | 'key'): Promise<{ app: FastifyInstance; cache: ViewCache }> {
@@ -13,8 +18,14 @@ async function gateway(readAccess: 'open' | 'key'): Promise<{ app: FastifyInstan
   const cache = new ViewCache(10, 0);
   cache.setEnabled(true);
   await cache.get(ViewCache.key('KAZ', '2018', ''), 'KAZ', async () => ({ value: view, cacheable: true }));
-  await cache.get(ViewCache.key(LIST_CODE, '', ''), LIST_CODE, async () => ({ value: { ...view, etag: '"list"', version: undefined }, cacheable: true }));
-  await cache.get('data|/api/v1/population?year=2018', DATA_CODE, async () => ({ value: { ...view, etag: '"9-population-x"', version: undefined }, cacheable: true }));
+  await cache.get(ViewCache.key(LIST_CODE, '', ''), LIST_CODE, async () => ({
+    value: { ...view, etag: '"list"', version: undefined },
+    cacheable: true,
+  }));
+  await cache.get('data|/api/v1/population?year=2018', DATA_CODE, async () => ({
+    value: { ...view, etag: '"9-population-x"', version: undefined },
+    cacheable: true,
+  }));
   const app = Fastify();
   answerCachedReads(app, cache, new ApiKeyRing(parseApiKeys(`portal:reader:${READER}`)), config);
   const controller = async () => ({ answeredBy: 'controller' });
@@ -32,7 +43,11 @@ describe('answerCachedReads', () => {
     const hit = await app.inject('/api/v1/operations/KAZ?year=2018');
     expect(hit.statusCode).toBe(200);
     expect(hit.body).toBe('{"year":2018}');
-    expect(hit.headers).toMatchObject({ etag: '"7-2018-en"', 'cache-control': 'public, no-cache', 'content-type': 'application/json; charset=utf-8' });
+    expect(hit.headers).toMatchObject({
+      etag: '"7-2018-en"',
+      'cache-control': 'public, no-cache',
+      'content-type': 'application/json; charset=utf-8',
+    });
     const notModified = await app.inject({ url: '/api/v1/operations/KAZ?year=2018', headers: { 'if-none-match': 'W/"7-2018-en"' } });
     expect(notModified.statusCode).toBe(304);
     expect(notModified.body).toBe('');
@@ -44,8 +59,12 @@ describe('answerCachedReads', () => {
     const { app } = await gateway('open');
     const hit = await app.inject('/api/v1/population?year=2018');
     expect(hit.headers.etag).toBe('"9-population-x"');
-    expect((await app.inject({ url: '/api/v1/population?year=2018', headers: { 'if-none-match': '"9-population-x"' } })).statusCode).toBe(304);
-    expect((await app.inject({ url: '/api/v1/population?year=2018', headers: { accept: 'text/csv' } })).json()).toEqual({ answeredBy: 'controller' });
+    expect((await app.inject({ url: '/api/v1/population?year=2018', headers: { 'if-none-match': '"9-population-x"' } })).statusCode).toBe(
+      304,
+    );
+    expect((await app.inject({ url: '/api/v1/population?year=2018', headers: { accept: 'text/csv' } })).json()).toEqual({
+      answeredBy: 'controller',
+    });
     expect((await app.inject('/api/v1/population?year=2019')).json()).toEqual({ answeredBy: 'controller' });
   });
 
@@ -66,7 +85,9 @@ describe('answerCachedReads', () => {
   it('with GATEWAY_READ_ACCESS=key, answers a hit only for a reader key; the rest goes to the guard', async () => {
     const { app } = await gateway('key');
     expect((await app.inject('/api/v1/operations/KAZ?year=2018')).json()).toEqual({ answeredBy: 'controller' });
-    expect((await app.inject({ url: '/api/v1/operations/KAZ?year=2018', headers: { 'x-api-key': 'not-a-key-0123456789' } })).json()).toEqual({ answeredBy: 'controller' });
+    expect(
+      (await app.inject({ url: '/api/v1/operations/KAZ?year=2018', headers: { 'x-api-key': 'not-a-key-0123456789' } })).json(),
+    ).toEqual({ answeredBy: 'controller' });
     const reader = await app.inject({ url: '/api/v1/operations/KAZ?year=2018', headers: { 'x-api-key': READER } });
     expect(reader.body).toBe('{"year":2018}');
   });

@@ -1,6 +1,11 @@
 import { CachedView, DATA_CODE, matchesIfNoneMatch, ViewCache } from './view-cache';
 
-const view = (version: number, year = 2018): CachedView => ({ etag: `"${version}-${year}-en"`, body: Buffer.from(`{"v":${version}}`), contentType: 'application/json', version });
+const view = (version: number, year = 2018): CachedView => ({
+  etag: `"${version}-${year}-en"`,
+  body: Buffer.from(`{"v":${version}}`),
+  contentType: 'application/json',
+  version,
+});
 
 describe('ViewCache', () => {
   let now = 0;
@@ -11,10 +16,12 @@ describe('ViewCache', () => {
     cache.setEnabled(true);
   });
 
-  const loader = (value: CachedView, calls: { n: number }, cacheable = true) => async () => {
-    calls.n++;
-    return { value, cacheable };
-  };
+  const loader =
+    (value: CachedView, calls: { n: number }, cacheable = true) =>
+    async () => {
+      calls.n++;
+      return { value, cacheable };
+    };
 
   it('serves a second read from memory, and reads again after the operation changed', async () => {
     const calls = { n: 0 };

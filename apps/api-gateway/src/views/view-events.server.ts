@@ -52,7 +52,12 @@ export class ViewEventsServer extends ServerKafka implements CustomTransportStra
       run: { autoCommit: false },
       // The value stays bytes: the handler decodes it with the contract's own decoder.
       parser: { keepBinary: true },
-      deserializer: { deserialize: (message: { value: unknown }, options?: { channel?: string }) => ({ pattern: this.patternOf(options?.channel ?? ''), data: message.value }) },
+      deserializer: {
+        deserialize: (message: { value: unknown }, options?: { channel?: string }) => ({
+          pattern: this.patternOf(options?.channel ?? ''),
+          data: message.value,
+        }),
+      },
     });
   }
 
@@ -65,7 +70,9 @@ export class ViewEventsServer extends ServerKafka implements CustomTransportStra
         await this.start(() => undefined);
         return;
       } catch (error) {
-        this.viewLogger.warn(`operation-view.events consumer not started (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
+        this.viewLogger.warn(
+          `operation-view.events consumer not started (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`,
+        );
         await super.close().catch(() => undefined);
         await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 }), this.stopping.signal);
       }
@@ -79,7 +86,10 @@ export class ViewEventsServer extends ServerKafka implements CustomTransportStra
   }
 
   override async bindEvents(consumer: Consumer): Promise<void> {
-    await consumer.subscribe({ ...this.options.subscribe, topics: [...this.messageHandlers.keys()].map((pattern) => this.settings.topicPrefix + pattern) });
+    await consumer.subscribe({
+      ...this.options.subscribe,
+      topics: [...this.messageHandlers.keys()].map((pattern) => this.settings.topicPrefix + pattern),
+    });
     await consumer.run({ ...this.options.run, eachMessage: this.getMessageHandler() });
   }
 
@@ -121,7 +131,11 @@ export class ViewEventsServer extends ServerKafka implements CustomTransportStra
     await admin.connect();
     try {
       const topics = [...this.messageHandlers.keys()].map((pattern) => this.settings.topicPrefix + pattern);
-      await ensureTopics(admin as never, topics.map((topic) => ({ topic, partitions: this.settings.partitions, retentionMs: -1 })), this.settings.replication);
+      await ensureTopics(
+        admin as never,
+        topics.map((topic) => ({ topic, partitions: this.settings.partitions, retentionMs: -1 })),
+        this.settings.replication,
+      );
     } finally {
       await admin.disconnect();
     }

@@ -38,7 +38,7 @@ export class ViewsController {
     operationId: 'getOperationView',
     summary: "An operation's combined view, as a portal renders it.",
     description:
-      'Served from the gateway\'s cache, dropped whenever the aggregator publishes operation-view.updated. ' +
+      "Served from the gateway's cache, dropped whenever the aggregator publishes operation-view.updated. " +
       'The ETag is "<version>-<year>-<lang>" of the view, equal on every replica; send it back in If-None-Match for a 304.',
   })
   @ApiRead('view')
@@ -55,7 +55,9 @@ export class ViewsController {
     const yearValue = year === undefined ? '' : String(new YearPipe().transform(single(year, 'year')));
     const langValue = lang === undefined ? '' : single(lang, 'lang');
     if (langValue && !(LANGS as readonly string[]).includes(langValue)) {
-      throw badRequest(`"${langValue.slice(0, 10)}" is not a language.`, [{ field: 'lang', message: `must be one of ${LANGS.join(', ')}` }]);
+      throw badRequest(`"${langValue.slice(0, 10)}" is not a language.`, [
+        { field: 'lang', message: `must be one of ${LANGS.join(', ')}` },
+      ]);
     }
     if (asOf !== undefined) {
       // The page as it stood: from the aggregator's revisions, past the view cache (see HistoryService).

@@ -38,7 +38,10 @@ export class ViewsService {
   private async read(code: string, key: string, path: string, requestId?: string): Promise<ReadResult> {
     let failure: UpstreamResponse | undefined;
     const view = await this.cache.get(key, code, async () => {
-      const response = await this.upstreams.get('operationView', path, { accept: 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) });
+      const response = await this.upstreams.get('operationView', path, {
+        accept: 'application/json',
+        ...(requestId ? { 'x-request-id': requestId } : {}),
+      });
       if (response.statusCode !== 200) {
         failure = response;
         return { value: { etag: '', body: response.body, contentType: '' }, cacheable: false };
@@ -56,9 +59,11 @@ export class ViewsService {
  */
 export function toCachedView(response: UpstreamResponse): CachedView {
   const header = response.headers['etag'];
-  const etag = typeof header === 'string' && header ? header : `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
+  const etag =
+    typeof header === 'string' && header ? header : `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
   const versionHeader = Number(response.headers[VIEW_VERSION_HEADER]);
   const version = Number.isSafeInteger(versionHeader) && versionHeader > 0 ? versionHeader : undefined;
-  const contentType = typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'application/json; charset=utf-8';
+  const contentType =
+    typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'application/json; charset=utf-8';
   return { etag, body: response.body, contentType, version };
 }

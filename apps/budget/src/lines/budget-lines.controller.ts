@@ -42,5 +42,9 @@ export class BudgetLinesController {
 }
 
 function withUsd(state: BudgetLineState) {
-  return { ...state, budgetUsd: centsToUsd(state.budgetCents), expenditureUsd: state.expenditureCents === null ? null : centsToUsd(state.expenditureCents) };
+  return {
+    ...state,
+    budgetUsd: centsToUsd(state.budgetCents),
+    expenditureUsd: state.expenditureCents === null ? null : centsToUsd(state.expenditureCents),
+  };
 }

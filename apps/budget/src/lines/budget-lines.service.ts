@@ -14,14 +14,25 @@ export class BudgetLinesService {
   private readonly lines: VersionedRepository<BudgetLineState>;
 
   constructor(@InjectModel(BUDGET_LINES) model: Model<VersionedDocument<BudgetLineState>>, relay: OutboxRelay) {
-    this.lines = new VersionedRepository<BudgetLineState>(model, (_, next) => (next ? EVENTS.budgetLineUpserted : EVENTS.budgetLineDeleted), relay);
+    this.lines = new VersionedRepository<BudgetLineState>(
+      model,
+      (_, next) => (next ? EVENTS.budgetLineUpserted : EVENTS.budgetLineDeleted),
+      relay,
+    );
   }
 
   list(code: string): Promise<Entity<BudgetLineState>[]> {
     return this.lines.list({ operationCode: code });
   }
 
-  put(code: string, year: number, pillar: Pillar, budgetUsd: number, expenditureUsd: number | null, options: WriteOptions): Promise<WriteResult<BudgetLineState>> {
+  put(
+    code: string,
+    year: number,
+    pillar: Pillar,
+    budgetUsd: number,
+    expenditureUsd: number | null,
+    options: WriteOptions,
+  ): Promise<WriteResult<BudgetLineState>> {
     const state: BudgetLineState = {
       operationCode: code,
       year,

@@ -1,7 +1,17 @@
 import { Body, Controller, Get, Headers, Param, PipeTransform, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { centsToUsd, ContributionBodyDto, ContributionState, ListContributionsQueryDto } from '@focus/contracts';
-import { badRequest, Entity, etagOf, RequestId, RequestWriteOptions, validationProblem, WriteOptions, writeResponse, WriteResult } from '@focus/service-kit';
+import {
+  badRequest,
+  Entity,
+  etagOf,
+  RequestId,
+  RequestWriteOptions,
+  validationProblem,
+  WriteOptions,
+  writeResponse,
+  WriteResult,
+} from '@focus/service-kit';
 import { ContributionsService } from './contributions.service';
 import { isContributionId } from './list-cursor';
 
@@ -12,7 +22,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?$/;
 class ContributionIdPipe implements PipeTransform<string, string> {
   transform(raw: string): string {
     const value = String(raw);
-    if (!isContributionId(value)) throw badRequest(`"${value.slice(0, 40)}" is not a contribution id.`, [{ field: 'id', message: 'must be a lower-case UUID' }]);
+    if (!isContributionId(value))
+      throw badRequest(`"${value.slice(0, 40)}" is not a contribution id.`, [{ field: 'id', message: 'must be a lower-case UUID' }]);
     return value;
   }
 }
@@ -21,7 +32,9 @@ class ContributionIdPipe implements PipeTransform<string, string> {
 function parseIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(header)) {
-    throw badRequest('Idempotency-Key must be 1 to 200 visible ASCII characters.', [{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]);
+    throw badRequest('Idempotency-Key must be 1 to 200 visible ASCII characters.', [
+      { field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' },
+    ]);
   }
   return header;
 }

@@ -36,7 +36,9 @@ export interface ContributionPage {
 }
 
 /** What a POST produced: `replayed` when an Idempotency-Key retry found the first result. */
-export type RecordResult = { replayed: false; result: WriteResult<ContributionState> } | { replayed: true; entity: Entity<ContributionState> };
+export type RecordResult =
+  | { replayed: false; result: WriteResult<ContributionState> }
+  | { replayed: true; entity: Entity<ContributionState> };
 
 /** Reads never need the pending events. */
 const WITHOUT_OUTBOX = '-outbox';
@@ -75,7 +77,9 @@ export class ContributionsService {
     if (idempotencyKey === undefined) {
       return { replayed: false, result: await this.contributions.put(changeOf(uuidv7(), body), options) };
     }
-    const requestHash = createHash('sha256').update(canonicalJson(contentOf(body))).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(canonicalJson(contentOf(body)))
+      .digest('hex');
     const key = await this.claimKey({ _id: idempotencyKey, contributionId: uuidv7(), requestHash, createdAt: new Date() });
     if (key.requestHash !== requestHash) {
       throw validationProblem(
@@ -115,7 +119,12 @@ export class ContributionsService {
       .limit(filter.limit + 1)
       .lean<ContributionDocument[]>();
     const items = docs.slice(0, filter.limit).map(
-      (doc): Entity<ContributionState> => ({ id: doc._id, state: doc.state as ContributionState, version: doc.version, updatedAt: doc.updatedAt }),
+      (doc): Entity<ContributionState> => ({
+        id: doc._id,
+        state: doc.state as ContributionState,
+        version: doc.version,
+        updatedAt: doc.updatedAt,
+      }),
     );
     const last = items.at(-1);
     return { items, nextCursor: docs.length > filter.limit && last ? encodeCursor({ date: last.state.date, id: last.id }) : null };
@@ -131,7 +140,12 @@ export class ContributionsService {
     }
     const existing = await this.keys.findById(candidate._id).lean<IdempotencyKeyDocument>();
     if (!existing) {
-      throw new ProblemException({ type: PROBLEM_TYPES.conflict, title: 'Conflict', status: 409, detail: 'This Idempotency-Key is being used concurrently; retry.' });
+      throw new ProblemException({
+        type: PROBLEM_TYPES.conflict,
+        title: 'Conflict',
+        status: 409,
+        detail: 'This Idempotency-Key is being used concurrently; retry.',
+      });
     }
     return existing;
   }

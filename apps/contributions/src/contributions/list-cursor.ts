@@ -22,7 +22,14 @@ export function decodeCursor(cursor: string): ListPosition {
   } catch {
     pair = undefined;
   }
-  if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && DATE.test(pair[0]) && typeof pair[1] === 'string' && UUID.test(pair[1])) {
+  if (
+    Array.isArray(pair) &&
+    pair.length === 2 &&
+    typeof pair[0] === 'string' &&
+    DATE.test(pair[0]) &&
+    typeof pair[1] === 'string' &&
+    UUID.test(pair[1])
+  ) {
     return { date: pair[0], id: pair[1] };
   }
   throw validationProblem([{ field: 'cursor', message: 'is not a cursor this API issued' }]);

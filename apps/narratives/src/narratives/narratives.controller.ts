@@ -1,7 +1,26 @@
 import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { KEY_FIGURE_KINDS, KeyFigureKind, Lang, LANGS, NARRATIVE_SECTION_KEYS, NarrativeSectionKey, PutKeyFiguresDto, PutProfileDto, PutSectionDto } from '@focus/contracts';
-import { Entity, etagOf, OneOfPipe, OperationCodePipe, RequestWriteOptions, WriteOptions, writeResponse, YearPipe } from '@focus/service-kit';
+import {
+  KEY_FIGURE_KINDS,
+  KeyFigureKind,
+  Lang,
+  LANGS,
+  NARRATIVE_SECTION_KEYS,
+  NarrativeSectionKey,
+  PutKeyFiguresDto,
+  PutProfileDto,
+  PutSectionDto,
+} from '@focus/contracts';
+import {
+  Entity,
+  etagOf,
+  OneOfPipe,
+  OperationCodePipe,
+  RequestWriteOptions,
+  WriteOptions,
+  writeResponse,
+  YearPipe,
+} from '@focus/service-kit';
 import { NarrativesService } from './narratives.service';
 
 const kindPipe = new OneOfPipe<KeyFigureKind>('kind', KEY_FIGURE_KINDS);

@@ -43,7 +43,8 @@ export class NarrativesService {
     relay: OutboxRelay,
   ) {
     const profileEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesProfileUpserted : EVENTS.narrativesProfileDeleted);
-    const keyFiguresEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesKeyFiguresUpserted : EVENTS.narrativesKeyFiguresDeleted);
+    const keyFiguresEvent = (_: unknown, next: unknown) =>
+      next ? EVENTS.narrativesKeyFiguresUpserted : EVENTS.narrativesKeyFiguresDeleted;
     const sectionEvent = (_: unknown, next: unknown) => (next ? EVENTS.narrativesSectionUpserted : EVENTS.narrativesSectionDeleted);
     this.profiles = new VersionedRepository<OperationProfileState>(profileModel, profileEvent, relay);
     this.keyFigureSets = new VersionedRepository<KeyFigureSetState>(keyFigureSetModel, keyFiguresEvent, relay);
@@ -71,7 +72,13 @@ export class NarrativesService {
     return this.profiles.remove(entityIds.operationProfile(code), code, options);
   }
 
-  putKeyFigures(code: string, year: number, kind: KeyFigureKind, items: KeyFigure[], options: WriteOptions): Promise<WriteResult<KeyFigureSetState>> {
+  putKeyFigures(
+    code: string,
+    year: number,
+    kind: KeyFigureKind,
+    items: KeyFigure[],
+    options: WriteOptions,
+  ): Promise<WriteResult<KeyFigureSetState>> {
     const state: KeyFigureSetState = {
       operationCode: code,
       year,
@@ -89,12 +96,25 @@ export class NarrativesService {
     return this.keyFigureSets.remove(entityIds.keyFigureSet(code, year, kind), code, options);
   }
 
-  putSection(code: string, year: number, lang: Lang, section: NarrativeSectionKey, body: string, options: WriteOptions): Promise<WriteResult<NarrativeSectionState>> {
+  putSection(
+    code: string,
+    year: number,
+    lang: Lang,
+    section: NarrativeSectionKey,
+    body: string,
+    options: WriteOptions,
+  ): Promise<WriteResult<NarrativeSectionState>> {
     const state: NarrativeSectionState = { operationCode: code, year, lang, section, body };
     return this.sections.put({ id: entityIds.narrativeSection(code, year, lang, section), subjectCode: code, state }, options);
   }
 
-  removeSection(code: string, year: number, lang: Lang, section: NarrativeSectionKey, options: WriteOptions): Promise<WriteResult<NarrativeSectionState>> {
+  removeSection(
+    code: string,
+    year: number,
+    lang: Lang,
+    section: NarrativeSectionKey,
+    options: WriteOptions,
+  ): Promise<WriteResult<NarrativeSectionState>> {
     return this.sections.remove(entityIds.narrativeSection(code, year, lang, section), code, options);
   }
 

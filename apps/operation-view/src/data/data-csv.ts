@@ -10,7 +10,12 @@ function field(value: unknown): string {
 /** The columns a list's CSV has: the dimensions grouped by, then the values. */
 export function csvColumns(dataset: Dataset, groupBy: readonly string[]) {
   const dimensions = dataset === 'key-figures' ? [] : groupBy;
-  return DATA_COLUMNS[dataset].filter((column) => !['operation', 'origin', 'year', 'type', 'pillar'].includes(column.field) || dimensions.includes(column.field) || dataset === 'key-figures');
+  return DATA_COLUMNS[dataset].filter(
+    (column) =>
+      !['operation', 'origin', 'year', 'type', 'pillar'].includes(column.field) ||
+      dimensions.includes(column.field) ||
+      dataset === 'key-figures',
+  );
 }
 
 /** The header line, and with `hxl` the HXL hashtag line under it. */
@@ -21,5 +26,9 @@ export function csvHead(dataset: Dataset, groupBy: readonly string[], hxl: boole
 }
 
 export function csvLine(dataset: Dataset, groupBy: readonly string[], row: Record<string, unknown>): string {
-  return csvColumns(dataset, groupBy).map((column) => field(row[column.field])).join(',') + '\r\n';
+  return (
+    csvColumns(dataset, groupBy)
+      .map((column) => field(row[column.field]))
+      .join(',') + '\r\n'
+  );
 }

@@ -13,7 +13,11 @@ function refusal(run: () => unknown): { field: string; detail: string } {
 
 describe('parseDataQuery', () => {
   it('reads filters as sets, an open year range, and groupBy in canonical order', () => {
-    const query = parseDataQuery('population', { operation: 'DEU,TUR', origin: 'SYR', yearFrom: '2015', type: 'REF,ASY', groupBy: 'year,operation' }, undefined);
+    const query = parseDataQuery(
+      'population',
+      { operation: 'DEU,TUR', origin: 'SYR', yearFrom: '2015', type: 'REF,ASY', groupBy: 'year,operation' },
+      undefined,
+    );
     expect(query).toMatchObject({ yearFrom: 2015, yearTo: 2100, groupBy: ['operation', 'year'], limit: 100, format: 'json', hxl: false });
     expect([...(query.operations ?? [])]).toEqual(['DEU', 'TUR']);
     expect([...(query.types ?? [])]).toEqual(['REF', 'ASY']);
@@ -23,7 +27,11 @@ describe('parseDataQuery', () => {
   it('takes CSV from format or Accept, and streams the whole table unless a limit is given', () => {
     expect(parseDataQuery('budget', {}, 'text/csv')).toMatchObject({ format: 'csv', limit: undefined });
     expect(parseDataQuery('budget', { format: 'json' }, 'text/csv')).toMatchObject({ format: 'json', limit: 100 });
-    expect(parseDataQuery('budget', { format: 'csv', hxl: 'true', limit: '10' }, undefined)).toMatchObject({ format: 'csv', hxl: true, limit: 10 });
+    expect(parseDataQuery('budget', { format: 'csv', hxl: 'true', limit: '10' }, undefined)).toMatchObject({
+      format: 'csv',
+      hxl: true,
+      limit: 10,
+    });
   });
 
   it.each([

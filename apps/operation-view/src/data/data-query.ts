@@ -48,7 +48,12 @@ function invalid(parameter: string, message: string): ProblemException {
 }
 
 /** A comma list, each item checked; an empty item or list is refused. */
-function list<T>(query: Record<string, string>, parameter: string, parse: (item: string) => T | undefined, what: string): Set<T> | undefined {
+function list<T>(
+  query: Record<string, string>,
+  parameter: string,
+  parse: (item: string) => T | undefined,
+  what: string,
+): Set<T> | undefined {
   const raw = query[parameter];
   if (raw === undefined) return undefined;
   const items = new Set<T>();
@@ -76,12 +81,14 @@ function year(query: Record<string, string>, parameter: string): number | undefi
 export function parseDataQuery(dataset: Dataset, raw: Record<string, unknown>, accept: string | undefined): DataQuery {
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
-    if (!DATA_PARAMETERS[dataset].includes(name)) throw invalid(name, `is not a parameter of /${dataset} (it takes ${DATA_PARAMETERS[dataset].join(', ')})`);
+    if (!DATA_PARAMETERS[dataset].includes(name))
+      throw invalid(name, `is not a parameter of /${dataset} (it takes ${DATA_PARAMETERS[dataset].join(', ')})`);
     if (typeof value !== 'string') throw invalid(name, 'is given more than once');
     query[name] = value;
   }
   const single = year(query, 'year');
-  if (single !== undefined && (query.yearFrom !== undefined || query.yearTo !== undefined)) throw invalid('year', 'cannot be combined with yearFrom or yearTo');
+  if (single !== undefined && (query.yearFrom !== undefined || query.yearTo !== undefined))
+    throw invalid('year', 'cannot be combined with yearFrom or yearTo');
   const yearFrom = single ?? year(query, 'yearFrom') ?? YEAR_MIN;
   const yearTo = single ?? year(query, 'yearTo') ?? YEAR_MAX;
   if (yearFrom > yearTo) throw invalid('yearFrom', `(${yearFrom}) is after yearTo (${yearTo})`);
@@ -89,7 +96,12 @@ export function parseDataQuery(dataset: Dataset, raw: Record<string, unknown>, a
   const dimensions = DIMENSIONS[dataset];
   let groupBy = dimensions;
   if (query.groupBy !== undefined) {
-    const given = list(query, 'groupBy', (item) => (dimensions.includes(item) && dataset !== 'key-figures' ? item : undefined), `one of ${dimensions.join(', ')}`);
+    const given = list(
+      query,
+      'groupBy',
+      (item) => (dimensions.includes(item) && dataset !== 'key-figures' ? item : undefined),
+      `one of ${dimensions.join(', ')}`,
+    );
     groupBy = dimensions.filter((dimension) => given?.has(dimension));
   }
 
@@ -109,9 +121,24 @@ export function parseDataQuery(dataset: Dataset, raw: Record<string, unknown>, a
     dataset,
     operations: list(query, 'operation', (item) => (isOperationCode(item) ? item : undefined), 'an operation code'),
     origins: list(query, 'origin', (item) => (isCountryCode(item) ? item : undefined), 'a country code of /reference/countries'),
-    types: list(query, 'type', (item) => (POPULATION_TYPE_CODES.includes(item as never) ? item : undefined), `a population type (${POPULATION_TYPE_CODES.join(', ')})`),
-    pillars: list(query, 'pillar', (item) => (PILLAR_NUMBERS.includes(Number(item) as never) && /^\d$/.test(item) ? Number(item) : undefined), 'a pillar (1 to 4)'),
-    kinds: list(query, 'kind', (item) => (KEY_FIGURE_KINDS.includes(item as never) ? item : undefined), `a kind (${KEY_FIGURE_KINDS.join(', ')})`),
+    types: list(
+      query,
+      'type',
+      (item) => (POPULATION_TYPE_CODES.includes(item as never) ? item : undefined),
+      `a population type (${POPULATION_TYPE_CODES.join(', ')})`,
+    ),
+    pillars: list(
+      query,
+      'pillar',
+      (item) => (PILLAR_NUMBERS.includes(Number(item) as never) && /^\d$/.test(item) ? Number(item) : undefined),
+      'a pillar (1 to 4)',
+    ),
+    kinds: list(
+      query,
+      'kind',
+      (item) => (KEY_FIGURE_KINDS.includes(item as never) ? item : undefined),
+      `a kind (${KEY_FIGURE_KINDS.join(', ')})`,
+    ),
     yearFrom,
     yearTo,
     groupBy,

@@ -30,7 +30,13 @@ function rowsOf<S, A, R>(set: DataSet<S, A, R>, states: S[], query: Record<strin
 }
 
 describe('data rows', () => {
-  const figures = [figure(2018, 'REF', 500, 'SYR'), figure(2018, 'REF', 30, 'AFG'), figure(2018, 'ASY', 7, 'SYR'), figure(2019, 'REF', 4), figure(2018, 'STA', 0, 'XXA')];
+  const figures = [
+    figure(2018, 'REF', 500, 'SYR'),
+    figure(2018, 'REF', 30, 'AFG'),
+    figure(2018, 'ASY', 7, 'SYR'),
+    figure(2019, 'REF', 4),
+    figure(2018, 'STA', 0, 'XXA'),
+  ];
 
   it('sums figures over what is not grouped by, with every source, and shows a missing origin as null', () => {
     expect(rowsOf(POPULATION, figures, { groupBy: 'year' })).toEqual([
@@ -61,7 +67,15 @@ describe('data rows', () => {
   });
 
   it('lists each key figure as a row of its own, by position', () => {
-    const set = { operationCode: 'KAZ', year: 2018, kind: 'result' as const, items: [{ value: 742, unit: 'persons' as const, text: { en: 'assisted' } }, { value: 85, unit: 'percent' as const, text: { en: 'rate', fr: 'taux' } }] };
+    const set = {
+      operationCode: 'KAZ',
+      year: 2018,
+      kind: 'result' as const,
+      items: [
+        { value: 742, unit: 'persons' as const, text: { en: 'assisted' } },
+        { value: 85, unit: 'percent' as const, text: { en: 'rate', fr: 'taux' } },
+      ],
+    };
     // A set as the view holds it: parts() gives each figure its position.
     expect(rowsOf(KEY_FIGURES, [set as unknown as Parameters<typeof KEY_FIGURES.parts>[0]], {})).toEqual([
       { operation: 'KAZ', year: 2018, kind: 'result', position: 1, value: 742, unit: 'persons', textEn: 'assisted', textFr: null },
@@ -70,8 +84,17 @@ describe('data rows', () => {
   });
 
   it('writes CSV with the grouped columns, quoting what needs it, and the HXL row', () => {
-    expect(csvHead('population', ['year', 'type'], true)).toBe('year,type,value,source\r\n#date+year,#population+type+code,#affected+num,#meta+source\r\n');
-    expect(csvLine('population', ['operation', 'origin'], { operation: 'DEU', origin: null, value: 3, sources: [{ name: 'A, "B"', asOf: '2018-12-31' }] })).toBe('DEU,,3,"A, ""B"" (2018-12-31)"\r\n');
+    expect(csvHead('population', ['year', 'type'], true)).toBe(
+      'year,type,value,source\r\n#date+year,#population+type+code,#affected+num,#meta+source\r\n',
+    );
+    expect(
+      csvLine('population', ['operation', 'origin'], {
+        operation: 'DEU',
+        origin: null,
+        value: 3,
+        sources: [{ name: 'A, "B"', asOf: '2018-12-31' }],
+      }),
+    ).toBe('DEU,,3,"A, ""B"" (2018-12-31)"\r\n');
   });
 
   it('leaves tombstones out', () => {

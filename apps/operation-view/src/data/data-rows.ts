@@ -39,15 +39,24 @@ const inYears = (year: number, query: DataQuery) => year >= query.yearFrom && ye
 const allows = <T>(filter: ReadonlySet<T> | undefined, value: T) => filter === undefined || filter.has(value);
 
 /** Only the dimensions grouped by appear in a row, in their canonical order. */
-function dimensionsOf(key: readonly Key[], groupBy: readonly string[], shown: (name: string, value: Key) => unknown): Record<string, unknown> {
+function dimensionsOf(
+  key: readonly Key[],
+  groupBy: readonly string[],
+  shown: (name: string, value: Key) => unknown,
+): Record<string, unknown> {
   return Object.fromEntries(groupBy.map((name, i) => [name, shown(name, key[i])]));
 }
 
 export const POPULATION: DataSet<PopulationFigureState, { value: number; sources: Map<string, FigureSource> }, PopulationRow> = {
   bucket: 'figures',
   parts: (state) => [state],
-  matches: (f, q) => inYears(f.year, q) && allows(q.operations, f.operationCode) && allows(q.types, f.type) && (q.origins === undefined || (f.origin !== undefined && q.origins.has(f.origin))),
-  dimension: (f, name) => (name === 'operation' ? f.operationCode : name === 'origin' ? (f.origin ?? '') : name === 'year' ? f.year : f.type),
+  matches: (f, q) =>
+    inYears(f.year, q) &&
+    allows(q.operations, f.operationCode) &&
+    allows(q.types, f.type) &&
+    (q.origins === undefined || (f.origin !== undefined && q.origins.has(f.origin))),
+  dimension: (f, name) =>
+    name === 'operation' ? f.operationCode : name === 'origin' ? (f.origin ?? '') : name === 'year' ? f.year : f.type,
   start: () => ({ value: 0, sources: new Map() }),
   add: (acc, f) => {
     acc.value += f.value;

@@ -64,7 +64,11 @@ function* ordered<A>(set: DataSet<unknown, A, unknown>, groups: Map<string, Grou
  * The views a query needs, one bucket each, in code order: the listed operations by _id (on
  * FerretDB `$in` scans the collection), or all of them from the cursor's operation on.
  */
-async function* scan<S>(views: Collection<StoredViewDocument>, bucket: string, query: DataQuery): AsyncGenerator<{ code: string; bucket: Record<string, Projected<S>> }> {
+async function* scan<S>(
+  views: Collection<StoredViewDocument>,
+  bucket: string,
+  query: DataQuery,
+): AsyncGenerator<{ code: string; bucket: Record<string, Projected<S>> }> {
   const from = query.groupBy[0] === 'operation' && query.after ? String(query.after[0]) : undefined;
   const projection = { [bucket]: 1 };
   if (query.operations) {
@@ -104,7 +108,7 @@ export async function dataVersion(views: Collection<StoredViewDocument>): Promis
 /** The listed operations that have no view: unknown codes, refused by name. */
 export async function unknownOperations(views: Collection<StoredViewDocument>, codes: Iterable<string>): Promise<string[]> {
   const unknown: string[] = [];
-  for (const code of codes) if (code === UNEARMARKED_OPERATION_CODE || !(await views.findOne({ _id: code }, { projection: { _id: 1 } }))) unknown.push(code);
+  for (const code of codes)
+    if (code === UNEARMARKED_OPERATION_CODE || !(await views.findOne({ _id: code }, { projection: { _id: 1 } }))) unknown.push(code);
   return unknown;
 }
-

@@ -24,24 +24,47 @@ export class DataController {
   constructor(private readonly generations: ViewGenerations) {}
 
   @Get('population')
-  population(@Query() query: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
+  population(
+    @Query() query: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Headers('if-none-match') inm: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     return this.answer('population', query, accept, inm, reply);
   }
 
   @Get('budget')
-  budget(@Query() query: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
+  budget(
+    @Query() query: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Headers('if-none-match') inm: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     return this.answer('budget', query, accept, inm, reply);
   }
 
   @Get('key-figures')
-  keyFigures(@Query() query: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
+  keyFigures(
+    @Query() query: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Headers('if-none-match') inm: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     return this.answer('key-figures', query, accept, inm, reply);
   }
 
   /** For each operation (or those listed), the years and types it holds data for. */
   @Get('reference/availability')
-  async availability(@Query() query: Record<string, unknown>, @Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
-    for (const name of Object.keys(query)) if (name !== 'operation') throw badRequest(`${name} is not a parameter of /reference/availability (it takes operation).`, [{ field: name, message: 'unknown parameter' }]);
+  async availability(
+    @Query() query: Record<string, unknown>,
+    @Headers('if-none-match') inm: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    for (const name of Object.keys(query))
+      if (name !== 'operation')
+        throw badRequest(`${name} is not a parameter of /reference/availability (it takes operation).`, [
+          { field: name, message: 'unknown parameter' },
+        ]);
     const parsed = parseDataQuery('population', typeof query.operation === 'string' ? { operation: query.operation } : query, undefined);
     const views = await this.generations.current();
     const etag = `"${await dataVersion(views)}-availability-${digest(String(query.operation ?? ''))}"`;
@@ -55,7 +78,13 @@ export class DataController {
     reply.header('content-type', 'application/json; charset=utf-8').send(answer);
   }
 
-  private async answer(dataset: Dataset, raw: Record<string, unknown>, accept: string | undefined, ifNoneMatch: string | undefined, reply: FastifyReply): Promise<void> {
+  private async answer(
+    dataset: Dataset,
+    raw: Record<string, unknown>,
+    accept: string | undefined,
+    ifNoneMatch: string | undefined,
+    reply: FastifyReply,
+  ): Promise<void> {
     const query = parseDataQuery(dataset, raw, accept);
     const views = await this.generations.current();
     const etag = `"${await dataVersion(views)}-${dataset}-${digest(canonical(query))}"`;
@@ -83,7 +112,9 @@ export class DataController {
     const nextCursor = more && last ? encodeCursor(dataset, query.groupBy, keyOfRow(set === KEY_FIGURES, query, last)) : null;
     if (query.format === 'csv') {
       if (nextCursor) reply.header('link', `<?cursor=${nextCursor}>; rel="next"`).header('next-cursor', nextCursor);
-      reply.header('content-type', 'text/csv; charset=utf-8').send(csvHead(dataset, query.groupBy, query.hxl) + page.map((row) => csvLine(dataset, query.groupBy, row)).join(''));
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .send(csvHead(dataset, query.groupBy, query.hxl) + page.map((row) => csvLine(dataset, query.groupBy, row)).join(''));
       return;
     }
     reply.header('content-type', 'application/json; charset=utf-8').send({ rows: page, nextCursor });
@@ -98,7 +129,10 @@ export class DataController {
 
   private async refuseUnknown(query: DataQuery): Promise<void> {
     const unknown = await unknownOperations(await this.generations.current(), query.operations ?? []);
-    if (unknown.length > 0) throw badRequest(`operation has codes with no data: ${unknown.join(', ')}.`, [{ field: 'operation', message: `unknown: ${unknown.join(', ')}` }]);
+    if (unknown.length > 0)
+      throw badRequest(`operation has codes with no data: ${unknown.join(', ')}.`, [
+        { field: 'operation', message: `unknown: ${unknown.join(', ')}` },
+      ]);
   }
 }
 
@@ -117,7 +151,9 @@ async function* csvStream(query: DataQuery, rows: AsyncGenerator<unknown>): Asyn
 
 /** A row's key, as dataRows orders by it (origin null is ''). */
 function keyOfRow(keyFigures: boolean, query: DataQuery, row: Record<string, unknown>): (string | number)[] {
-  return query.groupBy.map((name) => (keyFigures || name !== 'origin' ? (row[name] as string | number) : ((row[name] as string | null) ?? '')));
+  return query.groupBy.map((name) =>
+    keyFigures || name !== 'origin' ? (row[name] as string | number) : ((row[name] as string | null) ?? ''),
+  );
 }
 
 /** What the answer depends on, in one order whatever the query string's. */

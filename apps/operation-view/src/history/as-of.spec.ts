@@ -16,7 +16,10 @@ describe('as-of fold', () => {
   it('holds each entity at its newest revision up to the instant, wherever a contribution went', () => {
     const here = [contribution('OP-A', 1, '2020-01-01T00:00:00Z')];
     const elsewhere = [contribution('OP-B', 2, '2021-01-01T00:00:00Z')];
-    expect(stateAsOf('OP-A', here, elsewhere, new Date('2020-06-01T00:00:00Z'))?.state.contributions[ID]).toMatchObject({ v: 1, s: { operationCode: 'OP-A' } });
+    expect(stateAsOf('OP-A', here, elsewhere, new Date('2020-06-01T00:00:00Z'))?.state.contributions[ID]).toMatchObject({
+      v: 1,
+      s: { operationCode: 'OP-A' },
+    });
     const after = stateAsOf('OP-A', here, elsewhere, new Date('2021-06-01T00:00:00Z'));
     expect(after).toMatchObject({ version: 2, state: { contributions: { [ID]: { v: 2, s: { operationCode: 'OP-B' } } } } });
     expect(stateAsOf('OP-A', here, elsewhere, new Date('2019-06-01T00:00:00Z'))).toBeUndefined();

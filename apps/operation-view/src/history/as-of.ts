@@ -18,7 +18,12 @@ export interface StateAsOf {
  * at the state that took it elsewhere and not listed, as in the live view.
  * Undefined when nothing about the operation had been recorded by then.
  */
-export function stateAsOf(code: string, own: readonly RevisionDocument[], contributions: readonly RevisionDocument[], instant: Date): StateAsOf | undefined {
+export function stateAsOf(
+  code: string,
+  own: readonly RevisionDocument[],
+  contributions: readonly RevisionDocument[],
+  instant: Date,
+): StateAsOf | undefined {
   const at = instant.getTime();
   const recorded = own.filter((r) => r.recordedAt.getTime() <= at);
   if (recorded.length === 0) return undefined;

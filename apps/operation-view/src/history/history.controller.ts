@@ -34,7 +34,9 @@ export class HistoryController {
   @Get('entities/:entityId')
   async entity(@Param('entityId') entityId: string, @Query() query: HistoryQuery) {
     if (!ENTITY_ID.test(entityId)) {
-      throw badRequest(`"${entityId.slice(0, 40)}" is not an entity id.`, [{ field: 'entityId', message: `must match ${ENTITY_ID.source}` }]);
+      throw badRequest(`"${entityId.slice(0, 40)}" is not an entity id.`, [
+        { field: 'entityId', message: `must match ${ENTITY_ID.source}` },
+      ]);
     }
     const before = query.cursor === undefined ? undefined : decodeHistoryCursor(query.cursor);
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
@@ -43,7 +45,11 @@ export class HistoryController {
     const rest = before === undefined ? all : all.filter((r) => r.version < before);
     const page = rest.slice(0, limit);
     const last = page.at(-1);
-    return { entityId, items: page.map(presentRevision), nextCursor: rest.length > limit && last ? encodeHistoryCursor(last.version) : null };
+    return {
+      entityId,
+      items: page.map(presentRevision),
+      nextCursor: rest.length > limit && last ? encodeHistoryCursor(last.version) : null,
+    };
   }
 
   /** The combined view as Focus would have served it at `asOf` (the live view's derivations, on the state of then). */
@@ -66,12 +72,17 @@ export class HistoryController {
     const liveVersions = new Map(Object.entries(live?.contributions ?? {}).map(([id, held]) => [id, held.v]));
     const elsewhere = (await Promise.all(contributionsToLookUp(own, liveVersions).map((id) => this.revisions.ofEntity(id)))).flat();
     const found = stateAsOf(code, own, elsewhere, asOf.instant);
-    if (!found) throw notFound(own.length === 0 ? `No operation ${code}.` : `Nothing about ${code} had been recorded by ${asOf.instant.toISOString()}.`);
+    if (!found)
+      throw notFound(
+        own.length === 0 ? `No operation ${code}.` : `Nothing about ${code} had been recorded by ${asOf.instant.toISOString()}.`,
+      );
     const lang = query.lang ?? 'en';
     const view = buildView(found.state, { code, year, lang, version: found.version, updatedAt: found.lastRecordedAt });
     // The same state at the same instant gives the same ETag on every replica, for ever.
     const etag = `"${found.version}-${view.year}-${lang}@${asOf.instant.getTime()}"`;
-    reply.header('etag', etag).header('cache-control', now.getTime() - asOf.instant.getTime() > AS_OF_SETTLED_MS ? IMMUTABLE : 'public, no-cache');
+    reply
+      .header('etag', etag)
+      .header('cache-control', now.getTime() - asOf.instant.getTime() > AS_OF_SETTLED_MS ? IMMUTABLE : 'public, no-cache');
     if (ifNoneMatch === etag) {
       reply.status(304);
       return undefined;

@@ -48,7 +48,9 @@ describe('operation view: history and as-of', () => {
       correlationId,
     });
   const seedRevision = ref(1, seedRef.value, 'UNHCR Global Focus 2019', '2020-01-01T00:00:00Z', 'req-1');
-  const seeded = seedEventsFor(seed, code).map((e) => (e.subject.entityId === refId ? seedRevision : { ...e, occurredAt: '2020-01-01T00:00:00.000Z' }));
+  const seeded = seedEventsFor(seed, code).map((e) =>
+    e.subject.entityId === refId ? seedRevision : { ...e, occurredAt: '2020-01-01T00:00:00.000Z' },
+  );
   const revisions = [
     ref(2, 568, 'UNHCR population statistics 2025', '2021-01-01T00:00:00Z', 'req-2'),
     ref(3, 570, 'A third release', '2022-01-01T00:00:00Z', 'req-3'),
@@ -61,13 +63,15 @@ describe('operation view: history and as-of', () => {
   ];
   // A contribution re-earmarked before the `moved` event existed: only `updated`, under its new operation.
   const contributionId = '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3';
-  const donation = (id: string, donor: string, date: string) => (operationCode: string): ContributionState => ({
-    id,
-    donor: { name: donor, type: 'government' },
-    date,
-    operationCode,
-    status: 'paid',
-  });
+  const donation =
+    (id: string, donor: string, date: string) =>
+    (operationCode: string): ContributionState => ({
+      id,
+      donor: { name: donor, type: 'government' },
+      date,
+      operationCode,
+      status: 'paid',
+    });
   const norway = donation(contributionId, 'Norway', '2019-07-08');
   const contributionSubject = (operationCode: string, version: number) => ({ operationCode, entityId: contributionId, version });
   const moves = [
@@ -93,8 +97,10 @@ describe('operation view: history and as-of', () => {
     const response = await fetch(`${base}${path}`);
     return { response, body: (await response.json().catch(() => undefined)) as T };
   };
-  const history = (entityId: string, query = '') => get<{ items: Revision[]; nextCursor: string | null }>(`/history/entities/${entityId}${query}`);
-  const asOf = (instant: string, operation = code) => get<View>(`/history/operations/${operation}?year=2018&asOf=${encodeURIComponent(instant)}`);
+  const history = (entityId: string, query = '') =>
+    get<{ items: Revision[]; nextCursor: string | null }>(`/history/entities/${entityId}${query}`);
+  const asOf = (instant: string, operation = code) =>
+    get<View>(`/history/operations/${operation}?year=2018&asOf=${encodeURIComponent(instant)}`);
   /** A view without what differs between the live and the as-of answer of one state: when it was written, and the instant asked for. */
   const withoutMeta = (view: View & { asOf?: string }) => {
     const { meta: _meta, asOf: _asOf, ...rest } = view;
@@ -123,7 +129,8 @@ describe('operation view: history and as-of', () => {
     producer = kafka.producer();
     await producer.connect();
     await publish([...seeded, ...revisions, ...moves]);
-    const recorded = async () => (await history(refId)).body?.items?.length === 4 && (await history(contributionId)).body?.items?.length === 2;
+    const recorded = async () =>
+      (await history(refId)).body?.items?.length === 4 && (await history(contributionId)).body?.items?.length === 2;
     await eventually(async () => ((await recorded()) ? true : undefined), 60_000, 'every revision recorded');
   });
 
@@ -135,7 +142,9 @@ describe('operation view: history and as-of', () => {
 
   it('a figure written three times with three sources and then deleted has four revisions, newest first, paged', async () => {
     const { body } = await history(refId);
-    expect(body.items.map((r) => [r.version, r.deleted, r.state?.['value'] ?? null, r.source?.name ?? null, r.recordedAt, r.requestId])).toEqual([
+    expect(
+      body.items.map((r) => [r.version, r.deleted, r.state?.['value'] ?? null, r.source?.name ?? null, r.recordedAt, r.requestId]),
+    ).toEqual([
       [4, true, null, null, '2023-01-01T00:00:00.000Z', 'req-4'],
       [3, false, 570, 'A third release', '2022-01-01T00:00:00.000Z', 'req-3'],
       [2, false, 568, 'UNHCR population statistics 2025', '2021-01-01T00:00:00.000Z', 'req-2'],
@@ -176,7 +185,9 @@ describe('operation view: history and as-of', () => {
     const etag = first.response.headers.get('etag')!;
     expect(first.response.headers.get('cache-control')).toMatch(/max-age=\d{6,}.*immutable/);
     expect((await asOf('2021-06-01T02:00:00+02:00')).response.headers.get('etag')).toBe(etag);
-    const again = await fetch(`${base}/history/operations/${code}?year=2018&asOf=2021-06-01T00:00:00Z`, { headers: { 'if-none-match': etag } });
+    const again = await fetch(`${base}/history/operations/${code}?year=2018&asOf=2021-06-01T00:00:00Z`, {
+      headers: { 'if-none-match': etag },
+    });
     expect(again.status).toBe(304);
     for (const bad of ['2021-06-01', '2021-02-30T00:00:00Z', 'yesterday', new Date(Date.now() + 86_400_000).toISOString()]) {
       const { response } = await asOf(bad);
@@ -192,7 +203,8 @@ describe('operation view: history and as-of', () => {
   it('leaves no contribution on an operation it left, though no moved event said so', async () => {
     const live = await get<View>(`/operations/${code}?year=2018`);
     expect(live.body.latestContributions).toEqual([]);
-    const donors = async (instant: string, operation = code) => (await asOf(instant, operation)).body.latestContributions.map((c) => c.donor);
+    const donors = async (instant: string, operation = code) =>
+      (await asOf(instant, operation)).body.latestContributions.map((c) => c.donor);
     expect(await donors('2020-06-01T00:00:00Z')).toEqual(['Norway']);
     expect(await donors('2021-06-01T00:00:00Z')).toEqual([]);
     expect(await donors('2021-06-01T00:00:00Z', 'HIST-NEW')).toEqual(['Norway']);
@@ -211,10 +223,14 @@ describe('operation view: history and as-of', () => {
     await eventually(async () => ((await history(id)).body?.items?.length === 1 ? true : undefined), 60_000, 'the move recorded');
     const first = { subject: subject('LATE-OLD', 1), data: sweden('LATE-OLD'), occurredAt: at('2020-03-01T00:00:00Z') };
     await publish([createEvent(EVENTS.contributionsContributionRecorded, first)]);
-    const old = await eventually(async () => {
-      const { response, body } = await get<View>('/operations/LATE-OLD?year=2019');
-      return response.status === 200 ? body : undefined;
-    }, 60_000, 'the old operation has a view');
+    const old = await eventually(
+      async () => {
+        const { response, body } = await get<View>('/operations/LATE-OLD?year=2019');
+        return response.status === 200 ? body : undefined;
+      },
+      60_000,
+      'the old operation has a view',
+    );
     expect(old.latestContributions).toEqual([]);
     expect((await get<View>('/operations/LATE-NEW?year=2019')).body.latestContributions.map((c) => c.donor)).toEqual(['Sweden']);
     expect((await asOf('2020-06-01T00:00:00Z', 'LATE-OLD')).body.latestContributions.map((c) => c.donor)).toEqual(['Sweden']);
@@ -226,11 +242,15 @@ describe('operation view: history and as-of', () => {
     await db.db!.collection(REVISIONS_COLLECTION).deleteMany({});
     expect((await history(refId)).response.status).toBe(404);
     expect((await fetch(`${base}/admin/rebuild`, { method: 'POST' })).status).toBe(202);
-    await eventually(async () => {
-      const body = (await (await fetch(`${base}/admin/rebuild`)).json()) as { phase: string };
-      if (body.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(body)}`);
-      return body.phase === 'done' ? body : undefined;
-    }, 120_000, 'rebuild done');
+    await eventually(
+      async () => {
+        const body = (await (await fetch(`${base}/admin/rebuild`)).json()) as { phase: string };
+        if (body.phase === 'failed') throw new Error(`rebuild failed: ${JSON.stringify(body)}`);
+        return body.phase === 'done' ? body : undefined;
+      },
+      120_000,
+      'rebuild done',
+    );
     expect(await answers()).toEqual(before);
     expect((await get<View>(`/operations/${code}?year=2018`)).body.latestContributions).toEqual([]);
   });

@@ -42,7 +42,10 @@ export function revisionOf(event: EventEnvelope): RevisionDocument | undefined {
   if (!PROJECTED.has(event.type)) return undefined;
   const { entityId, version, operationCode } = event.subject;
   const state = (event.data ?? null) as Record<string, unknown> | null;
-  const earmark = isContributionType(event.type) && state ? ((state['operationCode'] as string | undefined) ?? UNEARMARKED_OPERATION_CODE) : operationCode;
+  const earmark =
+    isContributionType(event.type) && state
+      ? ((state['operationCode'] as string | undefined) ?? UNEARMARKED_OPERATION_CODE)
+      : operationCode;
   return {
     _id: revisionId(entityId, version),
     entityId,

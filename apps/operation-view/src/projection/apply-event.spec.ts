@@ -5,10 +5,19 @@ import { emptyState } from './operation-state';
 const figure = (value: number, version: number) =>
   createEvent(EVENTS.populationFigureUpserted, {
     subject: { operationCode: 'KAZ-RO', entityId: entityIds.populationFigure('KAZ-RO', 2018, 'REF'), version },
-    data: { operationCode: 'KAZ-RO', year: 2018, type: 'REF', value, source: { name: 'test', asOf: '2018-12-31' } } as PopulationFigureState,
+    data: {
+      operationCode: 'KAZ-RO',
+      year: 2018,
+      type: 'REF',
+      value,
+      source: { name: 'test', asOf: '2018-12-31' },
+    } as PopulationFigureState,
   });
 const deleted = (version: number) =>
-  createEvent(EVENTS.populationFigureDeleted, { subject: { operationCode: 'KAZ-RO', entityId: entityIds.populationFigure('KAZ-RO', 2018, 'REF'), version }, data: null });
+  createEvent(EVENTS.populationFigureDeleted, {
+    subject: { operationCode: 'KAZ-RO', entityId: entityIds.populationFigure('KAZ-RO', 2018, 'REF'), version },
+    data: null,
+  });
 
 describe('applying events to an operation state', () => {
   it('any order and any number of deliveries end in the state of one in-order delivery', () => {

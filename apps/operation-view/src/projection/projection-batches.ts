@@ -8,4 +8,8 @@
  * partitions in turn). Larger fetches raised the peak a lot, smaller ones slowed catching up
  * and lowered no peak (the runs are in tools/bench/README.md).
  */
-export const PROJECTION_BATCHES = { maxBatchSize: 5_000, maxBytesPerPartition: 4 * 1024 * 1024, maxBytesPerFetch: 4 * 1024 * 1024 } as const;
+export const PROJECTION_BATCHES = {
+  maxBatchSize: 5_000,
+  maxBytesPerPartition: 4 * 1024 * 1024,
+  maxBytesPerFetch: 4 * 1024 * 1024,
+} as const;

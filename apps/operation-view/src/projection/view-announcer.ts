@@ -35,7 +35,10 @@ export class ViewAnnouncer {
   }
 
   async announce(versions: ReadonlyMap<string, ViewVersion>): Promise<void> {
-    const entries = [...versions].map(([code, { version, correlationId }]) => toOutboxEntry(viewUpdatedEvent(code, version, correlationId)));
-    for (let start = 0; start < entries.length; start += PER_REQUEST) await this.publisher.publish(entries.slice(start, start + PER_REQUEST));
+    const entries = [...versions].map(([code, { version, correlationId }]) =>
+      toOutboxEntry(viewUpdatedEvent(code, version, correlationId)),
+    );
+    for (let start = 0; start < entries.length; start += PER_REQUEST)
+      await this.publisher.publish(entries.slice(start, start + PER_REQUEST));
   }
 }

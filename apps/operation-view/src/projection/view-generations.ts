@@ -49,7 +49,11 @@ export class ViewGenerations {
   }
 
   async swapTo(collection: Collection<StoredViewDocument>): Promise<void> {
-    await this.pointers().updateOne({ _id: POINTER_ID }, { $set: { collection: collection.collectionName, swappedAt: new Date() } }, { upsert: true });
+    await this.pointers().updateOne(
+      { _id: POINTER_ID },
+      { $set: { collection: collection.collectionName, swappedAt: new Date() } },
+      { upsert: true },
+    );
     this.use(collection.collectionName);
   }
 
@@ -81,4 +85,3 @@ export class ViewGenerations {
     return this.db.collection<Pointer>(POINTERS);
   }
 }
-

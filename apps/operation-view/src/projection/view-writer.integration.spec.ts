@@ -31,7 +31,8 @@ describe('ViewWriter on the real server', () => {
     const counts: Record<string, number> = {};
     for (const { commandName, command } of started) {
       const target = command[commandName];
-      const name = target === collection.collectionName ? commandName : target === revisions.collectionName ? `revisions.${commandName}` : undefined;
+      const name =
+        target === collection.collectionName ? commandName : target === revisions.collectionName ? `revisions.${commandName}` : undefined;
       if (name) counts[name] = (counts[name] ?? 0) + 1;
     }
     return counts;
@@ -66,7 +67,10 @@ describe('ViewWriter on the real server', () => {
   });
 
   afterAll(async () => {
-    await client.db(ns.dbName).dropDatabase().catch(() => undefined);
+    await client
+      .db(ns.dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
   });
 
@@ -122,14 +126,18 @@ describe('ViewWriter on the real server', () => {
 
   it('splits a batch over many operations into rounds of a few views and commands of bounded size, not one per event', async () => {
     // Past one command's worth of inserts, and of updates, and past one round, with several events per operation.
-    const many = Array.from({ length: Math.max(MAX_STATEMENTS_PER_COMMAND, VIEWS_PER_ROUND) + 5 }, (_, i) => `MANY-${String(i).padStart(2, '0')}`);
+    const many = Array.from(
+      { length: Math.max(MAX_STATEMENTS_PER_COMMAND, VIEWS_PER_ROUND) + 5 },
+      (_, i) => `MANY-${String(i).padStart(2, '0')}`,
+    );
     const totals = (version: number) =>
       many.flatMap((code) =>
-        [2016, 2017, 2018].map((year): EventEnvelope =>
-          createEvent(EVENTS.populationTotalUpserted, {
-            subject: { operationCode: code, entityId: entityIds.populationTotal(code, year), version },
-            data: { operationCode: code, year, total: year + version, source: { name: 'test', asOf: `${year}-12-31` } },
-          }),
+        [2016, 2017, 2018].map(
+          (year): EventEnvelope =>
+            createEvent(EVENTS.populationTotalUpserted, {
+              subject: { operationCode: code, entityId: entityIds.populationTotal(code, year), version },
+              data: { operationCode: code, year, total: year + version, source: { name: 'test', asOf: `${year}-12-31` } },
+            }),
         ),
       );
     const inserted = await commandsOf(() => writer().applyBatch(totals(1)));
@@ -162,9 +170,13 @@ describe('ViewWriter on the real server', () => {
     // Each view is fed by several topics, whose partitions two aggregators can hold: here one
     // writes the newer budget lines and the other the newer figures, of the same views, in rounds.
     const racing = ['RACE-A', 'RACE-B'];
-    const clients = await Promise.all([0, 1].map(() => new MongoClient(testInfrastructure().mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect()));
+    const clients = await Promise.all(
+      [0, 1].map(() => new MongoClient(testInfrastructure().mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect()),
+    );
     try {
-      const writers = clients.map((c) => new ViewWriter(c.db(ns.dbName).collection('race_views'), c.db(ns.dbName).collection(revisionsOf('race_views'))));
+      const writers = clients.map(
+        (c) => new ViewWriter(c.db(ns.dbName).collection('race_views'), c.db(ns.dbName).collection(revisionsOf('race_views'))),
+      );
       const all = racing.flatMap((code) => seedEventsFor(seedState(code), code));
       await writers[0].applyBatch(all);
       const newer = racing.flatMap((code) => seedEventsFor(revised(code), code));
@@ -183,7 +195,10 @@ describe('ViewWriter on the real server', () => {
       // Revisions 1..n with no gap, and the head at the newest.
       const log = await clients[0].db(ns.dbName).collection<ViewRevision>(revisionsOf('race_views')).find().toArray();
       for (const doc of stored) {
-        const seqs = log.filter((r) => r.key === doc._id).map((r) => r.seq).sort((a, b) => a - b);
+        const seqs = log
+          .filter((r) => r.key === doc._id)
+          .map((r) => r.seq)
+          .sort((a, b) => a - b);
         expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
         expect(doc.revision).toBe(seqs.length);
       }

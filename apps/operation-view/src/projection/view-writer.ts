@@ -76,7 +76,12 @@ export class ViewWriter {
   }
 
   /** Applies the events at `pending` (by operation) to their views; a view another writer got to first is read forward and done again. */
-  private async applyToViews(events: readonly EventEnvelope[], pending: Map<string, number[]>, outcomes: HandleOutcome[], versions: Map<string, ViewVersion>): Promise<void> {
+  private async applyToViews(
+    events: readonly EventEnvelope[],
+    pending: Map<string, number[]>,
+    outcomes: HandleOutcome[],
+    versions: Map<string, ViewVersion>,
+  ): Promise<void> {
     let known = await this.log.heads([...pending.keys()]);
     /** Views whose head lags a revision read past it (one an aggregator appended before it died): settled even if nothing changes. */
     const behind: Array<{ key: string } & Known<OperationState>> = [];
@@ -108,7 +113,8 @@ export class ViewWriter {
       const lost = new Set([...after].filter(([code, { seq }]) => taken.has(revisionId(code, seq))).map(([code]) => code));
       const landed = [...after].filter(([code]) => !lost.has(code));
       const settled = await this.log.settle(landed.map(([key, { seq, value }]) => ({ key, seq, value })));
-      for (const [code, { value, correlationId }] of landed) versions.set(code, { version: viewVersion(settled.get(code)?.value ?? value), correlationId });
+      for (const [code, { value, correlationId }] of landed)
+        versions.set(code, { version: viewVersion(settled.get(code)?.value ?? value), correlationId });
       // The rest lost their revision to another writer: from their heads, read forward and apply again.
       pending = new Map([...pending].filter(([code]) => lost.has(code)));
       if (pending.size === 0) break;

@@ -1,6 +1,15 @@
 import { BeforeApplicationShutdown, ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
-import { committedOffsets, endOffsets, MessagingMetrics, messagesBehind, PartitionOffsets, sleep, totalOffsets, withWriteLock } from '@focus/messaging';
+import {
+  committedOffsets,
+  endOffsets,
+  MessagingMetrics,
+  messagesBehind,
+  PartitionOffsets,
+  sleep,
+  totalOffsets,
+  withWriteLock,
+} from '@focus/messaging';
 import { KAFKA, PRODUCER } from '@focus/service-kit';
 import { OperationViewConfig } from '../config';
 import { RevisionStore } from '../history/revision-store';
@@ -65,7 +74,13 @@ export class RebuildService implements BeforeApplicationShutdown {
     const admin = this.kafka.admin();
     await admin.connect();
     const ends = await endOffsets(admin, topics);
-    const status: RebuildStatus = { phase: 'replaying', collection: target.collectionName, startedAt: new Date().toISOString(), eventsRead: 0, eventsAtStart: totalOffsets(ends) };
+    const status: RebuildStatus = {
+      phase: 'replaying',
+      collection: target.collectionName,
+      startedAt: new Date().toISOString(),
+      eventsRead: 0,
+      eventsAtStart: totalOffsets(ends),
+    };
     this.status = status;
     // Nobody reads the new collection while it catches up, so nobody is told until the swap.
     const writer = this.generations.writerFor(target);

@@ -5,7 +5,8 @@ import { OperationState, Projected } from '../projection/operation-state';
 export function seedEventsFor(state: OperationState, code: string): EventEnvelope[] {
   const events: EventEnvelope[] = [];
   const add = <S>(definition: EventDefinition<S>, entries: Record<string, Projected<S>>) => {
-    for (const [entityId, { v, s }] of Object.entries(entries)) events.push(createEvent(definition, { subject: { operationCode: code, entityId, version: v }, data: s }));
+    for (const [entityId, { v, s }] of Object.entries(entries))
+      events.push(createEvent(definition, { subject: { operationCode: code, entityId, version: v }, data: s }));
   };
   if (state.profile) add(EVENTS.narrativesProfileUpserted, { [code]: state.profile });
   add(EVENTS.populationFigureUpserted, state.figures);

@@ -1,4 +1,11 @@
-import { BudgetLineState, centsToMillions, entityIds, KeyFigureSetState, NarrativeSectionState, PopulationTotalState } from '@focus/contracts';
+import {
+  BudgetLineState,
+  centsToMillions,
+  entityIds,
+  KeyFigureSetState,
+  NarrativeSectionState,
+  PopulationTotalState,
+} from '@focus/contracts';
 import { emptyState, OperationState } from '../projection/operation-state';
 import { seedState } from '../testing/seed-state';
 import { buildView, defaultYear, yearsWithData } from './build-view';
@@ -31,8 +38,15 @@ describe('the combined view of the seed operation', () => {
     const state = seedState();
     const source = { name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' };
     delete state.figures[entityIds.populationFigure('KAZ-RO', 2018, 'REF')];
-    for (const [origin, value] of [['AFG', 500], ['UZB', 88], ['SYR', 0]] as const) {
-      state.figures[entityIds.populationFigure('KAZ-RO', 2018, 'REF', origin)] = { v: 1, s: { operationCode: 'KAZ-RO', year: 2018, type: 'REF', origin, value, source } };
+    for (const [origin, value] of [
+      ['AFG', 500],
+      ['UZB', 88],
+      ['SYR', 0],
+    ] as const) {
+      state.figures[entityIds.populationFigure('KAZ-RO', 2018, 'REF', origin)] = {
+        v: 1,
+        s: { operationCode: 'KAZ-RO', year: 2018, type: 'REF', origin, value, source },
+      };
     }
     const byOrigin = buildView(state, { code: 'KAZ-RO', year: 2018, lang: 'en', version: 1, updatedAt: new Date(0) });
     expect(byOrigin.peopleOfConcern).toEqual(view.peopleOfConcern);
@@ -41,8 +55,12 @@ describe('the combined view of the seed operation', () => {
   it("names the sources of the year's figures: each distinct release, or the reported total's where there is no breakdown", () => {
     const state = seedState();
     const revised = { name: 'UNHCR population statistics 2025.06.1', asOf: '2018-12-31' };
-    state.figures[entityIds.populationFigure('KAZ-RO', 2018, 'REF')] = { v: 2, s: { operationCode: 'KAZ-RO', year: 2018, type: 'REF', value: 568, source: revised } };
-    const at = (year: number) => buildView(state, { code: 'KAZ-RO', year, lang: 'en', version: 1, updatedAt: new Date(0) }).peopleOfConcern.sources;
+    state.figures[entityIds.populationFigure('KAZ-RO', 2018, 'REF')] = {
+      v: 2,
+      s: { operationCode: 'KAZ-RO', year: 2018, type: 'REF', value: 568, source: revised },
+    };
+    const at = (year: number) =>
+      buildView(state, { code: 'KAZ-RO', year, lang: 'en', version: 1, updatedAt: new Date(0) }).peopleOfConcern.sources;
     expect(at(2018)).toEqual([{ name: 'UNHCR Global Focus 2019', asOf: '2018-12-31' }, revised]);
     expect(at(2016)).toEqual([{ name: 'UNHCR Global Focus 2019', asOf: '2016-12-31' }]);
     expect(at(2030)).toEqual([]);
@@ -112,23 +130,35 @@ describe('the default year of a view', () => {
   const CODE = 'KAZ-RO';
   const options = { code: CODE, lang: 'en' as const, version: 1, updatedAt: new Date(0) };
   const withPlan = (state: OperationState, year: number) => {
-    state.keyFigures[entityIds.keyFigureSet(CODE, year, 'plan')] = { v: 1, s: { operationCode: CODE, year, kind: 'plan', items: [{ value: 1, unit: 'people', text: { en: 'planned' } }] } as KeyFigureSetState };
+    state.keyFigures[entityIds.keyFigureSet(CODE, year, 'plan')] = {
+      v: 1,
+      s: { operationCode: CODE, year, kind: 'plan', items: [{ value: 1, unit: 'people', text: { en: 'planned' } }] } as KeyFigureSetState,
+    };
     return state;
   };
   const withBudget = (state: OperationState, year: number, expenditureCents: number | null) => {
-    state.budget[entityIds.budgetLine(CODE, year, 1)] = { v: 1, s: { operationCode: CODE, year, pillar: 1, budgetCents: 100, expenditureCents } as BudgetLineState };
+    state.budget[entityIds.budgetLine(CODE, year, 1)] = {
+      v: 1,
+      s: { operationCode: CODE, year, pillar: 1, budgetCents: 100, expenditureCents } as BudgetLineState,
+    };
     return state;
   };
   const withNarrative = (state: OperationState, year: number) => {
-    state.sections[entityIds.narrativeSection(CODE, year, 'en', 'key-priorities')] = { v: 1, s: { operationCode: CODE, year, lang: 'en', section: 'key-priorities', body: 'Planned.' } as NarrativeSectionState };
+    state.sections[entityIds.narrativeSection(CODE, year, 'en', 'key-priorities')] = {
+      v: 1,
+      s: { operationCode: CODE, year, lang: 'en', section: 'key-priorities', body: 'Planned.' } as NarrativeSectionState,
+    };
     return state;
   };
   const withTotal = (state: OperationState, year: number) => {
-    state.totals[entityIds.populationTotal(CODE, year)] = { v: 1, s: { operationCode: CODE, year, total: 1, source: { name: 'test', asOf: `${year}-12-31` } } as PopulationTotalState };
+    state.totals[entityIds.populationTotal(CODE, year)] = {
+      v: 1,
+      s: { operationCode: CODE, year, total: 1, source: { name: 'test', asOf: `${year}-12-31` } } as PopulationTotalState,
+    };
     return state;
   };
 
-  it('is the seed page\'s 2018, not 2019, which has only plans and a budget not spent yet', () => {
+  it("is the seed page's 2018, not 2019, which has only plans and a budget not spent yet", () => {
     const state = seedState();
     expect(yearsWithData(state).at(-1)).toBe(2019);
     expect(defaultYear(state)).toBe(2018);
@@ -142,7 +172,10 @@ describe('the default year of a view', () => {
     expect(defaultYear(withTotal(seedState(), 2019))).toBe(2019);
     expect(defaultYear(withBudget(seedState(), 2019, 250))).toBe(2019);
     const results = seedState();
-    results.keyFigures[entityIds.keyFigureSet(CODE, 2019, 'result')] = { v: 1, s: { operationCode: CODE, year: 2019, kind: 'result', items: [] } as KeyFigureSetState };
+    results.keyFigures[entityIds.keyFigureSet(CODE, 2019, 'result')] = {
+      v: 1,
+      s: { operationCode: CODE, year: 2019, kind: 'result', items: [] } as KeyFigureSetState,
+    };
     expect(defaultYear(results)).toBe(2019);
   });
 

@@ -67,7 +67,9 @@ export function buildView(state: OperationState, options: ViewOptions) {
       lang: options.lang,
       sections: NARRATIVE_SECTIONS.flatMap(({ key, title }) => {
         // French falls back to English section by section, never the whole page at once.
-        const chosen = sections.find((s) => s.year === year && s.section === key && s.lang === options.lang) ?? sections.find((s) => s.year === year && s.section === key && s.lang === 'en');
+        const chosen =
+          sections.find((s) => s.year === year && s.section === key && s.lang === options.lang) ??
+          sections.find((s) => s.year === year && s.section === key && s.lang === 'en');
         return chosen ? [{ key, title: title[chosen.lang], body: chosen.body, lang: chosen.lang }] : [];
       }),
     },
@@ -80,7 +82,9 @@ export type OperationView = ReturnType<typeof buildView>;
 
 export function yearsWithData(state: OperationState): number[] {
   const years = new Set<number>();
-  for (const bucket of [state.figures, state.totals, state.budget, state.keyFigures, state.sections] as Array<Record<string, Projected<{ year: number }>>>) {
+  for (const bucket of [state.figures, state.totals, state.budget, state.keyFigures, state.sections] as Array<
+    Record<string, Projected<{ year: number }>>
+  >) {
     for (const entry of Object.values(bucket)) if (entry.s) years.add(entry.s.year);
   }
   return [...years].sort((a, b) => a - b);
@@ -114,14 +118,25 @@ function latestContributions(contributions: ContributionState[], code: string) {
     .filter((c) => (c.operationCode ?? UNEARMARKED_OPERATION_CODE) === code && c.status !== 'cancelled')
     .sort((a, b) => (a.date === b.date ? (a.id < b.id ? 1 : -1) : a.date < b.date ? 1 : -1))
     .slice(0, LATEST_CONTRIBUTIONS)
-    .map((c) => ({ id: c.id, date: c.date, donor: c.donor.name, donorType: c.donor.type, status: c.status, ...(c.amountCents === undefined ? {} : { amountUsd: centsToUsd(c.amountCents) }) }));
+    .map((c) => ({
+      id: c.id,
+      date: c.date,
+      donor: c.donor.name,
+      donorType: c.donor.type,
+      status: c.status,
+      ...(c.amountCents === undefined ? {} : { amountUsd: centsToUsd(c.amountCents) }),
+    }));
 }
 
 function keyFigureSet(sets: KeyFigureSetState[], year: number, kind: 'result' | 'plan', lang: Lang) {
   const set = sets.find((s) => s.year === year && s.kind === kind);
   return {
     year,
-    items: (set?.items ?? []).map((item) => ({ value: item.value, unit: item.unit, text: (lang === 'fr' ? item.text.fr : undefined) ?? item.text.en })),
+    items: (set?.items ?? []).map((item) => ({
+      value: item.value,
+      unit: item.unit,
+      text: (lang === 'fr' ? item.text.fr : undefined) ?? item.text.en,
+    })),
   };
 }
 
@@ -143,7 +158,8 @@ function peopleOfConcern(figures: PopulationFigureState[], totals: PopulationTot
   });
   const total = yearTotal(figures, totals, year) ?? null;
   const previous = yearTotal(figures, totals, year - 1);
-  const trend: Trend | null = total === null || previous === undefined ? null : total > previous ? 'increase' : total < previous ? 'decrease' : 'stable';
+  const trend: Trend | null =
+    total === null || previous === undefined ? null : total > previous ? 'increase' : total < previous ? 'decrease' : 'stable';
   const breakdown = POPULATION_TYPES.flatMap(({ code, label }) => {
     // A type's figures by origin add up to its slice (a figure without an origin is the whole slice).
     const value = figures.reduce((sum, f) => (f.year === year && f.type === code ? sum + f.value : sum), 0);
@@ -177,10 +193,14 @@ function budget(lines: BudgetLineState[]) {
     });
   const total = (pick: (l: BudgetLineState) => number | null) =>
     categories.map((year) => {
-      const amounts = lines.filter((l) => l.year === year).map(pick).filter((c): c is number => c !== null);
+      const amounts = lines
+        .filter((l) => l.year === year)
+        .map(pick)
+        .filter((c): c is number => c !== null);
       return amounts.length ? centsToMillions(amounts.reduce((sum, c) => sum + c, 0)) : null;
     });
-  const byPillar = (pick: (l: BudgetLineState) => number | null) => Object.fromEntries(PILLAR_NUMBERS.map((p) => [`p${p}`, series(pick)(p)]));
+  const byPillar = (pick: (l: BudgetLineState) => number | null) =>
+    Object.fromEntries(PILLAR_NUMBERS.map((p) => [`p${p}`, series(pick)(p)]));
   const budgetOf = (l: BudgetLineState) => l.budgetCents;
   const expenditureOf = (l: BudgetLineState) => l.expenditureCents;
   return {

@@ -4,7 +4,11 @@ import { emptyState, OperationState, viewVersion } from '../projection/operation
 import { buildView } from './build-view';
 
 const ID = '016bd1e1-6ca0-7d53-af66-1707ddc1b3b3';
-const norway = (version: number, operationCode: string | undefined, status: ContributionState['status'] = 'pledged'): ContributionState => ({
+const norway = (
+  version: number,
+  operationCode: string | undefined,
+  status: ContributionState['status'] = 'pledged',
+): ContributionState => ({
   id: ID,
   donor: { name: `Norway v${version}`, type: 'government' },
   date: '2019-07-08',
@@ -17,16 +21,28 @@ const event = (definition: EventDefinition<ContributionState>, subjectCode: stri
 // What the contributions service publishes for one contribution re-earmarked twice and back:
 // each change under its new earmark, and "moved" (same version, same state) under the old one.
 const recorded = event(EVENTS.contributionsContributionRecorded, 'KAZ', 1, norway(1, 'KAZ'));
-const toKgz = [event(EVENTS.contributionsContributionUpdated, 'KGZ', 2, norway(2, 'KGZ')), event(EVENTS.contributionsContributionMoved, 'KAZ', 2, norway(2, 'KGZ'))];
+const toKgz = [
+  event(EVENTS.contributionsContributionUpdated, 'KGZ', 2, norway(2, 'KGZ')),
+  event(EVENTS.contributionsContributionMoved, 'KAZ', 2, norway(2, 'KGZ')),
+];
 const unearmarked = [
   event(EVENTS.contributionsContributionUpdated, UNEARMARKED_OPERATION_CODE, 3, norway(3, undefined)),
   event(EVENTS.contributionsContributionMoved, 'KGZ', 3, norway(3, undefined)),
 ];
-const backToKaz = [event(EVENTS.contributionsContributionUpdated, 'KAZ', 4, norway(4, 'KAZ')), event(EVENTS.contributionsContributionMoved, UNEARMARKED_OPERATION_CODE, 4, norway(4, 'KAZ'))];
+const backToKaz = [
+  event(EVENTS.contributionsContributionUpdated, 'KAZ', 4, norway(4, 'KAZ')),
+  event(EVENTS.contributionsContributionMoved, UNEARMARKED_OPERATION_CODE, 4, norway(4, 'KAZ')),
+];
 // Another contribution of KAZ, never moved: it stays listed whatever happens to the first.
 const sweden = createEvent(EVENTS.contributionsContributionRecorded, {
   subject: { operationCode: 'KAZ', entityId: '016bd1e3-4160-7f49-b0eb-98683e221414', version: 1 },
-  data: { id: '016bd1e3-4160-7f49-b0eb-98683e221414', donor: { name: 'Sweden', type: 'government' }, date: '2019-07-01', operationCode: 'KAZ', status: 'paid' },
+  data: {
+    id: '016bd1e3-4160-7f49-b0eb-98683e221414',
+    donor: { name: 'Sweden', type: 'government' },
+    date: '2019-07-01',
+    operationCode: 'KAZ',
+    status: 'paid',
+  },
 });
 
 /** As the view writer does: each event goes to the view of its subject's operation (its Kafka key). */
@@ -58,7 +74,7 @@ function permutations<T>(items: T[]): T[][] {
 function deliveryOrders<T>(items: T[]): T[][] {
   if (items.length <= 7) return permutations(items);
   let seed = 20190708;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: 500 }, () => {
     const order = [...items];
     for (let i = order.length - 1; i > 0; i--) {
@@ -73,10 +89,16 @@ describe('latest contributions of a re-earmarked contribution', () => {
   it.each([
     ['moved from KAZ to KGZ', [recorded, ...toKgz], { KAZ: ['Sweden'], KGZ: ['Norway v2'], UNEARMARKED: [] }],
     ['then unearmarked', [recorded, ...toKgz, ...unearmarked], { KAZ: ['Sweden'], KGZ: [], UNEARMARKED: ['Norway v3'] }],
-    ['then earmarked for KAZ again', [recorded, ...toKgz, ...unearmarked, ...backToKaz], { KAZ: ['Norway v4', 'Sweden'], KGZ: [], UNEARMARKED: [] }],
+    [
+      'then earmarked for KAZ again',
+      [recorded, ...toKgz, ...unearmarked, ...backToKaz],
+      { KAZ: ['Norway v4', 'Sweden'], KGZ: [], UNEARMARKED: [] },
+    ],
   ])('%s: listed by its newest earmark only, in every delivery order, with duplicates', (_case, events, expected) => {
     // Each order delivered, then redelivered backwards: every event twice, stale ones last.
-    const outcomes = new Set(deliveryOrders([sweden, ...events]).map((order) => JSON.stringify(listed(project([...order, ...[...order].reverse()])))));
+    const outcomes = new Set(
+      deliveryOrders([sweden, ...events]).map((order) => JSON.stringify(listed(project([...order, ...[...order].reverse()])))),
+    );
     expect([...outcomes].map((outcome) => JSON.parse(outcome))).toEqual([expected]);
   });
 

@@ -3,9 +3,11 @@ import { Lang, LANGS } from '@focus/contracts';
 
 /** `?year=2018&lang=fr`: query strings are strings, so the year is checked as digits. */
 export class ViewQuery {
-  @IsOptional() @Matches(/^\d{4}$/, { message: 'year must be a four-digit year' })
+  @IsOptional()
+  @Matches(/^\d{4}$/, { message: 'year must be a four-digit year' })
   year?: string;
 
-  @IsOptional() @IsIn(LANGS)
+  @IsOptional()
+  @IsIn(LANGS)
   lang?: Lang;
 }

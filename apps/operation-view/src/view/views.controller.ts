@@ -28,7 +28,8 @@ export class ViewsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const year = query.year === undefined ? undefined : Number(query.year);
-    if (year !== undefined && (year < YEAR_MIN || year > YEAR_MAX)) throw badRequest(`year must be from ${YEAR_MIN} to ${YEAR_MAX}.`, [{ field: 'year', message: 'out of range' }]);
+    if (year !== undefined && (year < YEAR_MIN || year > YEAR_MAX))
+      throw badRequest(`year must be from ${YEAR_MIN} to ${YEAR_MAX}.`, [{ field: 'year', message: 'out of range' }]);
     const document = code === UNEARMARKED_OPERATION_CODE ? null : await this.store.find(code);
     if (!document) throw notFound(`No operation ${code}.`);
     const lang = query.lang ?? 'en';

@@ -68,7 +68,9 @@ describe('figures written through two replicas at once', () => {
       const outcomes = await Promise.all(attempts);
       const winners = outcomes.filter((o) => !(o instanceof ProblemException));
       expect(winners).toHaveLength(1);
-      expect(outcomes.filter((o) => o instanceof ProblemException).map((o) => (o as ProblemException).getStatus())).toEqual(Array(9).fill(412));
+      expect(outcomes.filter((o) => o instanceof ProblemException).map((o) => (o as ProblemException).getStatus())).toEqual(
+        Array(9).fill(412),
+      );
       expect((winners[0] as WriteResult<PopulationFigureState>).version).toBe((current?.version ?? 0) + 1);
     }
   });

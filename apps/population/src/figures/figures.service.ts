@@ -38,21 +38,43 @@ export class FiguresService {
     return { figures, totals };
   }
 
-  put(code: string, year: number, key: FigureKey, value: number, source: FigureSource, options: WriteOptions): Promise<WriteResult<PopulationFigureState | PopulationTotalState>> {
+  put(
+    code: string,
+    year: number,
+    key: FigureKey,
+    value: number,
+    source: FigureSource,
+    options: WriteOptions,
+  ): Promise<WriteResult<PopulationFigureState | PopulationTotalState>> {
     if (key === 'total') {
-      return this.totals.put({ id: entityIds.populationTotal(code, year), subjectCode: code, state: { operationCode: code, year, total: value, source } }, options);
+      return this.totals.put(
+        { id: entityIds.populationTotal(code, year), subjectCode: code, state: { operationCode: code, year, total: value, source } },
+        options,
+      );
     }
     return this.figures.put(figureChange(code, year, key, value, source), options);
   }
 
-  remove(code: string, year: number, key: FigureKey, options: WriteOptions): Promise<WriteResult<PopulationFigureState | PopulationTotalState>> {
+  remove(
+    code: string,
+    year: number,
+    key: FigureKey,
+    options: WriteOptions,
+  ): Promise<WriteResult<PopulationFigureState | PopulationTotalState>> {
     return key === 'total'
       ? this.totals.remove(entityIds.populationTotal(code, year), code, options)
       : this.figures.remove(entityIds.populationFigure(code, year, key), code, options);
   }
 }
 
-export function figureChange(code: string, year: number, type: PopulationType, value: number, source: FigureSource, origin?: string): Change<PopulationFigureState> {
+export function figureChange(
+  code: string,
+  year: number,
+  type: PopulationType,
+  value: number,
+  source: FigureSource,
+  origin?: string,
+): Change<PopulationFigureState> {
   const state: PopulationFigureState = { operationCode: code, year, type, ...(origin === undefined ? {} : { origin }), value, source };
   return { id: entityIds.populationFigure(code, year, type, origin), subjectCode: code, state };
 }

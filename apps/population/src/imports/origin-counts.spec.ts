@@ -1,6 +1,12 @@
 import { OriginCount, OriginCounts } from './origin-counts';
 
-const count = (origin: string, value: number, type: OriginCount['type'] = 'REF', year = 2018): OriginCount => ({ code: 'KAZ', year, type, origin, value });
+const count = (origin: string, value: number, type: OriginCount['type'] = 'REF', year = 2018): OriginCount => ({
+  code: 'KAZ',
+  year,
+  type,
+  origin,
+  value,
+});
 
 function kept(counts: OriginCount[]): OriginCount[] {
   const gathered = new OriginCounts();

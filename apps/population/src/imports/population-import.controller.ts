@@ -24,8 +24,17 @@ export class PopulationImportController {
     @RequestId() requestId: string,
   ) {
     if (!contentType?.startsWith('text/csv') || !(request.body instanceof Readable)) {
-      throw new ProblemException({ type: PROBLEM_TYPES.unsupportedMediaType, title: 'Unsupported media type', status: 415, detail: 'Send the CSV as text/csv.' });
+      throw new ProblemException({
+        type: PROBLEM_TYPES.unsupportedMediaType,
+        title: 'Unsupported media type',
+        status: 415,
+        detail: 'Send the CSV as text/csv.',
+      });
     }
-    return this.imports.import(request.body, { sourceName: query.source ?? DEFAULT_IMPORT_SOURCE, maxBytes: this.config.IMPORT_MAX_BYTES, correlationId: requestId });
+    return this.imports.import(request.body, {
+      sourceName: query.source ?? DEFAULT_IMPORT_SOURCE,
+      maxBytes: this.config.IMPORT_MAX_BYTES,
+      correlationId: requestId,
+    });
   }
 }

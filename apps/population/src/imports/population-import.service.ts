@@ -68,7 +68,14 @@ export class PopulationImportService {
     input.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes > options.maxBytes) {
-        input.destroy(new ProblemException({ type: PROBLEM_TYPES.tooLarge, title: 'Payload too large', status: 413, detail: `The import is larger than ${options.maxBytes} bytes.` }));
+        input.destroy(
+          new ProblemException({
+            type: PROBLEM_TYPES.tooLarge,
+            title: 'Payload too large',
+            status: 413,
+            detail: `The import is larger than ${options.maxBytes} bytes.`,
+          }),
+        );
       }
     });
 
@@ -103,7 +110,9 @@ export class PopulationImportService {
       return source;
     };
     for (let start = 0; start < kept.length; start += WRITE_BATCH) {
-      const changes = kept.slice(start, start + WRITE_BATCH).map((f) => figureChange(f.code, f.year, f.type, f.value, sourceOf(f.year), f.origin));
+      const changes = kept
+        .slice(start, start + WRITE_BATCH)
+        .map((f) => figureChange(f.code, f.year, f.type, f.value, sourceOf(f.year), f.origin));
       const counts = await this.figures.figures.putMany(changes, { correlationId: options.correlationId });
       summary.figures.created += counts.created;
       summary.figures.updated += counts.updated;

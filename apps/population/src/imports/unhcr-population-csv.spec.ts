@@ -2,7 +2,8 @@ import { UNHCR_POPULATION_COLUMNS } from '@focus/contracts';
 import { checkHeader, parseRow } from './unhcr-population-csv';
 
 // One row of UNHCR's population API: year, origin, asylum, then the nine counts.
-const row = (counts: string, origin = 'Uzbekistan,UZB,UZB', asylum = 'Kazakhstan,KAZ,KAZ', year = '2018') => `${year},${origin},${asylum},${counts}`;
+const row = (counts: string, origin = 'Uzbekistan,UZB,UZB', asylum = 'Kazakhstan,KAZ,KAZ', year = '2018') =>
+  `${year},${origin},${asylum},${counts}`;
 
 describe("UNHCR's population CSV", () => {
   it('accepts exactly the API columns, in order', () => {
@@ -35,7 +36,16 @@ describe("UNHCR's population CSV", () => {
 
   it('gives unknown and stateless origins no operation, and says so only when people are counted', () => {
     const parsed = parseRow(row('3,0,4,0,0,0,0,0,0', 'Unknown,UKN,UNK'));
-    expect('counts' in parsed && parsed.counts.map((c) => `${c.code}:${c.type}`)).toEqual(['KAZ:REF', 'KAZ:ASY', 'KAZ:IDP', 'KAZ:RDP', 'KAZ:STA', 'KAZ:OOC', 'KAZ:OIP', 'KAZ:HST']);
+    expect('counts' in parsed && parsed.counts.map((c) => `${c.code}:${c.type}`)).toEqual([
+      'KAZ:REF',
+      'KAZ:ASY',
+      'KAZ:IDP',
+      'KAZ:RDP',
+      'KAZ:STA',
+      'KAZ:OOC',
+      'KAZ:OIP',
+      'KAZ:HST',
+    ]);
     expect('skipped' in parsed && parsed.skipped).toEqual(['returned_refugees: no operation for country of origin "UNK"']);
     const none = parseRow(row('0,0,0,0,0,0,0,0,0', 'Stateless,XXA,XXA'));
     expect('skipped' in none && none.skipped).toEqual([]);
@@ -49,11 +59,15 @@ describe("UNHCR's population CSV", () => {
     expect(parseRow(row('1,,,,,,,,', undefined, undefined, '1949'))).toEqual({ error: 'year "1949" is not between 1950 and 2100' });
     expect(parseRow(row('1,,,,,,,'))).toEqual({ error: 'expected 16 fields, got 15' });
     expect(parseRow('2018,"Kazakhstan')).toHaveProperty('error');
-    expect(parseRow(row('1,,,,,,,,', 'Nowhere,NOW,NOW'))).toEqual({ error: 'coo_iso "NOW" is not a country code (see /api/v1/reference/countries)' });
+    expect(parseRow(row('1,,,,,,,,', 'Nowhere,NOW,NOW'))).toEqual({
+      error: 'coo_iso "NOW" is not a country code (see /api/v1/reference/countries)',
+    });
   });
 
   it('reads quoted names with commas', () => {
     const parsed = parseRow(row('9,,,,,,,,', 'Unknown,UKN,UNK', '"Korea, Republic of",KOR,KOR'));
-    expect('counts' in parsed && parsed.counts).toEqual([{ code: 'KOR', name: 'Korea, Republic of', year: 2018, type: 'REF', origin: 'UNK', value: 9 }]);
+    expect('counts' in parsed && parsed.counts).toEqual([
+      { code: 'KOR', name: 'Korea, Republic of', year: 2018, type: 'REF', origin: 'UNK', value: 9 },
+    ]);
   });
 });

@@ -1,4 +1,15 @@
-import { isCountryCode, isOperationCode, PopulationType, STATELESS_ORIGIN, UNKNOWN_ORIGIN, UNHCR_POPULATION_COLUMNS, UnhcrPopulationColumn, YEAR_MAX, YEAR_MIN, COUNT_MAX } from '@focus/contracts';
+import {
+  isCountryCode,
+  isOperationCode,
+  PopulationType,
+  STATELESS_ORIGIN,
+  UNKNOWN_ORIGIN,
+  UNHCR_POPULATION_COLUMNS,
+  UnhcrPopulationColumn,
+  YEAR_MAX,
+  YEAR_MIN,
+  COUNT_MAX,
+} from '@focus/contracts';
 import { splitCsvLine } from './csv-lines';
 
 /** Which column feeds which population type, and whose operation it counts for. */
@@ -32,7 +43,9 @@ export interface RowCount {
 
 export function checkHeader(fields: string[]): string | undefined {
   const missing = UNHCR_POPULATION_COLUMNS.filter((column, i) => fields[i]?.trim() !== column);
-  return missing.length ? `expected the columns of UNHCR's population API (${UNHCR_POPULATION_COLUMNS.join(',')}); got ${fields.join(',').slice(0, 300)}` : undefined;
+  return missing.length
+    ? `expected the columns of UNHCR's population API (${UNHCR_POPULATION_COLUMNS.join(',')}); got ${fields.join(',').slice(0, 300)}`
+    : undefined;
 }
 
 /**
@@ -46,7 +59,8 @@ export function parseRow(line: string): { counts: RowCount[]; skipped: string[] 
   } catch (error) {
     return { error: (error as Error).message };
   }
-  if (fields.length !== UNHCR_POPULATION_COLUMNS.length) return { error: `expected ${UNHCR_POPULATION_COLUMNS.length} fields, got ${fields.length}` };
+  if (fields.length !== UNHCR_POPULATION_COLUMNS.length)
+    return { error: `expected ${UNHCR_POPULATION_COLUMNS.length} fields, got ${fields.length}` };
   const cell = (column: UnhcrPopulationColumn) => fields[UNHCR_POPULATION_COLUMNS.indexOf(column)].trim();
   const year = /^\d{4}$/.test(cell('year')) ? Number(cell('year')) : NaN;
   if (!(year >= YEAR_MIN && year <= YEAR_MAX)) return { error: `year "${cell('year')}" is not between ${YEAR_MIN} and ${YEAR_MAX}` };
@@ -63,7 +77,8 @@ export function parseRow(line: string): { counts: RowCount[]; skipped: string[] 
     const code = countsFor === 'asylum' ? cell('coa_iso') : cell('coo_iso');
     const name = countsFor === 'asylum' ? cell('coa_name') : cell('coo_name');
     if (!isOperationCode(code) || NOT_AN_OPERATION.has(code)) {
-      if (Number(raw) > 0) skipped.push(`${column}: no operation for ${countsFor === 'asylum' ? 'country of asylum' : 'country of origin'} "${code}"`);
+      if (Number(raw) > 0)
+        skipped.push(`${column}: no operation for ${countsFor === 'asylum' ? 'country of asylum' : 'country of origin'} "${code}"`);
       continue;
     }
     counts.push({ code, name, year, type, origin, value: Number(raw) });

@@ -29,9 +29,14 @@ function apt(args: string[], log: (line: string) => void): void {
   log(`$ apt-get ${args.join(' ')}`);
   // stdio inherited: apt's own progress is the progress bar.
   const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (result.error) throw new Error(`could not run apt-get (${result.error.message}); install Chromium yourself (Debian: apt-get install chromium) or set CHROMIUM_PATH`);
+  if (result.error)
+    throw new Error(
+      `could not run apt-get (${result.error.message}); install Chromium yourself (Debian: apt-get install chromium) or set CHROMIUM_PATH`,
+    );
   if (result.status !== 0) {
-    throw new Error(`apt-get ${args[0]} failed with exit code ${result.status}; install Chromium yourself (Debian: apt-get install chromium, as root) or set CHROMIUM_PATH`);
+    throw new Error(
+      `apt-get ${args[0]} failed with exit code ${result.status}; install Chromium yourself (Debian: apt-get install chromium, as root) or set CHROMIUM_PATH`,
+    );
   }
 }
 
@@ -40,9 +45,11 @@ export function ensureChromium(log: (line: string) => void = (line) => process.s
   const found = findChromium();
   if (found) return found;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error('Chromium not found at /usr/bin/chromium and not running as root to install it: run `sudo apt-get install -y --no-install-recommends chromium` or set CHROMIUM_PATH');
+    throw new Error(
+      'Chromium not found at /usr/bin/chromium and not running as root to install it: run `sudo apt-get install -y --no-install-recommends chromium` or set CHROMIUM_PATH',
+    );
   }
-  log('▶ Chromium not found: installing Debian\'s chromium package (a few minutes the first time)');
+  log("▶ Chromium not found: installing Debian's chromium package (a few minutes the first time)");
   apt(['update'], log);
   apt(['install', '-y', '--no-install-recommends', 'chromium'], log);
   const installed = findChromium();

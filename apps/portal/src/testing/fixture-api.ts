@@ -53,7 +53,14 @@ export interface FixtureApi {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json', '.txt': 'text/plain; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
 
 export async function startFixtureApi(staticDir: string, port = 0): Promise<FixtureApi> {
   const streams = new Set<ServerResponse>();
@@ -66,7 +73,8 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
-  const notFound = (res: ServerResponse, detail: string) => json(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail }, 'application/problem+json');
+  const notFound = (res: ServerResponse, detail: string) =>
+    json(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail }, 'application/problem+json');
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -140,7 +148,8 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
     async moveContribution(id, input) {
       const before = written.get(id);
       if (!before) throw new Error(`the fixture API wrote no contribution ${id}`);
-      if (before.operationCode === operationOf(input)) throw new Error('moveContribution must change the earmark: nothing is "moved" otherwise');
+      if (before.operationCode === operationOf(input))
+        throw new Error('moveContribution must change the earmark: nothing is "moved" otherwise');
       const version = before.version + 1;
       written.set(id, { operationCode: operationOf(input), version });
       emit('contributions.contribution.moved', stateOf(id, input), before.operationCode, version);
@@ -178,7 +187,8 @@ class FigureHistory {
   constructor() {
     for (const [label, value] of FIXTURE_VIEWS['2018:en']?.peopleOfConcern.breakdown ?? []) {
       const type = POPULATION_TYPE_LABELS.find((t) => t.label.en === label)?.code;
-      if (type) this.revisions.set(`2018:${type}`, [{ version: 1, deleted: false, state: { value }, source: SEED_SOURCE, recordedAt: SEEDED_AT }]);
+      if (type)
+        this.revisions.set(`2018:${type}`, [{ version: 1, deleted: false, state: { value }, source: SEED_SOURCE, recordedAt: SEEDED_AT }]);
     }
   }
 
@@ -189,7 +199,13 @@ class FigureHistory {
   revise(input: FigureRevisionInput): void {
     const list = this.revisions.get(`${input.year}:${input.type}`);
     if (input.year !== 2018 || !list) throw new Error('the fixture API revises only figures of the 2018 breakdown');
-    list.push({ version: list.length + 1, deleted: false, state: { value: input.value }, source: input.source, recordedAt: new Date().toISOString() });
+    list.push({
+      version: list.length + 1,
+      deleted: false,
+      state: { value: input.value },
+      source: input.source,
+      recordedAt: new Date().toISOString(),
+    });
   }
 
   /** The view with the 2018 figures as they were at `asOf`; undefined before any was recorded. */
@@ -227,5 +243,7 @@ function stateOf(id: string, input: ContributionInput): ContributionState {
 
 if (require.main === module) {
   // Manual look: `npx tsx apps/portal/src/testing/fixture-api.ts [port]` after building the portal.
-  startFixtureApi(resolve(__dirname, '../../../../dist/portal'), Number(process.argv[2] ?? 4310)).then((api) => console.log(`portal with the fixture API at ${api.baseUrl}/?op=KAZ-RO&year=2018&lang=en`));
+  startFixtureApi(resolve(__dirname, '../../../../dist/portal'), Number(process.argv[2] ?? 4310)).then((api) =>
+    console.log(`portal with the fixture API at ${api.baseUrl}/?op=KAZ-RO&year=2018&lang=en`),
+  );
 }

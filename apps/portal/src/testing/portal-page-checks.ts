@@ -48,7 +48,14 @@ export interface PortalTarget {
 }
 
 const ROOT = resolve(__dirname, '../../../..');
-const SIX_SECTIONS = ['Operational environment', 'Population trends', 'Key achievements', 'Unmet needs', 'Working environment', 'Key priorities'];
+const SIX_SECTIONS = [
+  'Operational environment',
+  'Population trends',
+  'Key achievements',
+  'Unmet needs',
+  'Working environment',
+  'Key priorities',
+];
 const SIX_YEARS = ['2014', '2015', '2016', '2017', '2018', '2019'];
 
 export interface OpenedPage {
@@ -95,7 +102,8 @@ export async function startPortalSession(target: PortalTarget): Promise<PortalSe
 }
 
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
-const texts = async (page: Page, selector: string) => (await page.locator(selector).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+const texts = async (page: Page, selector: string) =>
+  (await page.locator(selector).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
 
 /** Requests the page makes for data (not for its own files): each must be an API call. */
 const DATA_REQUESTS = new Set(['fetch', 'xhr', 'eventsource', 'websocket']);
@@ -112,7 +120,9 @@ function expectCleanPage({ errors, requests }: OpenedPage, session: PortalSessio
   // data: URLs (the empty favicon) are inline: nothing is fetched.
   const made = requests.map((r) => ({ type: r.resourceType(), url: new URL(r.url()) })).filter((r) => r.url.protocol !== 'data:');
   expect(made.filter((r) => r.url.origin !== origin).map((r) => `${r.type} ${r.url.href}`)).toEqual([]);
-  expect(made.filter((r) => DATA_REQUESTS.has(r.type) !== r.url.pathname.startsWith(`${API_BASE}/`)).map((r) => `${r.type} ${r.url.pathname}`)).toEqual([]);
+  expect(
+    made.filter((r) => DATA_REQUESTS.has(r.type) !== r.url.pathname.startsWith(`${API_BASE}/`)).map((r) => `${r.type} ${r.url.pathname}`),
+  ).toEqual([]);
 }
 
 /** The API calls among a page's requests: path and query. */
@@ -130,7 +140,10 @@ function chartSeries(label: string): Record<string, Record<string, string>> {
       .filter((sentence) => sentence.includes(': '))
       .map((sentence) => {
         const [title = '', values = ''] = sentence.split(': ');
-        return [title, Object.fromEntries(values.split('; ').map((pair) => [pair.slice(0, pair.indexOf(' ')), pair.slice(pair.indexOf(' ') + 1)]))];
+        return [
+          title,
+          Object.fromEntries(values.split('; ').map((pair) => [pair.slice(0, pair.indexOf(' ')), pair.slice(pair.indexOf(' ') + 1)])),
+        ];
       }),
   );
 }
@@ -138,8 +151,12 @@ function chartSeries(label: string): Record<string, Record<string, string>> {
 /** The budget data table as {year: {column heading: cell}}. */
 async function budgetTable(page: Page): Promise<Record<string, Record<string, string>>> {
   const head = await texts(page, '.budget table thead th');
-  const rows = await page.locator('.budget table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
-  return Object.fromEntries(rows.map((cells) => [cells[0] ?? '', Object.fromEntries(head.slice(1).map((heading, i) => [heading, cells[i + 1] ?? '']))]));
+  const rows = await page
+    .locator('.budget table tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
+  return Object.fromEntries(
+    rows.map((cells) => [cells[0] ?? '', Object.fromEntries(head.slice(1).map((heading, i) => [heading, cells[i + 1] ?? '']))]),
+  );
 }
 
 /**
@@ -170,7 +187,9 @@ async function checkOfficeMarkers(page: Page, offices: string[]): Promise<void> 
     expect(marker.top).toBeGreaterThanOrEqual(drawn.map.top);
     expect(marker.bottom).toBeLessThanOrEqual(drawn.map.bottom);
     // Its label is written beside it, to the right (label position: right).
-    expect(drawn.labels.some((l) => Math.abs(l.box.left - marker.right) < 12 && l.box.top < marker.bottom && l.box.bottom > marker.top)).toBe(true);
+    expect(
+      drawn.labels.some((l) => Math.abs(l.box.left - marker.right) < 12 && l.box.top < marker.bottom && l.box.bottom > marker.top),
+    ).toBe(true);
   }
   if (offices.length === 1) {
     const [marker] = drawn.markers as [DOMRect];
@@ -180,10 +199,12 @@ async function checkOfficeMarkers(page: Page, offices: string[]): Promise<void> 
   const [first] = drawn.markers;
   if (first) {
     await page.mouse.move(first.left + first.width / 2, first.top + first.height / 3);
-    await map.getByText(offices[0] ?? '', { exact: true }).and(map.locator('strong')).waitFor({ timeout: 5_000 });
+    await map
+      .getByText(offices[0] ?? '', { exact: true })
+      .and(map.locator('strong'))
+      .waitFor({ timeout: 5_000 });
   }
 }
-
 
 /** The seed page's figures: 88,419 and its trend, the key figures, six budget years, six narrative sections, contributions. */
 export async function checkSeedFigures(session: PortalSession): Promise<void> {
@@ -217,7 +238,12 @@ export async function checkSeedFigures(session: PortalSession): Promise<void> {
       'Budget – IDP projects': '0.09035000',
       'Expenditure – IDP projects': '0.06263717',
     });
-    expect(table['2018']).toMatchObject({ 'Budget – Refugee programme': '4.40666094', 'Expenditure – Refugee programme': '2.02644007', 'Budget – Stateless programme': '1.11371229', 'Expenditure – Stateless programme': '0.70731970' });
+    expect(table['2018']).toMatchObject({
+      'Budget – Refugee programme': '4.40666094',
+      'Expenditure – Refugee programme': '2.02644007',
+      'Budget – Stateless programme': '1.11371229',
+      'Expenditure – Stateless programme': '0.70731970',
+    });
     expect(table['2019']).toMatchObject({ 'Budget – Refugee programme': '4.32807500', 'Expenditure – Refugee programme': '–' });
     const pillars = chartSeries((await page.getAttribute('.chart-pillars', 'aria-label')) ?? '');
     expect(Object.keys(pillars)).toEqual(Object.keys(table['2018'] ?? {}).filter((column) => !column.endsWith('Total')));
@@ -239,13 +265,19 @@ export async function checkSeedFigures(session: PortalSession): Promise<void> {
     }
     expect(await page.getAttribute('.chart-budget', 'aria-label')).toContain('2014 7.41');
     // Each table's rows, every year, as a file from the data API.
-    expect(await page.getAttribute('.people-of-concern .download a', 'href')).toBe('/api/v1/population?operation=KAZ-RO&format=csv&hxl=true');
+    expect(await page.getAttribute('.people-of-concern .download a', 'href')).toBe(
+      '/api/v1/population?operation=KAZ-RO&format=csv&hxl=true',
+    );
     expect(await page.getAttribute('.budget .download a', 'href')).toBe('/api/v1/budget?operation=KAZ-RO&format=csv&hxl=true');
     await checkOfficeMarkers(page, ['Almaty']);
     await page.screenshot({ path: resolve(session.screenshots, 'kaz-ro-2018-en.png'), fullPage: true });
     // What was shown came from these calls (and the stream), and from nowhere else.
     expect(apiCalls(opened.requests)).toEqual(
-      expect.arrayContaining([`${API_BASE}/operations`, `${API_BASE}/operations/${session.code}?year=2018&lang=en`, `${API_BASE}/contributions/stream`]),
+      expect.arrayContaining([
+        `${API_BASE}/operations`,
+        `${API_BASE}/operations/${session.code}?year=2018&lang=en`,
+        `${API_BASE}/contributions/stream`,
+      ]),
     );
     expectCleanPage(opened, session);
   } finally {
@@ -298,7 +330,12 @@ export async function checkYearAndLanguage(session: PortalSession): Promise<void
     await page.goBack();
     await page.locator('html[lang=en]').waitFor();
     await page.locator('h1', { hasText: 'Kazakhstan Regional Office' }).waitFor();
-    expect(apiCalls(opened.requests)).toEqual(expect.arrayContaining([`${API_BASE}/operations/${session.code}?year=2017&lang=en`, `${API_BASE}/operations/${session.code}?year=2018&lang=fr`]));
+    expect(apiCalls(opened.requests)).toEqual(
+      expect.arrayContaining([
+        `${API_BASE}/operations/${session.code}?year=2017&lang=en`,
+        `${API_BASE}/operations/${session.code}?year=2018&lang=fr`,
+      ]),
+    );
     expectCleanPage(opened, session);
   } finally {
     await context.close();
@@ -341,7 +378,11 @@ export async function checkPhoneViewport(session: PortalSession): Promise<void> 
   const { page, context } = opened;
   try {
     await page.locator('.chart-budget svg').waitFor();
-    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, viewport: window.innerWidth }));
+    const widths = await page.evaluate(() => ({
+      doc: document.documentElement.scrollWidth,
+      body: document.body.scrollWidth,
+      viewport: window.innerWidth,
+    }));
     expect(widths.doc).toBeLessThanOrEqual(widths.viewport);
     expect(widths.body).toBeLessThanOrEqual(widths.viewport);
     // Nothing wider than the viewport, except what scrolls inside its own box (data tables).
@@ -384,14 +425,35 @@ export async function checkAccessibility(session: PortalSession): Promise<void> 
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
       await page.addScriptTag({ content: axeSource });
       const { violations, passed } = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> };
+          }
+        ).axe;
         const result = await axe.run(document, { resultTypes: ['violations'] });
-        return { passed: result.passes.length, violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })) };
+        return {
+          passed: result.passes.length,
+          violations: result.violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            nodes: v.nodes.map((n) => ({ target: n.target })),
+          })),
+        };
       });
       expect(passed).toBeGreaterThan(20); // axe really ran its rules
       if (process.env['PORTAL_AXE_VERBOSE']) console.log(name, JSON.stringify(violations, null, 1));
       const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect({ page: name, serious: serious.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')})`) }).toEqual({ page: name, serious: [] });
+      expect({
+        page: name,
+        serious: serious.map(
+          (v) =>
+            `${v.impact} ${v.id}: ${v.help} (${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 5)
+              .join(', ')})`,
+        ),
+      }).toEqual({ page: name, serious: [] });
     } finally {
       await context.close();
     }
@@ -412,7 +474,13 @@ export async function checkRevisedFigure(session: PortalSession): Promise<void> 
   let opened: OpenedPage | undefined;
   for (;;) {
     opened = await session.open(`?op=${session.code}&year=2018&lang=en`);
-    const marked = await opened.page.locator('.revised-figures li[data-type=REF] .revised-mark').waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    const marked = await opened.page
+      .locator('.revised-figures li[data-type=REF] .revised-mark')
+      .waitFor({ timeout: 5_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     if (marked) break;
     await opened.context.close();
     if (Date.now() > deadline) throw new Error('the revised figure was never marked');
@@ -438,7 +506,9 @@ export async function checkRevisedFigure(session: PortalSession): Promise<void> 
     expect(asOf).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     await page.locator('.poc-breakdown tbody td').first().waitFor({ state: 'attached', timeout: 5_000 });
     expect((await texts(page, '.poc-breakdown tbody td'))[0]).toBe('588');
-    expect(apiCalls(opened.requests)).toContain(`${API_BASE}/operations/${session.code}?year=2018&lang=en&asOf=${encodeURIComponent(asOf ?? '')}`);
+    expect(apiCalls(opened.requests)).toContain(
+      `${API_BASE}/operations/${session.code}?year=2018&lang=en&asOf=${encodeURIComponent(asOf ?? '')}`,
+    );
     await page.screenshot({ path: resolve(session.screenshots, 'kaz-ro-2018-as-of.png'), fullPage: true });
 
     // Reopened from its URL alone, as a reader of a quoted page would.
@@ -485,11 +555,18 @@ export function describePortalPage(title: string, start: () => Promise<PortalTar
     };
     it("shows the seed page's figures: 88,419, six budget years, six narrative sections", () => checkSeedFigures(use()), 60_000);
     it('switching year (mouse and keyboard) and language changes what is shown and the URL', () => checkYearAndLanguage(use()), 60_000);
-    it('a contribution written through the API appears without a reload, and leaves when re-earmarked', () => checkLiveContribution(use()), 90_000);
+    it(
+      'a contribution written through the API appears without a reload, and leaves when re-earmarked',
+      () => checkLiveContribution(use()),
+      90_000,
+    );
     it('stays usable at 375×667: no horizontal overflow', () => checkPhoneViewport(use()), 60_000);
     // After the checks of the seed's figures: it revises one. Before axe, which then sees the revision's marks too.
-    it('a revised figure is marked, its earlier value and source shown on demand, and the page then reopens from the URL', () =>
-      checkRevisedFigure(use()), 120_000);
+    it(
+      'a revised figure is marked, its earlier value and source shown on demand, and the page then reopens from the URL',
+      () => checkRevisedFigure(use()),
+      120_000,
+    );
     it('axe-core finds no serious or critical violation', () => checkAccessibility(use()), 90_000);
   });
 }

@@ -43,7 +43,8 @@ function definitionsOn(topic: Topic): EventDefinition[] {
 }
 
 function keyDescriptionOf(topic: Topic): string {
-  const unearmarked = topic === TOPICS.contributions ? `, or \`${UNEARMARKED_OPERATION_CODE}\` for a contribution not earmarked for an operation` : '';
+  const unearmarked =
+    topic === TOPICS.contributions ? `, or \`${UNEARMARKED_OPERATION_CODE}\` for a contribution not earmarked for an operation` : '';
   return `\`subject.operationCode\`${unearmarked}`;
 }
 
@@ -119,7 +120,11 @@ const DEAD_LETTER_HEADERS_SCHEMA: JsonSchema = {
       type: 'string',
       enum: [...DEAD_LETTER_REASONS],
     },
-    [DLQ_HEADERS.error]: { description: 'The error, at most 2000 characters; decode errors name the failing property path.', type: 'string', maxLength: 2000 },
+    [DLQ_HEADERS.error]: {
+      description: 'The error, at most 2000 characters; decode errors name the failing property path.',
+      type: 'string',
+      maxLength: 2000,
+    },
     [DLQ_HEADERS.attempts]: { description: 'How many times the handler ran (0 when decoding failed), in decimal.', type: 'string' },
     [DLQ_HEADERS.failedAt]: { description: 'When it was dead-lettered (ISO-8601).', type: 'string', format: 'date-time' },
   },
@@ -139,7 +144,10 @@ function channelsOf(): Record<string, JsonSchema> {
   return Object.fromEntries(
     EVENT_SOURCES.flatMap((source) => {
       const topic = topicOfSource(source);
-      const messages = definitionsOn(topic).map((definition) => [messageIdOf(definition), { $ref: `#/components/messages/${messageIdOf(definition)}` }]);
+      const messages = definitionsOn(topic).map((definition) => [
+        messageIdOf(definition),
+        { $ref: `#/components/messages/${messageIdOf(definition)}` },
+      ]);
       const events = {
         address: topic,
         title: topic,

@@ -9,7 +9,9 @@ import { nestedTypeOf, nestedTypesOf } from '../validation/nesting';
 type SchemaClass = new () => object;
 
 function converters(): ISchemaConverters {
-  const fromRules = Object.fromEntries([...ruleSchemaConverters()].map(([name, schemaOf]) => [name, (meta: { constraints: unknown[] }) => schemaOf(meta.constraints ?? [])]));
+  const fromRules = Object.fromEntries(
+    [...ruleSchemaConverters()].map(([name, schemaOf]) => [name, (meta: { constraints: unknown[] }) => schemaOf(meta.constraints ?? [])]),
+  );
   return {
     ...fromRules,
     // The library would read the nested class from design:type, which is `Array` for a list;

@@ -22,13 +22,17 @@ describe('contract documents', () => {
   it('are checked in as generated', () => {
     const files = readdirSync(schemasDir).filter((file) => file.endsWith('.schema.json'));
     const stale = [
-      ...Object.keys(fresh.schemas).filter((file) => !files.includes(file) || !isDeepStrictEqual(checkedInSchema(file), fresh.schemas[file])),
+      ...Object.keys(fresh.schemas).filter(
+        (file) => !files.includes(file) || !isDeepStrictEqual(checkedInSchema(file), fresh.schemas[file]),
+      ),
       ...files.filter((file) => !(file in fresh.schemas)),
     ].map((file) => `${CONTRACT_DOCUMENT_PATHS.schemasDir}/${file}`);
     const asyncapi: unknown = parse(readFileSync(resolve(libraryRoot, CONTRACT_DOCUMENT_PATHS.asyncapi), 'utf8'));
     if (!isDeepStrictEqual(asyncapi, fresh.asyncapi)) stale.push(CONTRACT_DOCUMENT_PATHS.asyncapi);
     if (stale.length > 0) {
-      throw new Error(`libs/contracts documents are out of date (${stale.join(', ')}): run \`npm run contracts:generate\` and commit the result`);
+      throw new Error(
+        `libs/contracts documents are out of date (${stale.join(', ')}): run \`npm run contracts:generate\` and commit the result`,
+      );
     }
   });
 
@@ -38,25 +42,29 @@ describe('contract documents', () => {
 });
 
 describe('event JSON Schemas', () => {
-  it.each(EVENT_DEFINITIONS.map((definition) => [eventSchemaFileName(definition), definition] as const))('%s describes a closed envelope', (file, definition) => {
-    const schema = fresh.schemas[file];
-    expect(schema).toMatchObject({
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: ['id', 'type', 'schemaVersion', 'occurredAt', 'source', 'subject', 'data'],
-      properties: {
-        type: { const: definition.type },
-        schemaVersion: { const: definition.schemaVersion },
-        source: { const: definition.source },
-        subject: { $ref: '#/$defs/EventSubject' },
-      },
-    });
-    const defs = schema['$defs'] as Record<string, JsonSchema>;
-    for (const [name, def] of Object.entries(defs)) expect({ name, additionalProperties: def['additionalProperties'] }).toEqual({ name, additionalProperties: false });
-    const refs = JSON.stringify(schema).match(/"\$ref":"[^"]+"/g) ?? [];
-    for (const ref of refs) expect(Object.keys(defs)).toContain(ref.replace(/^"\$ref":"#\/\$defs\//, '').replace(/"$/, ''));
-  });
+  it.each(EVENT_DEFINITIONS.map((definition) => [eventSchemaFileName(definition), definition] as const))(
+    '%s describes a closed envelope',
+    (file, definition) => {
+      const schema = fresh.schemas[file];
+      expect(schema).toMatchObject({
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'type', 'schemaVersion', 'occurredAt', 'source', 'subject', 'data'],
+        properties: {
+          type: { const: definition.type },
+          schemaVersion: { const: definition.schemaVersion },
+          source: { const: definition.source },
+          subject: { $ref: '#/$defs/EventSubject' },
+        },
+      });
+      const defs = schema['$defs'] as Record<string, JsonSchema>;
+      for (const [name, def] of Object.entries(defs))
+        expect({ name, additionalProperties: def['additionalProperties'] }).toEqual({ name, additionalProperties: false });
+      const refs = JSON.stringify(schema).match(/"\$ref":"[^"]+"/g) ?? [];
+      for (const ref of refs) expect(Object.keys(defs)).toContain(ref.replace(/^"\$ref":"#\/\$defs\//, '').replace(/"$/, ''));
+    },
+  );
 
   it('pin data to the payload, or to null for deletions', () => {
     for (const definition of EVENT_DEFINITIONS) {
@@ -69,7 +77,10 @@ describe('event JSON Schemas', () => {
     const defs = fresh.schemas[eventSchemaFileName(EVENTS.budgetLineUpserted)]['$defs'] as Record<string, JsonSchema>;
     expect(defs['BudgetLineState']['required']).toEqual(['operationCode', 'year', 'pillar', 'budgetCents', 'expenditureCents']);
     expect(defs['BudgetLineState']['properties']).toMatchObject({ expenditureCents: { type: ['integer', 'null'] } });
-    const contribution = fresh.schemas[eventSchemaFileName(EVENTS.contributionsContributionRecorded)]['$defs'] as Record<string, JsonSchema>;
+    const contribution = fresh.schemas[eventSchemaFileName(EVENTS.contributionsContributionRecorded)]['$defs'] as Record<
+      string,
+      JsonSchema
+    >;
     expect(contribution['ContributionState']['required']).toEqual(['id', 'donor', 'date', 'status']);
   });
 
@@ -77,7 +88,10 @@ describe('event JSON Schemas', () => {
     for (const definition of EVENT_DEFINITIONS) {
       const schema = fresh.schemas[eventSchemaFileName(definition)];
       expect(schema['examples']).toEqual([asJson(definition.example)]);
-      expect({ type: definition.type, errors: schemaErrors(schema, asJson(definition.example)) }).toEqual({ type: definition.type, errors: [] });
+      expect({ type: definition.type, errors: schemaErrors(schema, asJson(definition.example)) }).toEqual({
+        type: definition.type,
+        errors: [],
+      });
     }
   });
 
@@ -92,7 +106,10 @@ describe('event JSON Schemas', () => {
     ['a null amount', exampleWith('contributionsContributionRecorded', { 'data.amountCents': null })],
     ['UNEARMARKED as an operation code', exampleWith('contributionsContributionRecorded', { 'data.operationCode': 'UNEARMARKED' })],
     ['an id that is not v7', exampleWith('operationViewUpdated', { id: 'f47ac10b-58cc-4372-a567-0e02b2c3d479' })],
-    ['too many offices', exampleWith('narrativesProfileUpserted', { 'data.offices': Array(201).fill({ name: 'A', kind: 'other', lat: 0, lon: 0 }) })],
+    [
+      'too many offices',
+      exampleWith('narrativesProfileUpserted', { 'data.offices': Array(201).fill({ name: 'A', kind: 'other', lat: 0, lon: 0 }) }),
+    ],
   ])('refuse %s, as decoding does', (_case, event) => {
     const definition = EVENT_DEFINITIONS.find((each) => each.type === event['type']) ?? EVENT_DEFINITIONS[0];
     const schema = fresh.schemas[eventSchemaFileName(definition)];
@@ -109,7 +126,8 @@ describe('event JSON Schemas', () => {
 
 describe('AsyncAPI document', () => {
   const doc = fresh.asyncapi;
-  const at = (path: string): unknown => path.split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+  const at = (path: string): unknown =>
+    path.split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
 
   it('is AsyncAPI 3.0.0 with the local Kafka server', () => {
     expect(doc).toMatchObject({ asyncapi: '3.0.0', servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka' } } });
@@ -131,7 +149,9 @@ describe('AsyncAPI document', () => {
   });
 
   it('tells subscribers what a re-earmarked contribution publishes, and under which key', () => {
-    expect(at('info/description')).toMatch(/publishes\s+`contributions\.contribution\.moved`, keyed by and with `subject\.operationCode` set to the operation it\s+left/);
+    expect(at('info/description')).toMatch(
+      /publishes\s+`contributions\.contribution\.moved`, keyed by and with `subject\.operationCode` set to the operation it\s+left/,
+    );
     expect(at('components/messages/contributionsContributionMovedV1/summary')).toMatch(/no longer earmarked for subject\.operationCode/);
   });
 

@@ -62,7 +62,7 @@ const ROWS: readonly Row[] = [
   ['CHE', 'Switzerland', 'Suisse', 'Europe', 'Western Europe'],
   ['CHL', 'Chile', 'Chili', 'Americas', 'South America'],
   ['CHN', 'China', 'Chine', 'Asia', 'Eastern Asia'],
-  ['CIV', 'Ivory Coast', 'Côte d\'Ivoire', 'Africa', 'Western Africa'],
+  ['CIV', 'Ivory Coast', "Côte d'Ivoire", 'Africa', 'Western Africa'],
   ['CMR', 'Cameroon', 'Cameroun', 'Africa', 'Middle Africa'],
   ['COD', 'DR Congo', 'Congo (Rép. dém.)', 'Africa', 'Middle Africa'],
   ['COG', 'Republic of the Congo', 'Congo', 'Africa', 'Middle Africa'],
@@ -123,7 +123,7 @@ const ROWS: readonly Row[] = [
   ['IDN', 'Indonesia', 'Indonésie', 'Asia', 'South-Eastern Asia'],
   ['IMN', 'Isle of Man', 'Île de Man', 'Europe', 'Northern Europe'],
   ['IND', 'India', 'Inde', 'Asia', 'Southern Asia'],
-  ['IOT', 'British Indian Ocean Territory', 'Territoire britannique de l\'océan Indien', 'Africa', 'Eastern Africa'],
+  ['IOT', 'British Indian Ocean Territory', "Territoire britannique de l'océan Indien", 'Africa', 'Eastern Africa'],
   ['IRL', 'Ireland', 'Irlande', 'Europe', 'Northern Europe'],
   ['IRN', 'Iran', 'Iran', 'Asia', 'Southern Asia'],
   ['IRQ', 'Iraq', 'Irak', 'Asia', 'Western Asia'],
@@ -272,7 +272,12 @@ const ROWS: readonly Row[] = [
   ['ZWE', 'Zimbabwe', 'Zimbabwe', 'Africa', 'Eastern Africa'],
 ];
 
-export const COUNTRIES: readonly Country[] = ROWS.map(([code, en, fr, region, subregion]) => ({ code, name: { en, fr }, region, subregion }));
+export const COUNTRIES: readonly Country[] = ROWS.map(([code, en, fr, region, subregion]) => ({
+  code,
+  name: { en, fr },
+  region,
+  subregion,
+}));
 
 export const COUNTRY_CODES: ReadonlySet<string> = new Set(COUNTRIES.map((country) => country.code));
 

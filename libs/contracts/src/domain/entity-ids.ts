@@ -17,8 +17,7 @@ export const entityIds = {
   budgetLine: (code: string, year: number, pillar: Pillar): string => `${code}:${year}:p${pillar}`,
   operationProfile: (code: string): string => code,
   keyFigureSet: (code: string, year: number, kind: KeyFigureKind): string => `${code}:${year}:${kind}`,
-  narrativeSection: (code: string, year: number, lang: Lang, section: NarrativeSectionKey): string =>
-    `${code}:${year}:${lang}:${section}`,
+  narrativeSection: (code: string, year: number, lang: Lang, section: NarrativeSectionKey): string => `${code}:${year}:${lang}:${section}`,
   contribution: (id: string): string => id,
   operationView: (code: string): string => code,
 } as const;

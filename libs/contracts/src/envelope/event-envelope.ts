@@ -1,12 +1,24 @@
 import { UNEARMARKED_OPERATION_CODE } from '../operation-code';
 import { Describe } from '../validation/describe';
 import { NestedObject } from '../validation/nesting';
-import { IsEventType, IsObjectOrNull, IsOneOf, IsOperationCode, IsText, IsTimestamp, IsUuidV7, IsWholeNumber, Omittable } from '../validation/rules';
+import {
+  IsEventType,
+  IsObjectOrNull,
+  IsOneOf,
+  IsOperationCode,
+  IsText,
+  IsTimestamp,
+  IsUuidV7,
+  IsWholeNumber,
+  Omittable,
+} from '../validation/rules';
 import { EVENT_SOURCES, EventSource } from './event-source';
 
 @Describe('Which entity the event is about, and which version of it the event carries.')
 export class EventSubject {
-  @Describe(`The operation the entity belongs to; also the Kafka message key, so one operation's events stay in order on one partition. "${UNEARMARKED_OPERATION_CODE}" for a contribution not earmarked for an operation.`)
+  @Describe(
+    `The operation the entity belongs to; also the Kafka message key, so one operation's events stay in order on one partition. "${UNEARMARKED_OPERATION_CODE}" for a contribution not earmarked for an operation.`,
+  )
   @IsOperationCode()
   operationCode!: string;
 

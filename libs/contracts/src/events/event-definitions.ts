@@ -1,6 +1,11 @@
 import { EventDefinition } from '../envelope/event-definition';
 import { budgetLineDeleted, budgetLineUpserted } from './budget-events';
-import { contributionsContributionCancelled, contributionsContributionMoved, contributionsContributionRecorded, contributionsContributionUpdated } from './contributions-events';
+import {
+  contributionsContributionCancelled,
+  contributionsContributionMoved,
+  contributionsContributionRecorded,
+  contributionsContributionUpdated,
+} from './contributions-events';
 import { EVENT_TYPES } from './event-types';
 import {
   narrativesKeyFiguresDeleted,

@@ -33,7 +33,10 @@ function rule<T>(payload: new () => T, subject: (data: T) => SubjectOfData): [ob
  * state under the wrong operation or entity, so decoding refuses it.
  */
 const RULES = new Map<object, SubjectRule>([
-  rule(PopulationFigureState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.populationFigure(d.operationCode, d.year, d.type, d.origin) })),
+  rule(PopulationFigureState, (d) => ({
+    operationCode: d.operationCode,
+    entityId: entityIds.populationFigure(d.operationCode, d.year, d.type, d.origin),
+  })),
   rule(PopulationTotalState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.populationTotal(d.operationCode, d.year) })),
   rule(BudgetLineState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.budgetLine(d.operationCode, d.year, d.pillar) })),
   rule(OperationProfileState, (d) => ({ operationCode: d.code, entityId: entityIds.operationProfile(d.code) })),
@@ -42,7 +45,10 @@ const RULES = new Map<object, SubjectRule>([
     operationCode: d.operationCode,
     entityId: entityIds.narrativeSection(d.operationCode, d.year, d.lang, d.section),
   })),
-  rule(ContributionState, (d) => ({ operationCode: d.operationCode ?? UNEARMARKED_OPERATION_CODE, entityId: entityIds.contribution(d.id) })),
+  rule(ContributionState, (d) => ({
+    operationCode: d.operationCode ?? UNEARMARKED_OPERATION_CODE,
+    entityId: entityIds.contribution(d.id),
+  })),
   rule(OperationViewUpdatedState, (d) => ({ operationCode: d.operationCode, entityId: entityIds.operationView(d.operationCode) })),
 ]);
 

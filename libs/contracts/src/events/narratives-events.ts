@@ -61,7 +61,11 @@ export const narrativesKeyFiguresUpserted = defineEvent<KeyFigureSetState>({
             fr: "des réfugiés et des demandeurs d'asile avaient accès aux soins de santé primaires",
           },
         },
-        { value: 742, unit: 'persons', text: { en: 'persons with undetermined nationality were assisted with confirmation of nationality' } },
+        {
+          value: 742,
+          unit: 'persons',
+          text: { en: 'persons with undetermined nationality were assisted with confirmation of nationality' },
+        },
         { value: 197, unit: 'people', text: { en: 'people of concern received legal assistance' } },
         { value: 134, unit: 'households', text: { en: 'targeted households received multi-purpose cash grants for basic needs' } },
       ],

@@ -27,26 +27,40 @@ export class ContributionBodyDto extends OmitProperties(ContributionState, ['id'
  */
 export class ListContributionsQueryDto {
   /** An operation code, or UNEARMARKED for the contributions earmarked for none. */
-  @IsOptional() @IsString() @Matches(OPERATION_CODE_PATTERN, { message: `operation must match ${OPERATION_CODE_PATTERN.source}` })
+  @IsOptional()
+  @IsString()
+  @Matches(OPERATION_CODE_PATTERN, { message: `operation must match ${OPERATION_CODE_PATTERN.source}` })
   operation?: string;
 
   /** The donor's name, exactly as recorded. */
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   donor?: string;
 
   /** Contributions dated on or after this day. */
-  @IsOptional() @IsString() @Matches(CALENDAR_DATE, { message: 'since must be a calendar date (YYYY-MM-DD)' }) @IsISO8601({ strict: true, strictSeparator: true })
+  @IsOptional()
+  @IsString()
+  @Matches(CALENDAR_DATE, { message: 'since must be a calendar date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true, strictSeparator: true })
   since?: string;
 
   /** Contributions dated on or before this day. */
-  @IsOptional() @IsString() @Matches(CALENDAR_DATE, { message: 'until must be a calendar date (YYYY-MM-DD)' }) @IsISO8601({ strict: true, strictSeparator: true })
+  @IsOptional()
+  @IsString()
+  @Matches(CALENDAR_DATE, { message: 'until must be a calendar date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true, strictSeparator: true })
   until?: string;
 
   /** Page size, 1 to 200; 50 when absent. */
-  @IsOptional() @IsString() @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200' })
   limit?: string;
 
   /** `nextCursor` of the previous page, as given. */
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 }

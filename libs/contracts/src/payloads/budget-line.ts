@@ -2,7 +2,9 @@ import { Pillar, PILLAR_NUMBERS } from '../domain/pillars';
 import { Describe } from '../validation/describe';
 import { IsCents, IsCentsOrNull, IsOneOf, IsOperationCode, IsYear } from '../validation/rules';
 
-@Describe("An operation's budget and expenditure for one pillar in one year. Money is integer US cents: USD 7.40638597 million is 740638597.")
+@Describe(
+  "An operation's budget and expenditure for one pillar in one year. Money is integer US cents: USD 7.40638597 million is 740638597.",
+)
 export class BudgetLineState {
   @IsOperationCode()
   operationCode!: string;

@@ -13,7 +13,9 @@ export class Donor {
   type!: DonorType;
 }
 
-@Describe('A contribution to UNHCR, as listed under "Latest contributions". Every event carries its full state; a cancellation keeps the data with status "cancelled".')
+@Describe(
+  'A contribution to UNHCR, as listed under "Latest contributions". Every event carries its full state; a cancellation keeps the data with status "cancelled".',
+)
 export class ContributionState {
   @Describe('The contribution id (also subject.entityId).')
   @IsUuid()
@@ -31,7 +33,9 @@ export class ContributionState {
   @IsCents()
   amountCents?: number;
 
-  @Describe(`The operation the contribution is earmarked for; absent when unearmarked, in which case subject.operationCode and the Kafka key are "${UNEARMARKED_OPERATION_CODE}".`)
+  @Describe(
+    `The operation the contribution is earmarked for; absent when unearmarked, in which case subject.operationCode and the Kafka key are "${UNEARMARKED_OPERATION_CODE}".`,
+  )
   @Omittable()
   @IsNotEqualTo(UNEARMARKED_OPERATION_CODE, 'leave operationCode out for an unearmarked contribution')
   @IsOperationCode()

@@ -3,7 +3,9 @@ import { Describe } from '../validation/describe';
 import { NestedList, NestedObject } from '../validation/nesting';
 import { IsFiniteNumber, IsOneOf, IsOperationCode, IsText, IsYear, Omittable } from '../validation/rules';
 
-@Describe('The words shown after the value, e.g. "persons with undetermined nationality were assisted with confirmation of nationality" after "742".')
+@Describe(
+  'The words shown after the value, e.g. "persons with undetermined nationality were assisted with confirmation of nationality" after "742".',
+)
 export class KeyFigureText {
   @IsText(1, 500)
   en!: string;

@@ -30,7 +30,7 @@ export class Office {
   lon!: number;
 }
 
-@Describe("What identifies an operation on its page: its names, UNHCR region and subregion, and offices.")
+@Describe('What identifies an operation on its page: its names, UNHCR region and subregion, and offices.')
 export class OperationProfileState {
   @Describe('The operation code (also the subject operation code and Kafka key).')
   @IsOperationCode()

@@ -25,7 +25,9 @@ export class PopulationFigureState {
   @IsYear()
   year!: number;
 
-  @Describe('UNHCR population type code: REF refugees, ASY asylum-seekers, RET returned refugees, IDP, RDP returned IDPs, STA stateless, OOC others of concern, OIP other people in need of international protection, HST host community.')
+  @Describe(
+    'UNHCR population type code: REF refugees, ASY asylum-seekers, RET returned refugees, IDP, RDP returned IDPs, STA stateless, OOC others of concern, OIP other people in need of international protection, HST host community.',
+  )
   @IsOneOf(POPULATION_TYPE_CODES)
   type!: PopulationType;
 
@@ -47,7 +49,9 @@ export class PopulationFigureState {
   source!: FigureSource;
 }
 
-@Describe("An operation's total people of concern for a year that has no breakdown by type (the seed page gives only totals for 2016 and 2017). Where figures by type exist for the year, their sum is the total.")
+@Describe(
+  "An operation's total people of concern for a year that has no breakdown by type (the seed page gives only totals for 2016 and 2017). Where figures by type exist for the year, their sum is the total.",
+)
 export class PopulationTotalState {
   @IsOperationCode()
   operationCode!: string;

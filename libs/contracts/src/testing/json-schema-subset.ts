@@ -70,11 +70,16 @@ const KEYWORDS: Record<string, Check> = {
   enum: (values, instance, { path }) => ((values as unknown[]).includes(instance) ? [] : [`${path}: must be one of the enum`]),
   minimum: (min, instance, { path }) => (typeof instance !== 'number' || instance >= (min as number) ? [] : [`${path}: below minimum`]),
   maximum: (max, instance, { path }) => (typeof instance !== 'number' || instance <= (max as number) ? [] : [`${path}: above maximum`]),
-  minLength: (min, instance, { path }) => (typeof instance !== 'string' || length(instance) >= (min as number) ? [] : [`${path}: too short`]),
-  maxLength: (max, instance, { path }) => (typeof instance !== 'string' || length(instance) <= (max as number) ? [] : [`${path}: too long`]),
+  minLength: (min, instance, { path }) =>
+    typeof instance !== 'string' || length(instance) >= (min as number) ? [] : [`${path}: too short`],
+  maxLength: (max, instance, { path }) =>
+    typeof instance !== 'string' || length(instance) <= (max as number) ? [] : [`${path}: too long`],
   pattern: (pattern, instance, { path }) =>
-    typeof instance !== 'string' || new RegExp(pattern as string, 'u').test(instance) ? [] : [`${path}: does not match ${pattern as string}`],
-  maxItems: (max, instance, { path }) => (!Array.isArray(instance) || instance.length <= (max as number) ? [] : [`${path}: too many items`]),
+    typeof instance !== 'string' || new RegExp(pattern as string, 'u').test(instance)
+      ? []
+      : [`${path}: does not match ${pattern as string}`],
+  maxItems: (max, instance, { path }) =>
+    !Array.isArray(instance) || instance.length <= (max as number) ? [] : [`${path}: too many items`],
   items: (items, instance, { root, path }) =>
     Array.isArray(instance) ? instance.flatMap((item, index) => schemaErrors(items as JsonSchema, item, root, `${path}[${index}]`)) : [],
   required: (names, instance, { path }) =>
@@ -88,8 +93,13 @@ const KEYWORDS: Record<string, Check> = {
   additionalProperties: (allowed, instance, { path, schema }) => {
     if (allowed !== false) throw new Error(`${path}: only additionalProperties: false is supported`);
     const known = Object.keys((schema['properties'] as JsonSchema | undefined) ?? {});
-    return isObject(instance) ? Object.keys(instance).filter((name) => !known.includes(name)).map((name) => `${path}.${name}: is not allowed`) : [];
+    return isObject(instance)
+      ? Object.keys(instance)
+          .filter((name) => !known.includes(name))
+          .map((name) => `${path}.${name}: is not allowed`)
+      : [];
   },
-  not: (negated, instance, { root, path }) => (schemaErrors(negated as JsonSchema, instance, root, path).length === 0 ? [`${path}: must not match`] : []),
+  not: (negated, instance, { root, path }) =>
+    schemaErrors(negated as JsonSchema, instance, root, path).length === 0 ? [`${path}: must not match`] : [],
   $ref: (ref, instance, { root, path }) => schemaErrors(resolveRef(ref as string, root), instance, root, path),
 };

@@ -18,7 +18,11 @@ export function ruleSchemaConverters(): ReadonlyMap<string, SchemaOf> {
 
 export function defineRule<C extends unknown[]>(
   name: string,
-  rule: { test: (value: unknown, ...constraints: C) => boolean; message: (...constraints: C) => string; schema: (...constraints: C) => JsonSchema },
+  rule: {
+    test: (value: unknown, ...constraints: C) => boolean;
+    message: (...constraints: C) => string;
+    schema: (...constraints: C) => JsonSchema;
+  },
 ): (...constraints: C) => PropertyDecorator {
   ruleSchemas.set(name, (constraints) => rule.schema(...(constraints as C)));
   return (...constraints: C) =>

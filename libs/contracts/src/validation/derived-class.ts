@@ -31,7 +31,10 @@ function derive<T extends object>(base: Class<T>, keep: (property: string) => bo
     for (let type: unknown = base; type && type !== Object; type = Object.getPrototypeOf(type)) {
       for (const [property, record] of storage[key].get(type) ?? []) {
         if (!keep(property) || records.has(property)) continue;
-        records.set(property, Array.isArray(record) ? record.map((r: object) => ({ ...r, target: Derived })) : { ...(record as object), target: Derived });
+        records.set(
+          property,
+          Array.isArray(record) ? record.map((r: object) => ({ ...r, target: Derived })) : { ...(record as object), target: Derived },
+        );
       }
     }
     if (records.size > 0) storage[key].set(Derived, records);

@@ -66,7 +66,10 @@ export const IsText = defineRule('isText', {
 export const IsOneOf = defineRule('isOneOf', {
   test: (value, allowed: readonly (string | number)[]) => allowed.includes(value as string | number),
   message: (allowed: readonly (string | number)[]) => `must be one of: ${allowed.join(', ')}`,
-  schema: (allowed: readonly (string | number)[]) => ({ type: allowed.every((item) => typeof item === 'number') ? 'integer' : 'string', enum: [...allowed] }),
+  schema: (allowed: readonly (string | number)[]) => ({
+    type: allowed.every((item) => typeof item === 'number') ? 'integer' : 'string',
+    enum: [...allowed],
+  }),
 });
 
 export const IsOperationCode = defineRule('isOperationCode', {
@@ -77,7 +80,8 @@ export const IsOperationCode = defineRule('isOperationCode', {
 
 export const IsCountryCode = defineRule('isCountryCode', {
   test: (value) => isCountryCode(value),
-  message: () => 'must be an ISO 3166-1 alpha-3 country code, or UNHCR\'s UNK (unknown), XXA (stateless) or TIB (Tibetan); see /api/v1/reference/countries',
+  message: () =>
+    "must be an ISO 3166-1 alpha-3 country code, or UNHCR's UNK (unknown), XXA (stateless) or TIB (Tibetan); see /api/v1/reference/countries",
   schema: () => ({ type: 'string', pattern: '^[A-Z]{3}$' }),
 });
 

@@ -94,7 +94,11 @@ describe('event consumer on a real broker and server', () => {
     expect(letters.map((m) => m.headers[DLQ_HEADERS.reason])).toEqual(['invalid-json', 'invalid-payload', 'unknown-type']);
     expect(letters.map((m) => m.headers[DLQ_HEADERS.offset])).toEqual(['0', '1', '2']);
     for (const letter of letters) {
-      expect(letter.headers).toMatchObject({ [DLQ_HEADERS.topic]: topic, [DLQ_HEADERS.partition]: '0', [DLQ_HEADERS.group]: ns.groupId('poison') });
+      expect(letter.headers).toMatchObject({
+        [DLQ_HEADERS.topic]: topic,
+        [DLQ_HEADERS.partition]: '0',
+        [DLQ_HEADERS.group]: ns.groupId('poison'),
+      });
       expect(letter.headers[DLQ_HEADERS.error]).not.toBe('');
       expect(letter.key).toBe('KAZ');
     }
@@ -147,7 +151,9 @@ describe('event consumer on a real broker and server', () => {
     // Handled is not yet committed: the commit follows the batch. Stop once it has landed.
     const admin = kafka.admin();
     await admin.connect();
-    await eventually(async () => ((await committedOffsets(admin, ns.groupId('resume'), [topic])).get(`${topic}/0`) === 2 ? true : undefined));
+    await eventually(async () =>
+      (await committedOffsets(admin, ns.groupId('resume'), [topic])).get(`${topic}/0`) === 2 ? true : undefined,
+    );
     await admin.disconnect();
     await consumer.stop();
 

@@ -174,7 +174,8 @@ export class EventConsumer {
     const items: Array<{ event: EventEnvelope; context: MessageContext }> = [];
     for (const message of messages) {
       const decoded = decodeEvent(message.value);
-      if (decoded.ok) items.push({ event: decoded.event, context: { topic, partition, offset: message.offset, headers: stringHeaders(message) } });
+      if (decoded.ok)
+        items.push({ event: decoded.event, context: { topic, partition, offset: message.offset, headers: stringHeaders(message) } });
       else await this.deadLetter(topic, partition, message, decoded.reason, decoded.errors.join('; '), 0);
     }
     if (items.length === 0 || !handler.handleBatch) return;
@@ -188,7 +189,10 @@ export class EventConsumer {
         return;
       } catch (error) {
         if (!isInfrastructureError(error)) {
-          this.options.log?.('warn', `${topic}[${partition}]: batch of ${items.length} failed, handling one by one: ${describeError(error)}`);
+          this.options.log?.(
+            'warn',
+            `${topic}[${partition}]: batch of ${items.length} failed, handling one by one: ${describeError(error)}`,
+          );
           const valid = new Set(items.map((item) => item.context.offset));
           for (const message of messages) if (valid.has(message.offset)) await this.process(topic, partition, message, heartbeat);
           return;
@@ -230,7 +234,10 @@ export class EventConsumer {
         }
         this.state = 'retrying';
         this.detail = describeError(error);
-        this.options.log?.('warn', `${topic}[${partition}]@${message.offset}: attempt ${attempt} failed${outage ? ' (outage, waiting)' : ''}: ${this.detail}`);
+        this.options.log?.(
+          'warn',
+          `${topic}[${partition}]@${message.offset}: attempt ${attempt} failed${outage ? ' (outage, waiting)' : ''}: ${this.detail}`,
+        );
         await sleep(backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF), this.stopping.signal);
         if (this.stopping.signal.aborted) throw new Error('consumer stopping: message left uncommitted for redelivery');
         await heartbeat();
@@ -238,7 +245,14 @@ export class EventConsumer {
     }
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: DeadLetterReason, error: string, attempts: number) {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: DeadLetterReason,
+    error: string,
+    attempts: number,
+  ) {
     this.options.log?.('warn', `${topic}[${partition}]@${message.offset} → ${topic}.dlq (${reason}): ${error}`);
     await sendToDeadLetterTopic(this.options.producer, { topic, partition, message, group: this.options.groupId, reason, error, attempts });
     this.options.metrics?.deadLettered.inc({ topic, group: this.options.groupId, reason });

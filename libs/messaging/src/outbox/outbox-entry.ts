@@ -49,7 +49,10 @@ export function toOutboxEntry(event: EventEnvelope): OutboxEntry {
  * Adds events to an update document: `$push` them and flag the document for the relay.
  * The caller's own `$set` is kept.
  */
-export function withOutbox(update: { $set?: Record<string, unknown>; [operator: string]: unknown }, events: EventEnvelope[]): UpdateFilter<Document> {
+export function withOutbox(
+  update: { $set?: Record<string, unknown>; [operator: string]: unknown },
+  events: EventEnvelope[],
+): UpdateFilter<Document> {
   return {
     ...update,
     $set: { ...(update.$set ?? {}), outboxPending: true },

@@ -42,7 +42,9 @@ describe('outbox relay on a real broker and server', () => {
     const figures = db.collection('figures');
     const events = [1, 2, 3].map((version) => figureEvent('KAZ', 2018, 500 + version, version));
     for (const event of events) {
-      await figures.updateOne({ _id: event.subject.entityId as never }, withOutbox({ $set: { version: event.subject.version } }, [event]), { upsert: true });
+      await figures.updateOne({ _id: event.subject.entityId as never }, withOutbox({ $set: { version: event.subject.version } }, [event]), {
+        upsert: true,
+      });
     }
 
     const relay = new OutboxRelay({ db, collections: ['figures'], producer, topicPrefix: ns.topicPrefix });
@@ -74,7 +76,12 @@ describe('outbox relay on a real broker and server', () => {
 
     expect(await relay.drain()).toBe(3);
     const read = await readTopic(kafka, topic, (m) => m.filter((x) => x.key === 'KGZ').length >= 3);
-    expect(read.filter((m) => m.key === 'KGZ').map((m) => (JSON.parse(m.value!) as EventEnvelope).id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(
+      read
+        .filter((m) => m.key === 'KGZ')
+        .map((m) => (JSON.parse(m.value!) as EventEnvelope).id)
+        .sort(),
+    ).toEqual(events.map((e) => e.id).sort());
     expect(relay.observedBacklog()).toEqual({ figures: 0 });
     expect(await figures.countDocuments({ outboxPending: true })).toBe(0);
     expect(await relay.drain()).toBe(0); // published once each
@@ -123,19 +130,27 @@ describe('outbox relay on a real broker and server', () => {
     expect(lostWrites(await db.collection('figures').find().toArray(), read)).toEqual(['KAZ:2018:REF']);
   });
 
-  function runCrashingWriter(mode: string, dbName: string, topicPrefix: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  function runCrashingWriter(
+    mode: string,
+    dbName: string,
+    topicPrefix: string,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const { kafkaBrokers, mongoUrl } = testInfrastructure();
     return new Promise((resolvePromise, reject) => {
       // node itself with tsx as a loader: the process we kill is the one that writes.
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', resolve(__dirname, '../testing/crashing-writer.ts')],
-        {
-          cwd: workspaceRoot,
-          env: { ...process.env, TSX_TSCONFIG_PATH: resolve(workspaceRoot, 'tsconfig.base.json'), MODE: mode, DB_NAME: dbName, TOPIC_PREFIX: topicPrefix, MONGO_URL: mongoUrl, KAFKA_BROKERS: kafkaBrokers.join(',') },
-          stdio: ['ignore', 'inherit', 'inherit'],
+      const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../testing/crashing-writer.ts')], {
+        cwd: workspaceRoot,
+        env: {
+          ...process.env,
+          TSX_TSCONFIG_PATH: resolve(workspaceRoot, 'tsconfig.base.json'),
+          MODE: mode,
+          DB_NAME: dbName,
+          TOPIC_PREFIX: topicPrefix,
+          MONGO_URL: mongoUrl,
+          KAFKA_BROKERS: kafkaBrokers.join(','),
         },
-      );
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       child.on('error', reject);
       child.on('exit', (code, signal) => resolvePromise({ code, signal }));
     });

@@ -186,7 +186,9 @@ export class OutboxRelay {
       const recent = this.recentlyPublished.get(collection.collectionName);
       const given = ids.map((id) => queued.get(id)).filter((doc): doc is PendingDocument => doc !== undefined && !recent?.has(doc._id));
       const unread = ids.filter((id) => queued.get(id) === undefined);
-      const read = (await findByIds(collection, unread, { projection: { outbox: 1, outboxPending: 1 } })).filter((doc) => doc.outboxPending);
+      const read = (await findByIds(collection, unread, { projection: { outbox: 1, outboxPending: 1 } })).filter(
+        (doc) => doc.outboxPending,
+      );
       total += (await this.publishAndClear(collection, [...given, ...read])).published;
       // Only once published: a failed round keeps its hints for the retry.
       for (const id of ids) queued.delete(id);
@@ -203,7 +205,10 @@ export class OutboxRelay {
       this.lastScanAt.set(name, Date.now());
       // Outboxes only: a round may find hundreds of documents, and a read model's run to
       // hundreds of kB each.
-      const documents = await collection.find({ outboxPending: true }, { projection: { outbox: 1 } }).limit(this.batchSize).toArray();
+      const documents = await collection
+        .find({ outboxPending: true }, { projection: { outbox: 1 } })
+        .limit(this.batchSize)
+        .toArray();
       this.lastFound.set(name, documents.length);
       this.options.metrics?.outboxBacklog.set({ collection: name }, documents.length);
       const { published, firstId } = await this.publishAndClear(collection, documents);
@@ -257,7 +262,10 @@ export class OutboxRelay {
     });
   }
 
-  private async publishAndClear(collection: Collection<PendingDocument>, documents: PendingDocument[]): Promise<{ published: number; firstId?: string }> {
+  private async publishAndClear(
+    collection: Collection<PendingDocument>,
+    documents: PendingDocument[],
+  ): Promise<{ published: number; firstId?: string }> {
     if (documents.length === 0) return { published: 0 };
     const entries = documents.flatMap((doc) => doc.outbox ?? []);
     if (entries.length > 0) {
@@ -292,7 +300,12 @@ export class OutboxRelay {
     if (traits.ferretdb) {
       // One `{_id}` update each, an index lookup, where `$in` scans the collection (ServerTraits).
       const operations = documents.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: { outboxPending: false } } } }));
-      await bulkWriteInChunks(collection, operations as AnyBulkWriteOperation<PendingDocument>[], { ordered: false }, MAX_UPDATES_PER_COMMAND);
+      await bulkWriteInChunks(
+        collection,
+        operations as AnyBulkWriteOperation<PendingDocument>[],
+        { ordered: false },
+        MAX_UPDATES_PER_COMMAND,
+      );
       return;
     }
     for (let start = 0; start < documents.length; start += MAX_IDS_PER_STATEMENT) {

@@ -52,7 +52,10 @@ describe('RevisionLog between connections on the real server', () => {
   });
 
   afterAll(async () => {
-    await clients[0]?.db(ns.dbName).dropDatabase().catch(() => undefined);
+    await clients[0]
+      ?.db(ns.dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await Promise.all(clients.map((client) => client.close()));
   });
 

@@ -119,7 +119,10 @@ export class RevisionLog<R extends RevisionDocument, V> {
       for (const item of round) settled.set(item.key, { seq: item.seq, value: item.value });
       if (landed.length === 0 || !ferretdb) break;
       const byKey = new Map(landed.map((item) => [item.key, item]));
-      const newer = await findByIds(this.options.revisions, landed.map((item) => revisionId(item.key, item.seq + 1)));
+      const newer = await findByIds(
+        this.options.revisions,
+        landed.map((item) => revisionId(item.key, item.seq + 1)),
+      );
       round = newer.map((revision) => {
         const before = byKey.get(revision.key);
         return { key: revision.key, seq: revision.seq, value: this.options.fold(before?.value, revision as R) };

@@ -30,7 +30,10 @@ async function main() {
   }
 
   await db.collection('figures').updateOne({ _id: event.subject.entityId as never }, withOutbox(owner, [event]), { upsert: true });
-  const producer = new Kafka({ clientId: 'crashing-writer', brokers: KAFKA_BROKERS.split(',') }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = new Kafka({ clientId: 'crashing-writer', brokers: KAFKA_BROKERS.split(',') }).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   const dying: Producer = {
     ...producer,

@@ -6,29 +6,43 @@ import { getMetadataStorage, IsIn, IsInt, IsOptional, IsString, Matches, Max, Mi
  * README's configuration reference.
  */
 export class AppConfig {
-  @IsOptional() @IsIn(['development', 'test', 'production'])
+  @IsOptional()
+  @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
   /** 0 takes any free port (tests). */
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT!: number;
 
-  @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  @IsString()
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS!: string;
 
   /** Prepended to every topic: lets environments (and test suites) share one cluster. */
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]*$/)
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]*$/)
   KAFKA_TOPIC_PREFIX = '';
 
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   KAFKA_TOPIC_PARTITIONS = 6;
 
   /** Copies of each topic an app creates; unset: 3, or fewer on a smaller cluster (ensureTopics). */
-  @IsOptional() @IsInt() @Min(1) @Max(16)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(16)
   KAFKA_REPLICATION_FACTOR?: number;
 
   /** Its topics' min.insync.replicas; unset: 2 with three copies, 1 with fewer. */
-  @IsOptional() @IsInt() @Min(1) @Max(16)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(16)
   KAFKA_MIN_INSYNC_REPLICAS?: number;
 
   /**
@@ -36,25 +50,34 @@ export class AppConfig {
    * so a test can kill the service after a write is stored but certainly before it is
    * published (tools/faults). Never set in production.
    */
-  @IsInt() @Min(0) @Max(600_000)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   OUTBOX_RELAY_START_DELAY_MS = 0;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   SERVICE_NAME?: string;
 }
 
 /** A domain service: an app that owns a MongoDB database. */
 export class ServiceConfig extends AppConfig {
-  @IsString() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
+  @IsString()
+  @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
   MONGO_URL!: string;
 
-  @IsString() @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be a plain database name' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be a plain database name' })
   MONGO_DB!: string;
 }
 
@@ -111,7 +134,11 @@ function declaredProperties(configClass: new () => unknown): string[] {
 
 /** Properties declared @IsInt(): their environment strings are read as numbers. */
 function integerProperties(configClass: new () => unknown): Set<string> {
-  return new Set(validationMetadata(configClass).filter((m) => m.name === 'isInt').map((m) => m.propertyName));
+  return new Set(
+    validationMetadata(configClass)
+      .filter((m) => m.name === 'isInt')
+      .map((m) => m.propertyName),
+  );
 }
 
 function validationMetadata(configClass: new () => unknown) {

@@ -16,7 +16,11 @@ export function isOperationalPath(url: string): boolean {
   return OPERATIONAL_PATH.test(url);
 }
 
-const STATUS = (value: string) => ({ 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: [value] }, checks: { type: 'object' } } } } });
+const STATUS = (value: string) => ({
+  'application/json': {
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: [value] }, checks: { type: 'object' } } },
+  },
+});
 
 @ApiTags('health')
 @Controller()
@@ -38,7 +42,11 @@ export class HealthController {
   @Get('health/ready')
   @ApiOperation({ operationId: 'ready', summary: 'Every dependency answers; `checks` says which does not.' })
   @ApiResponse({ status: 200, description: 'Ready.', content: STATUS('ready') })
-  @ApiResponse({ status: 503, description: 'Not ready (Retry-After).', content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready (Retry-After).',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+  })
   async ready(@Res() reply: FastifyReply) {
     const { ok, checks } = await this.readiness.run();
     if (ok) return reply.send({ status: 'ready', checks });

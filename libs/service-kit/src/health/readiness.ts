@@ -23,9 +23,7 @@ export class ReadinessRegistry {
   }
 
   async run(timeoutMs = 2_000): Promise<{ ok: boolean; checks: Record<string, CheckResult> }> {
-    const results = await Promise.all(
-      this.checks.map(async (c) => [c.name, await withDeadline(c.check(), timeoutMs)] as const),
-    );
+    const results = await Promise.all(this.checks.map(async (c) => [c.name, await withDeadline(c.check(), timeoutMs)] as const));
     return { ok: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
   }
 }

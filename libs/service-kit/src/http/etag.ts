@@ -11,6 +11,9 @@ export function parseIfMatch(header: string | string[] | undefined): number | '*
   const value = (Array.isArray(header) ? header[0] : header).trim();
   if (value === '*') return '*';
   const match = /^(?:W\/)?"(\d{1,15})"$/.exec(value);
-  if (!match) throw badRequest(`If-Match must be an ETag this API issued, such as "3"; got ${JSON.stringify(value.slice(0, 40))}.`, [{ field: 'If-Match', message: 'not an ETag' }]);
+  if (!match)
+    throw badRequest(`If-Match must be an ETag this API issued, such as "3"; got ${JSON.stringify(value.slice(0, 40))}.`, [
+      { field: 'If-Match', message: 'not an ETag' },
+    ]);
   return Number(match[1]);
 }

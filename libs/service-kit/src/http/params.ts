@@ -11,7 +11,9 @@ export class OperationCodePipe implements PipeTransform<string, string> {
   transform(raw: string | number): string {
     const value = String(raw);
     if (!OPERATION_CODE_PATTERN.test(value)) {
-      throw badRequest(`"${value.slice(0, 40)}" is not an operation code.`, [{ field: 'code', message: `must match ${OPERATION_CODE_PATTERN.source}` }]);
+      throw badRequest(`"${value.slice(0, 40)}" is not an operation code.`, [
+        { field: 'code', message: `must match ${OPERATION_CODE_PATTERN.source}` },
+      ]);
     }
     return value;
   }
@@ -24,7 +26,9 @@ export class YearPipe implements PipeTransform<string, number> {
     const value = String(raw);
     const year = /^\d{4}$/.test(value) ? Number(value) : NaN;
     if (!(year >= YEAR_MIN && year <= YEAR_MAX)) {
-      throw badRequest(`"${value.slice(0, 40)}" is not a year.`, [{ field: 'year', message: `must be a year from ${YEAR_MIN} to ${YEAR_MAX}` }]);
+      throw badRequest(`"${value.slice(0, 40)}" is not a year.`, [
+        { field: 'year', message: `must be a year from ${YEAR_MIN} to ${YEAR_MAX}` },
+      ]);
     }
     return year;
   }
@@ -41,7 +45,9 @@ export class OneOfPipe<T extends string | number> implements PipeTransform<strin
     const value = String(raw);
     const match = this.allowed.find((candidate) => String(candidate) === value);
     if (match === undefined) {
-      throw badRequest(`"${value.slice(0, 40)}" is not a valid ${this.name}.`, [{ field: this.name, message: `must be one of ${this.allowed.join(', ')}` }]);
+      throw badRequest(`"${value.slice(0, 40)}" is not a valid ${this.name}.`, [
+        { field: this.name, message: `must be one of ${this.allowed.join(', ')}` },
+      ]);
     }
     return match;
   }

@@ -46,22 +46,38 @@ export function toProblem(exception: unknown): { problem: ProblemDetails; header
     return { problem: { ...fastify, detail: (exception as Error).message }, headers: {} };
   }
   if (exception instanceof SyntaxError || (exception as { statusCode?: number })?.statusCode === 400) {
-    return { problem: { type: PROBLEM_TYPES.malformed, title: 'Malformed request', status: 400, detail: 'The body is not valid JSON.' }, headers: {} };
+    return {
+      problem: { type: PROBLEM_TYPES.malformed, title: 'Malformed request', status: 400, detail: 'The body is not valid JSON.' },
+      headers: {},
+    };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
     const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
     return {
-      problem: { type: PROBLEM_TYPES.http, title: exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'), status, detail: String(detail) },
+      problem: {
+        type: PROBLEM_TYPES.http,
+        title: exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'),
+        status,
+        detail: String(detail),
+      },
       headers: {},
     };
   }
   if (isInfrastructureError(exception)) {
     return {
-      problem: { type: PROBLEM_TYPES.unavailable, title: 'Service unavailable', status: 503, detail: 'A server this service depends on is unavailable; retry shortly.' },
+      problem: {
+        type: PROBLEM_TYPES.unavailable,
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'A server this service depends on is unavailable; retry shortly.',
+      },
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
     };
   }
-  return { problem: { type: PROBLEM_TYPES.internal, title: 'Internal error', status: 500, detail: 'An unexpected error occurred.' }, headers: {} };
+  return {
+    problem: { type: PROBLEM_TYPES.internal, title: 'Internal error', status: 500, detail: 'An unexpected error occurred.' },
+    headers: {},
+  };
 }

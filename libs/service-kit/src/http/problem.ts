@@ -37,7 +37,10 @@ export const PROBLEM_TYPES = {
 
 /** Throw anywhere in a request: the filter renders it as it is. */
 export class ProblemException extends HttpException {
-  constructor(readonly problem: ProblemDetails, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly problem: ProblemDetails,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem, problem.status);
     this.message = problem.detail ?? problem.title;
   }

@@ -50,7 +50,11 @@ describe('request logging', () => {
 
   async function start(level: string) {
     const config = loadConfig(AppConfig, {}, { ...ENV, LOG_LEVEL: level });
-    const module = { module: class ProbeModule {}, imports: [AppCoreModule.forRoot(config, 'test-service')], controllers: [ProbeController] };
+    const module = {
+      module: class ProbeModule {},
+      imports: [AppCoreModule.forRoot(config, 'test-service')],
+      controllers: [ProbeController],
+    };
     app = await createServiceApp(module, config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -68,7 +72,8 @@ describe('request logging', () => {
     expect(check()).toBe(true);
   }
 
-  const requestLines = (spy: jest.SpyInstance) => spy.mock.calls.filter(([, message]) => typeof message === 'string' && message.startsWith('request '));
+  const requestLines = (spy: jest.SpyInstance) =>
+    spy.mock.calls.filter(([, message]) => typeof message === 'string' && message.startsWith('request '));
 
   afterEach(async () => {
     await app?.close();
@@ -86,9 +91,18 @@ describe('request logging', () => {
     expect((await fastify.inject({ method: 'GET', url: '/broken' })).statusCode).toBe(500);
 
     expect(requestLines(info)).toEqual([
-      [{ req: { id: 'req-123', method: 'GET', url: '/probe?year=2018', remoteAddress: '127.0.0.1' }, res: { statusCode: 200 }, responseTime: expect.any(Number) }, 'request completed'],
+      [
+        {
+          req: { id: 'req-123', method: 'GET', url: '/probe?year=2018', remoteAddress: '127.0.0.1' },
+          res: { statusCode: 200 },
+          responseTime: expect.any(Number),
+        },
+        'request completed',
+      ],
     ]);
-    expect(requestLines(error)).toEqual([[expect.objectContaining({ req: expect.objectContaining({ url: '/broken' }), res: { statusCode: 500 } }), 'request errored']]);
+    expect(requestLines(error)).toEqual([
+      [expect.objectContaining({ req: expect.objectContaining({ url: '/broken' }), res: { statusCode: 500 } }), 'request errored'],
+    ]);
   });
 
   it('writes a warning for a request its client left before the answer', async () => {
@@ -104,7 +118,9 @@ describe('request logging', () => {
     await eventually(() => requestLines(warn).length > 0);
     releaseSlow?.();
     // (Its client's address is gone with its socket by then.)
-    expect(requestLines(warn)).toEqual([[{ req: expect.objectContaining({ id: 'req-left', method: 'GET', url: '/slow' }) }, 'request aborted']]);
+    expect(requestLines(warn)).toEqual([
+      [{ req: expect.objectContaining({ id: 'req-left', method: 'GET', url: '/slow' }) }, 'request aborted'],
+    ]);
   });
 
   it('builds no line below its level', async () => {

@@ -6,7 +6,10 @@ import { etagOf } from './etag';
  * The HTTP face of a write: 201 when it created the entity, 200 when it updated it or found
  * it unchanged (a retried PUT), 204 for a deletion; the new version as ETag either way.
  */
-export function writeResponse<S>(reply: FastifyReply, result: WriteResult<S>): { state: S | null; version: number; status: string } | undefined {
+export function writeResponse<S>(
+  reply: FastifyReply,
+  result: WriteResult<S>,
+): { state: S | null; version: number; status: string } | undefined {
   reply.header('etag', etagOf(result.version));
   if (result.status === 'deleted') {
     reply.status(204);

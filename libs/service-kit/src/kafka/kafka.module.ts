@@ -19,7 +19,11 @@ export interface KafkaModuleOptions {
 export function kafkaOf(config: AppConfig): Kafka {
   const logger = new Logger('Kafka');
   return createKafka({ clientId: config.SERVICE_NAME ?? 'focus', brokers: config.KAFKA_BROKERS.split(',') }, (level, message, extra) =>
-    level === 'error' ? logger.error({ ...extra }, message) : level === 'warn' ? logger.warn({ ...extra }, message) : logger.debug?.({ ...extra }, message),
+    level === 'error'
+      ? logger.error({ ...extra }, message)
+      : level === 'warn'
+        ? logger.warn({ ...extra }, message)
+        : logger.debug?.({ ...extra }, message),
   );
 }
 

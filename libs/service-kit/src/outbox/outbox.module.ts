@@ -57,7 +57,10 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
       check: async () => {
         const health = this.relay.health();
         const backlog = this.relay.observedBacklog();
-        return { ok: (delayed || health.running) && !health.lastError, detail: { backlog, lastError: health.lastError, ...(delayed ? { startDelayedMs: delayMs } : {}) } };
+        return {
+          ok: (delayed || health.running) && !health.lastError,
+          detail: { backlog, lastError: health.lastError, ...(delayed ? { startDelayedMs: delayMs } : {}) },
+        };
       },
     });
   }

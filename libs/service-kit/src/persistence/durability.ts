@@ -14,7 +14,10 @@ import type { ReadConcernLevel, W } from 'mongodb';
  * On a standalone server or FerretDB these cost nothing: both accept them, and a majority of
  * one is that one.
  */
-export function durableConnectionOptions(mongoUrl: string): { writeConcern?: { w: W; journal: boolean }; readConcern?: { level: ReadConcernLevel } } {
+export function durableConnectionOptions(mongoUrl: string): {
+  writeConcern?: { w: W; journal: boolean };
+  readConcern?: { level: ReadConcernLevel };
+} {
   const query = mongoUrl.includes('?') ? mongoUrl.slice(mongoUrl.indexOf('?') + 1) : '';
   // The driver reads option names without regard to case.
   const set = new Set([...new URLSearchParams(query).keys()].map((key) => key.toLowerCase()));

@@ -164,10 +164,18 @@ export class VersionedRepository<S extends object> {
       seen.add(change.id);
       const known = heads.get(change.id);
       if (known?.value.state && sameState(known.value.state, change.state)) sameAsHead.push(change);
-      else planned.push({ change, known, revision: this.revisionOf(change.id, change.subjectCode, known, change.state, options.correlationId) });
+      else
+        planned.push({
+          change,
+          known,
+          revision: this.revisionOf(change.id, change.subjectCode, known, change.state, options.correlationId),
+        });
     }
     // Unchanged only if the head was the newest: one look past each.
-    const newer = await findByIds(this.log.revisions, sameAsHead.map((change) => revisionId(change.id, (heads.get(change.id)?.seq ?? 0) + 1)));
+    const newer = await findByIds(
+      this.log.revisions,
+      sameAsHead.map((change) => revisionId(change.id, (heads.get(change.id)?.seq ?? 0) + 1)),
+    );
     const moved = new Set(newer.map((revision) => revision.key));
     counts.unchanged += sameAsHead.length - moved.size;
     later.push(...sameAsHead.filter((change) => moved.has(change.id)));
@@ -222,18 +230,33 @@ export class VersionedRepository<S extends object> {
       known = await this.log.latest(id, known);
       newest = true;
     }
-    throw new ProblemException({ type: PROBLEM_TYPES.conflict, title: 'Conflict', status: 409, detail: `${id} is being changed concurrently; retry.` });
+    throw new ProblemException({
+      type: PROBLEM_TYPES.conflict,
+      title: 'Conflict',
+      status: 409,
+      detail: `${id} is being changed concurrently; retry.`,
+    });
   }
 
   /** Heads to the revisions just appended, and their events to the relay. */
   private async settle(revisions: EntityRevision<S>[]): Promise<void> {
     if (revisions.length === 0) return;
     this.relay?.nudge({ collection: this.revisionsName, ids: revisions.map((r) => r._id), documents: revisions });
-    const heads = revisions.map((r) => ({ key: r.key, seq: r.seq, value: { operationCode: r.operationCode, state: r.state, updatedAt: r.recordedAt } }));
+    const heads = revisions.map((r) => ({
+      key: r.key,
+      seq: r.seq,
+      value: { operationCode: r.operationCode, state: r.state, updatedAt: r.recordedAt },
+    }));
     await this.log.settle(heads);
   }
 
-  private revisionOf(id: string, subjectCode: string, known: Known<HeadValue<S>> | undefined, state: S | null, correlationId?: string): EntityRevision<S> {
+  private revisionOf(
+    id: string,
+    subjectCode: string,
+    known: Known<HeadValue<S>> | undefined,
+    state: S | null,
+    correlationId?: string,
+  ): EntityRevision<S> {
     const previous = known?.value.state ?? null;
     const definition = this.chooseEvent(previous, state) as EventDefinition<S>;
     const version = (known?.seq ?? 0) + 1;

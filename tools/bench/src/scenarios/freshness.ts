@@ -60,7 +60,9 @@ export async function freshnessScenario(ctx: BenchContext): Promise<BenchRow[]> 
   await Promise.all(pollers);
   if (delays.length !== total) throw new Error(`freshness: ${total - delays.length} of ${total} writes never became visible`);
   const byApp = [...cpu.appMsPerUnit].map(([app, ms]) => `${app} ${ms.toFixed(1)}`).join(', ');
-  ctx.log(`freshness: ${cpu.coresBusy.toFixed(2)} of ${cpu.cores} cores busy; CPU ms per write: ${cpu.msPerUnit.toFixed(1)} in all, of which ${byApp} (the rest: broker, server, bench)`);
+  ctx.log(
+    `freshness: ${cpu.coresBusy.toFixed(2)} of ${cpu.cores} cores busy; CPU ms per write: ${cpu.msPerUnit.toFixed(1)} in all, of which ${byApp} (the rest: broker, server, bench)`,
+  );
   return [
     row('freshness', 'p50_ms', 'ms', percentile(delays, 50)),
     row('freshness', 'p95_ms', 'ms', percentile(delays, 95)),
@@ -82,7 +84,13 @@ async function putRefugees(ctx: BenchContext, code: string, value: number): Prom
   await response.arrayBuffer();
 }
 
-async function pollUntilSeen(ctx: BenchContext, code: string, pending: PendingWrite[], delays: number[], sending: () => boolean): Promise<void> {
+async function pollUntilSeen(
+  ctx: BenchContext,
+  code: string,
+  pending: PendingWrite[],
+  delays: number[],
+  sending: () => boolean,
+): Promise<void> {
   const url = `${ctx.api}/operations/${code}?year=${YEAR}`;
   // Conditional, as a portal polls: an unchanged view is a bodiless 304, so the bench's own
   // reads cost the two cores it shares with the stack as little as they can.

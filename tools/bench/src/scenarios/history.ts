@@ -25,7 +25,9 @@ export async function historyScenario(ctx: BenchContext): Promise<BenchRow[]> {
   const asOf = `${current}&asOf=${encodeURIComponent(first.recordedAt)}`;
   if ((await fetch(asOf)).status !== 200) throw new Error(`GET ${asOf} did not answer 200`);
   const settings = ctx.sizes.read;
-  ctx.log(`history: ${items.length} revisions of ${code}:${YEAR}:REF on the first page, then its view as of ${first.recordedAt}; each beside the current view`);
+  ctx.log(
+    `history: ${items.length} revisions of ${code}:${YEAR}:REF on the first page, then its view as of ${first.recordedAt}; each beside the current view`,
+  );
   const currentLoad = await measureLoad(current, settings, {}, 200);
   const historyLoad = await measureLoad(history, settings, {}, 200);
   const asOfLoad = await measureLoad(asOf, settings, {}, 200);

@@ -23,7 +23,9 @@ export async function importScenario(ctx: BenchContext): Promise<BenchRow[]> {
   if (status !== 201) throw new Error(`import: the gateway answered ${status}: ${JSON.stringify(body).slice(0, 500)}`);
   const summary = body as ImportSummary;
   const answered = Date.now();
-  ctx.log(`  answered after ${((answered - started) / 1000).toFixed(1)} s: ${summary.rowsRead} rows, figures ${JSON.stringify(summary.figures)}`);
+  ctx.log(
+    `  answered after ${((answered - started) / 1000).toFixed(1)} s: ${summary.rowsRead} rows, figures ${JSON.stringify(summary.figures)}`,
+  );
   const done = await waitUntilProjected(ctx, TIMEOUT_MS);
   const seconds = (done - started) / 1000;
   ctx.log(`  in the views after ${seconds.toFixed(1)} s`);

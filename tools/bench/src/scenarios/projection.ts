@@ -51,12 +51,15 @@ export async function projectionScenario(ctx: BenchContext): Promise<ProjectionO
     await baseline.start();
     let baselineSeconds: number;
     try {
-      baselineSeconds = await timeUntilApplied(ctx, admin, `${baselinePrefix}minimal`, baselineTopics, () => publishEvents(ctx.kafka, baselinePrefix, events));
+      baselineSeconds = await timeUntilApplied(ctx, admin, `${baselinePrefix}minimal`, baselineTopics, () =>
+        publishEvents(ctx.kafka, baselinePrefix, events),
+      );
     } finally {
       await baseline.stop();
     }
     const baselineViews = await collection.countDocuments({});
-    if (baselineViews !== shape.operations) throw new Error(`projection baseline: ${baselineViews} of ${shape.operations} documents written`);
+    if (baselineViews !== shape.operations)
+      throw new Error(`projection baseline: ${baselineViews} of ${shape.operations} documents written`);
 
     const perSecond = (seconds: number) => events.length / seconds;
     return {
@@ -72,7 +75,13 @@ export async function projectionScenario(ctx: BenchContext): Promise<ProjectionO
   }
 }
 
-async function timeUntilApplied(ctx: BenchContext, admin: Admin, groupId: string, topics: string[], publish: () => Promise<void>): Promise<number> {
+async function timeUntilApplied(
+  ctx: BenchContext,
+  admin: Admin,
+  groupId: string,
+  topics: string[],
+  publish: () => Promise<void>,
+): Promise<number> {
   const started = Date.now();
   await publish();
   const published = Date.now();
@@ -107,6 +116,8 @@ export async function expectViewsAtVersions(listUrl: string, expected: Map<strin
   const wrong = [...expected].filter(([code, version]) => listed.get(code) !== version);
   if (wrong.length > 0) {
     const [code, version] = wrong[0];
-    throw new Error(`read model incomplete: ${wrong.length} of ${expected.size} operations not at their last version (${code}: ${listed.get(code) ?? 'absent'}, expected ${version})`);
+    throw new Error(
+      `read model incomplete: ${wrong.length} of ${expected.size} operations not at their last version (${code}: ${listed.get(code) ?? 'absent'}, expected ${version})`,
+    );
   }
 }

@@ -74,7 +74,8 @@ async function waitForMembers(admin: Admin, groupId: string, members: number): P
   for (;;) {
     const { groups } = await admin.describeGroups([groupId]);
     if (groups[0]?.state === 'Stable' && groups[0].members.length === members) return;
-    if (Date.now() > deadline) throw new Error(`group ${groupId}: ${groups[0]?.members.length ?? 0} of ${members} members after 120 s (${groups[0]?.state})`);
+    if (Date.now() > deadline)
+      throw new Error(`group ${groupId}: ${groups[0]?.members.length ?? 0} of ${members} members after 120 s (${groups[0]?.state})`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -88,7 +89,10 @@ async function readThroughGateways(ctx: BenchContext, code: string, copies: numb
   const extra: Stack[] = [];
   try {
     const upstreams = Object.fromEntries(
-      (['operation-view', 'population', 'budget', 'narratives', 'contributions'] as const).map((app) => [upstreamVariable(app), ctx.stack.urls[app]]),
+      (['operation-view', 'population', 'budget', 'narratives', 'contributions'] as const).map((app) => [
+        upstreamVariable(app),
+        ctx.stack.urls[app],
+      ]),
     );
     // A stack of the gateway alone points it at the bench stack's apps; the rate limit as in runBench.
     const gatewayEnv = { ...upstreams, RATE_LIMIT_MAX: ctx.stack.envOf('api-gateway')['RATE_LIMIT_MAX'] ?? '1000000' };
