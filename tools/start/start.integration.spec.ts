@@ -29,7 +29,9 @@ describe('npm start', () => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': on SIGINT npm may end before the start script it ran has stopped the
+    // apps; the script holds npm's output until it exits itself.
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     return new Promise((resolve, reject) => {
       const timer = setInterval(() => {
         if (output.includes('Focus is running.')) {
