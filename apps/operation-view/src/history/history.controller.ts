@@ -1,12 +1,12 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { parseAsOf, UNEARMARKED_OPERATION_CODE, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
+import { PageQueryDto, parseAsOf, UNEARMARKED_OPERATION_CODE, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
 import { badRequest, notFound, OperationCodePipe } from '@focus/service-kit';
 import { buildView } from '../view/build-view';
 import { ProjectionStore } from '../projection/projection.store';
 import { contributionsToLookUp, stateAsOf } from './as-of';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor';
-import { AsOfViewQuery, HistoryQuery } from './history.query';
+import { AsOfViewQuery } from './history.query';
 import { presentRevision } from './present-revision';
 import { isContributionType } from './revision';
 import { RevisionStore } from './revision-store';
@@ -32,7 +32,7 @@ export class HistoryController {
 
   /** An entity's revisions, newest first, a page at a time; 404 if none was ever recorded. */
   @Get('entities/:entityId')
-  async entity(@Param('entityId') entityId: string, @Query() query: HistoryQuery) {
+  async entity(@Param('entityId') entityId: string, @Query() query: PageQueryDto) {
     if (!ENTITY_ID.test(entityId)) {
       throw badRequest(`"${entityId.slice(0, 40)}" is not an entity id.`, [
         { field: 'entityId', message: `must match ${ENTITY_ID.source}` },

@@ -3,6 +3,7 @@ import { OPERATION_CODE_PATTERN } from '../operation-code';
 import { ContributionState } from '../payloads/contribution';
 import { IsUsd } from '../validation/rules';
 import { OmitProperties } from '../validation/derived-class';
+import { PageQueryDto } from './page-query.dto';
 
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -25,7 +26,8 @@ export class ContributionBodyDto extends OmitProperties(ContributionState, ['id'
  * unknown one (`operation[$ne]` included) is refused, so nothing but a plain string reaches
  * the query.
  */
-export class ListContributionsQueryDto {
+/** Filters of the contributions list; `limit` (50 when absent) and `cursor` page it. */
+export class ListContributionsQueryDto extends PageQueryDto {
   /** An operation code, or UNEARMARKED for the contributions earmarked for none. */
   @IsOptional()
   @IsString()
@@ -51,16 +53,4 @@ export class ListContributionsQueryDto {
   @Matches(CALENDAR_DATE, { message: 'until must be a calendar date (YYYY-MM-DD)' })
   @IsISO8601({ strict: true, strictSeparator: true })
   until?: string;
-
-  /** Page size, 1 to 200; 50 when absent. */
-  @IsOptional()
-  @IsString()
-  @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200' })
-  limit?: string;
-
-  /** `nextCursor` of the previous page, as given. */
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor must be the nextCursor of a previous page' })
-  cursor?: string;
 }

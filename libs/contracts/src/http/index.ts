@@ -6,4 +6,5 @@
 export * from './budget.dto';
 export * from './contributions.dto';
 export * from './narratives.dto';
+export * from './page-query.dto';
 export * from './population.dto';
