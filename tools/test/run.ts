@@ -30,10 +30,11 @@ async function main(): Promise<number> {
   const parallel = args.some((arg) => arg.startsWith('--parallel')) ? [] : ['--parallel=2'];
   const code = await run('npx', ['nx', 'run-many', '-t', targets, '--outputStyle=stream', ...parallel, ...args]);
 
-  const { passed, failed } = countResults();
+  const { passed, failed, failures } = countResults();
   if (infra.origin !== 'environment' && process.env['CI']) await infra.stop();
   else if (infra.origin === 'tools/infra') console.log('infrastructure left running; stop it with `npm run infra -- down`');
   const green = code === 0 && formatted;
+  for (const failure of failures) console.log(`\n✖ ${failure.path}\n  ${failure.title}\n${indent(failure.message)}`);
   console.log(`▶ focus tests: ${green ? 'green' : 'RED'} in ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(`tests: ${passed} passed, ${failed} failed`);
   return code !== 0 ? code : failed > 0 || !formatted ? 1 : 0;
@@ -77,15 +78,30 @@ function run(command: string, args: string[]): Promise<number> {
   });
 }
 
-function countResults(): { passed: number; failed: number } {
-  const totals = { passed: 0, failed: 0 };
+interface Failure {
+  path: string;
+  title: string;
+  message: string;
+}
+
+/** The counts and failures each jest project wrote (libs/testing/src/jest/summary-reporter.js). */
+function countResults(): { passed: number; failed: number; failures: Failure[] } {
+  const totals = { passed: 0, failed: 0, failures: [] as Failure[] };
   if (!existsSync(resultsDir)) return totals;
   for (const file of readdirSync(resultsDir)) {
-    const counts = JSON.parse(readFileSync(resolve(resultsDir, file), 'utf8')) as typeof totals;
-    totals.passed += counts.passed;
-    totals.failed += counts.failed;
+    const counts = JSON.parse(readFileSync(resolve(resultsDir, file), 'utf8')) as Partial<typeof totals>;
+    totals.passed += counts.passed ?? 0;
+    totals.failed += counts.failed ?? 0;
+    totals.failures.push(...(counts.failures ?? []));
   }
   return totals;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
 }
 
 main().then(
