@@ -40,6 +40,7 @@ function shorten(text) {
   return text
     .replace(/\u001b\[[0-9;]*m/g, '')
     .split('\n')
+    .filter((line) => !line.includes('/node_modules/')) // jest's own frames say nothing of the failure
     .slice(0, messageLines)
     .join('\n');
 }
