@@ -143,6 +143,26 @@ export function fetchOperation(
   return getJson<OperationView>(operationUrl(code, year, lang, asOf), signal);
 }
 
+/** libs/contracts POPULATION_TYPES, as GET /reference/population-types names them. */
+export interface PopulationType {
+  code: string;
+  name: Record<Lang, string>;
+}
+
+/**
+ * The list changes only with a release: read once while the page is open (and cached a day by the
+ * browser), shared by every view shown, so no one view's navigation aborts it.
+ */
+let populationTypes: Promise<PopulationType[]> | undefined;
+
+export function fetchPopulationTypes(): Promise<PopulationType[]> {
+  populationTypes ??= getJson<PopulationType[]>(`${API_BASE}/reference/population-types`).catch((error: unknown) => {
+    populationTypes = undefined; // a failed read is tried again by the next page
+    throw error;
+  });
+  return populationTypes;
+}
+
 /** The list, whether the gateway answers with a bare array or wraps it ({items} or {operations}). */
 export async function fetchOperations(signal?: AbortSignal): Promise<OperationSummary[]> {
   const body = await getJson<unknown>(`${API_BASE}/operations`, signal);

@@ -1,6 +1,6 @@
 import { POPULATION_TYPES } from '@focus/contracts';
 import { OperationView } from './api';
-import { breakdownTypes, earlierRevisions, figureHistoryUrl, POPULATION_TYPE_LABELS, Revision } from './history';
+import { breakdownTypes, earlierRevisions, figureHistoryUrl, Revision } from './history';
 import fixture from './testing/fixtures/kaz-ro-views.json';
 
 const revision = (version: number, value: number | null, recordedAt: string): Revision => ({
@@ -11,14 +11,13 @@ const revision = (version: number, value: number | null, recordedAt: string): Re
 });
 
 describe('figure history in the portal', () => {
-  it('restates the population types libs/contracts declares', () => {
-    expect(POPULATION_TYPE_LABELS).toEqual(POPULATION_TYPES.map(({ code, label }) => ({ code, label: { ...label } })));
-  });
-
-  it("maps the breakdown's labels, in either language, back to their types", () => {
+  it("maps the breakdown's labels, in either language, back to their types by the reference list", () => {
     const views = fixture.views as unknown as Record<string, OperationView>;
-    expect(breakdownTypes(views['2018:en']!, 'en').map((t) => t.type)).toEqual(['REF', 'ASY', 'RET', 'STA']);
-    expect(breakdownTypes(views['2018:fr']!, 'fr').map((t) => t.type)).toEqual(['REF', 'ASY', 'RET', 'STA']);
+    // As GET /reference/population-types names them (apps/api-gateway's reference controller).
+    const types = POPULATION_TYPES.map(({ code, label }) => ({ code, name: label }));
+    expect(breakdownTypes(views['2018:en']!, 'en', types).map((t) => t.type)).toEqual(['REF', 'ASY', 'RET', 'STA']);
+    expect(breakdownTypes(views['2018:fr']!, 'fr', types).map((t) => t.type)).toEqual(['REF', 'ASY', 'RET', 'STA']);
+    expect(breakdownTypes(views['2018:en']!, 'en', [])).toEqual([]);
   });
 
   it('asks for a figure’s history under its public path', () => {

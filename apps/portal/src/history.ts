@@ -3,7 +3,7 @@
  * were revised, and what they said before. The page shows them beside the breakdown; an
  * earlier value links to the page as Focus showed it when that value was current (`asOf`).
  */
-import { API_BASE, Lang, OperationView } from './api';
+import { API_BASE, fetchPopulationTypes, Lang, OperationView, PopulationType } from './api';
 
 /** One revision, as GET …/history answers it (see the gateway's OpenAPI: Revision). */
 export interface Revision {
@@ -14,22 +14,6 @@ export interface Revision {
   /** When Focus recorded it: not the date the figure describes (source.asOf). */
   recordedAt: string;
 }
-
-/** libs/contracts POPULATION_TYPES (history.spec.ts checks they agree): the breakdown's labels back to codes. */
-export const POPULATION_TYPE_LABELS: ReadonlyArray<{ code: string; label: Record<Lang, string> }> = [
-  { code: 'REF', label: { en: 'Refugees', fr: 'Réfugiés' } },
-  { code: 'ASY', label: { en: 'Asylum-seekers', fr: "Demandeurs d'asile" } },
-  { code: 'RET', label: { en: 'Returned refugees', fr: 'Réfugiés rapatriés' } },
-  { code: 'IDP', label: { en: 'IDPs', fr: 'Déplacés internes' } },
-  { code: 'RDP', label: { en: 'Returned IDPs', fr: 'Déplacés internes rapatriés' } },
-  { code: 'STA', label: { en: 'Stateless', fr: 'Apatrides' } },
-  { code: 'OOC', label: { en: 'Others of concern', fr: 'Autres personnes relevant de la compétence du HCR' } },
-  {
-    code: 'OIP',
-    label: { en: 'Other people in need of international protection', fr: "Autres personnes ayant besoin d'une protection internationale" },
-  },
-  { code: 'HST', label: { en: 'Host community', fr: "Communauté d'accueil" } },
-];
 
 /** A figure of the breakdown whose value was different before. */
 export interface RevisedFigure {
@@ -43,10 +27,10 @@ export function figureHistoryUrl(code: string, year: number, type: string): stri
   return `${API_BASE}/operations/${encodeURIComponent(code)}/population/${year}/${type}/history?limit=20`;
 }
 
-/** The breakdown's figures, by their population type code. */
-export function breakdownTypes(view: OperationView, lang: Lang): Array<{ label: string; type: string }> {
+/** The breakdown's figures, by their population type code (the view labels them; the reference list names the codes). */
+export function breakdownTypes(view: OperationView, lang: Lang, types: readonly PopulationType[]): Array<{ label: string; type: string }> {
   return view.peopleOfConcern.breakdown.flatMap(([label]) => {
-    const found = POPULATION_TYPE_LABELS.find((t) => t.label[lang] === label);
+    const found = types.find((t) => t.name[lang] === label);
     return found ? [{ label, type: found.code }] : [];
   });
 }
@@ -68,8 +52,14 @@ export async function revisedFigures(
   asOf: string | undefined,
   signal?: AbortSignal,
 ): Promise<RevisedFigure[]> {
+  let types: PopulationType[];
+  try {
+    types = await fetchPopulationTypes();
+  } catch {
+    return [];
+  }
   const found = await Promise.all(
-    breakdownTypes(view, lang).map(async ({ label, type }) => {
+    breakdownTypes(view, lang, types).map(async ({ label, type }) => {
       try {
         const response = await fetch(figureHistoryUrl(view.operation.code, view.year, type), {
           headers: { accept: 'application/json' },

@@ -1,7 +1,7 @@
 /**
  * The portal: one operation page, rendered from the gateway's public API alone. The URL holds
  * operation, year and language (`/?op=KAZ-RO&year=2018&lang=fr`), so any view can be shared;
- * latest contributions follow the SSE stream without a reload.
+ * latest contributions follow the SSE stream without a reload (live-view.ts).
  */
 import { ApiError, CONTRIBUTIONS_STREAM, fetchOperation, fetchOperations, Lang, OperationSummary, OperationView } from './api';
 import type { Chart } from './charts';
@@ -10,11 +10,13 @@ import { revisedFigures } from './history';
 import { Actions, fillContributions, renderHeader, renderMessage, renderView } from './render';
 import { fillRevisions, renderAsOfNotice, REVISIONS_ID } from './render-history';
 import { parseUrlState, preferredLang, serializeUrlState, UrlState } from './url-state';
+import { readNewerView } from './live-view';
 import {
-  applyContributionEvent,
+  addedContributions,
   CONTRIBUTION_EVENTS,
   formatContributionDate,
   LiveContribution,
+  markNew,
   operationName,
   parseContributionEvent,
 } from './view-model';
@@ -34,6 +36,11 @@ let state: UrlState = parseUrlState(location.search || location.hash, preferredL
 let operations: OperationSummary[] = [];
 let view: OperationView | null = null;
 let contributions: LiveContribution[] = [];
+/** The version of the view the contributions shown come from. */
+let contributionsVersion = 0;
+/** Whether the view is being read again after a contribution event, and whether another came meanwhile. */
+let following = false;
+let followAgain = false;
 let contributionsList: HTMLElement | null = null;
 let charts: Chart[] = [];
 let loading: AbortController | null = null;
@@ -86,6 +93,7 @@ async function load(focusId?: string): Promise<void> {
       renderChrome();
     }
     contributions = loaded.latestContributions;
+    contributionsVersion = loaded.meta.version;
     draw(loaded, state.lang);
     if (focusId) document.getElementById(focusId)?.focus();
     void markRevised(loaded, controller);
@@ -119,6 +127,38 @@ async function markRevised(loaded: OperationView, controller: AbortController): 
   fillRevisions(container, revised, shown, shown.lang);
 }
 
+/** Reads the view again after a contribution event for the operation shown, and shows its list. */
+async function followContributions(): Promise<void> {
+  if (following) {
+    followAgain = true;
+    return;
+  }
+  following = true;
+  try {
+    do {
+      followAgain = false;
+      const signal = loading?.signal;
+      const { op, year, lang } = state;
+      if (!signal || !op) return;
+      const newer = await readNewerView(() => fetchOperation(op, year, lang, signal), contributionsVersion, signal);
+      // Navigated away meanwhile: nothing to show, but an event for the new page may be waiting.
+      if (newer && !signal.aborted) showContributions(newer);
+    } while (followAgain);
+  } finally {
+    following = false;
+  }
+}
+
+function showContributions(newer: OperationView): void {
+  const added = addedContributions(contributions, newer.latestContributions);
+  contributions = markNew(contributions, newer.latestContributions);
+  contributionsVersion = newer.meta.version;
+  if (contributionsList) fillContributions(contributionsList, contributions, state.lang);
+  const first = added[0];
+  if (first)
+    liveStatus.textContent = t(state.lang, 'newContribution', { donor: first.donor, date: formatContributionDate(first.date, state.lang) });
+}
+
 function connectStream(): void {
   if (typeof EventSource === 'undefined') return;
   const source = new EventSource(CONTRIBUTIONS_STREAM);
@@ -134,16 +174,7 @@ function connectStream(): void {
     if (!envelope || !view || !state.op || state.asOf) return;
     if (envelope.id && seenEvents.has(envelope.id)) return;
     if (envelope.id) seenEvents.add(envelope.id);
-    const before = contributions;
-    contributions = applyContributionEvent(contributions, envelope, state.op);
-    if (contributions === before || !contributionsList) return;
-    fillContributions(contributionsList, contributions, state.lang);
-    if (envelope.type === CONTRIBUTION_EVENTS.recorded && envelope.data) {
-      liveStatus.textContent = t(state.lang, 'newContribution', {
-        donor: envelope.data.donor.name,
-        date: formatContributionDate(envelope.data.date, state.lang),
-      });
-    }
+    if (envelope.subject?.operationCode === state.op) void followContributions();
   };
   // The stream may send unnamed messages or name each by its event type: both are handled.
   source.addEventListener('message', onEvent);

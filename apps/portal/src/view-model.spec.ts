@@ -2,7 +2,7 @@ import { EVENT_DEFINITIONS, EVENT_TYPES, TOPICS } from '@focus/contracts';
 import type { ContributionState, EventEnvelope } from './api';
 import fixture from './testing/fixtures/kaz-ro-views.json';
 import {
-  applyContributionEvent,
+  addedContributions,
   CONTRIBUTION_EVENTS,
   describeSeries,
   EXACT_MILLIONS_DECIMALS,
@@ -13,6 +13,7 @@ import {
   formatUsdFromMillions,
   LiveContribution,
   mapViewport,
+  markNew,
   parseContributionEvent,
   pillarsWithData,
   trendWords,
@@ -105,33 +106,18 @@ describe('the seed view', () => {
 
 describe('live contributions', () => {
   const seedList: LiveContribution[] = [
-    { date: '2019-07-17', donor: 'European Union' },
-    { date: '2019-07-16', donor: 'Kuwait' },
+    { id: 'eu', date: '2019-07-17', donor: 'European Union' },
+    { id: 'kw', date: '2019-07-16', donor: 'Kuwait' },
   ];
-  const envelope = (
-    type: string,
-    data: Partial<ContributionState> & { id: string },
-    operationCode = 'KAZ-RO',
-  ): EventEnvelope<ContributionState> => ({
-    id: `event-${Math.random()}`,
+  const envelope = (type: string, data: Partial<ContributionState> & { id: string }): EventEnvelope<ContributionState> => ({
+    id: `event-${data.id}`,
     type,
     schemaVersion: 1,
     occurredAt: '2019-07-20T10:00:00.000Z',
     source: 'contributions',
-    subject: { operationCode, entityId: data.id, version: 1 },
-    data: { donor: { name: 'Japan', type: 'government' }, date: '2019-07-20', status: 'pledged', operationCode, ...data },
+    subject: { operationCode: 'KAZ-RO', entityId: data.id, version: 1 },
+    data: { donor: { name: 'Japan', type: 'government' }, date: '2019-07-20', status: 'pledged', operationCode: 'KAZ-RO', ...data },
   });
-
-  /** What the contributions service publishes when a contribution leaves `from` for `to` (none: unearmarked). */
-  const moved = (
-    data: Partial<ContributionState> & { id: string },
-    from: string,
-    to: string | undefined,
-  ): EventEnvelope<ContributionState> => {
-    const event = envelope(CONTRIBUTION_EVENTS.moved, { ...data, operationCode: to }, from);
-    if (to === undefined) delete event.data!.operationCode;
-    return event;
-  };
 
   it('names every event type libs/contracts declares on contributions.events', () => {
     expect(CONTRIBUTION_EVENTS).toEqual({
@@ -148,73 +134,24 @@ describe('live contributions', () => {
     );
   });
 
-  it('a new contribution for the operation goes on top', () => {
-    const next = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'a' }), 'KAZ-RO');
-    expect(next.map((c) => c.donor)).toEqual(['Japan', 'European Union', 'Kuwait']);
-    expect(next[0]).toMatchObject({ id: 'a', live: true, date: '2019-07-20', status: 'pledged' });
+  it("shows the view's list as it is, marking live what the page did not show before", () => {
+    const next = [{ id: 'jp', date: '2019-07-20', donor: 'Japan' }, ...seedList];
+    expect(markNew(seedList, next)).toEqual([{ ...next[0], live: true }, seedList[0], seedList[1]]);
+    expect(addedContributions(seedList, next)).toEqual([next[0]]);
   });
 
-  it('an older one is placed by its date, and the list keeps its limit', () => {
-    const next = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'b', date: '2019-07-16' }), 'KAZ-RO', 2);
-    expect(next.map((c) => c.donor)).toEqual(['European Union', 'Japan']);
+  it('keeps marking live what was, and marks nothing for a list that only lost entries', () => {
+    const shown = markNew(seedList, [{ id: 'jp', date: '2019-07-20', donor: 'Japan' }, ...seedList]);
+    const paid = [{ id: 'jp', date: '2019-07-20', donor: 'Japan', status: 'paid' }, seedList[0]!];
+    expect(markNew(shown, paid)).toEqual([{ ...paid[0], live: true }, seedList[0]]);
+    expect(addedContributions(shown, paid)).toEqual([]);
+    expect(markNew(seedList, [seedList[1]!])).toEqual([seedList[1]]);
   });
 
-  it('another operation, or an unearmarked contribution, leaves the list as it is', () => {
-    expect(applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'c' }, 'AFG'), 'KAZ-RO')).toBe(seedList);
-    const unearmarked = envelope(CONTRIBUTION_EVENTS.recorded, { id: 'd' }, 'UNEARMARKED');
-    delete unearmarked.data!.operationCode;
-    expect(applyContributionEvent(seedList, unearmarked, 'KAZ-RO')).toBe(seedList);
-  });
-
-  it('an update replaces what the stream brought, a cancellation removes it', () => {
-    const recorded = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'e' }), 'KAZ-RO');
-    const paid = applyContributionEvent(recorded, envelope(CONTRIBUTION_EVENTS.updated, { id: 'e', status: 'paid' }), 'KAZ-RO');
-    expect(paid).toHaveLength(3);
-    expect(paid[0]).toMatchObject({ id: 'e', status: 'paid' });
-    const cancelled = applyContributionEvent(paid, envelope(CONTRIBUTION_EVENTS.cancelled, { id: 'e', status: 'cancelled' }), 'KAZ-RO');
-    expect(cancelled).toEqual(seedList);
-  });
-
-  it('a contribution moved away, to another operation or to none, leaves the list of the operation it left', () => {
-    const recorded = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'g' }), 'KAZ-RO');
-    expect(applyContributionEvent(recorded, moved({ id: 'g' }, 'KAZ-RO', 'KGZ'), 'KAZ-RO')).toEqual(seedList);
-    expect(applyContributionEvent(recorded, moved({ id: 'g' }, 'KAZ-RO', undefined), 'KAZ-RO')).toEqual(seedList);
-  });
-
-  it("one the view listed (it has no id) is recognised by its date and donor: a move takes it off, an update doesn't double it", () => {
-    const kuwait = { date: '2019-07-16', donor: { name: 'Kuwait', type: 'government' } };
-    expect(applyContributionEvent(seedList, moved({ id: 'h', ...kuwait }, 'KAZ-RO', 'KGZ'), 'KAZ-RO')).toEqual([seedList[0]]);
-    const paid = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.updated, { id: 'h', ...kuwait, status: 'paid' }), 'KAZ-RO');
-    expect(paid.map((c) => [c.donor, c.status])).toEqual([
-      ['European Union', undefined],
-      ['Kuwait', 'paid'],
-    ]);
-    // A new contribution alike in date and donor is another one: it is added, not merged.
-    expect(
-      applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.recorded, { id: 'i', ...kuwait }), 'KAZ-RO').map((c) => c.donor),
-    ).toEqual(['European Union', 'Kuwait', 'Kuwait']);
-  });
-
-  it('a contribution moved to the operation is added by the update published under it; the "moved" for the one it left changes nothing here', () => {
-    const arriving = { id: 'j', date: '2019-07-16', donor: { name: 'Japan', type: 'government' } };
-    expect(applyContributionEvent(seedList, moved(arriving, 'KGZ', 'KAZ-RO'), 'KAZ-RO')).toBe(seedList);
-    const next = applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.updated, arriving), 'KAZ-RO');
-    expect(next.map((c) => c.donor)).toEqual(['European Union', 'Japan', 'Kuwait']);
-    // Moved here and cancelled in the same write: published as a cancellation, nothing to show.
-    expect(applyContributionEvent(seedList, envelope(CONTRIBUTION_EVENTS.cancelled, { ...arriving, status: 'cancelled' }), 'KAZ-RO')).toBe(
-      seedList,
-    );
-  });
-
-  it('a move of a contribution the list does not hold, or one for another operation, returns the same list', () => {
-    expect(applyContributionEvent(seedList, moved({ id: 'k', date: '2019-01-01' }, 'KAZ-RO', 'KGZ'), 'KAZ-RO')).toBe(seedList);
-    expect(
-      applyContributionEvent(
-        seedList,
-        moved({ id: 'k', date: '2019-07-16', donor: { name: 'Kuwait', type: 'government' } }, 'AFG', 'KGZ'),
-        'KAZ-RO',
-      ),
-    ).toBe(seedList);
+  it('recognises an entry of a view from before ids were listed by its date and donor', () => {
+    const old = seedList.map(({ date, donor }) => ({ date, donor }));
+    expect(markNew(old, old).some((entry) => entry.live)).toBe(false);
+    expect(addedContributions(old, [{ date: '2019-07-16', donor: 'Japan' }, ...old])).toEqual([{ date: '2019-07-16', donor: 'Japan' }]);
   });
 
   it('reads an envelope from an SSE message, and nothing else', () => {

@@ -98,58 +98,33 @@ export const CONTRIBUTION_EVENTS = {
   moved: 'contributions.contribution.moved',
 } as const;
 
-/** A contribution on the list, from the view or from the stream (`live`). */
+/** A contribution on the list; `live` when it arrived while the page was open. */
 export interface LiveContribution extends ContributionItem {
   live?: boolean;
 }
 
-/**
- * Whether `entry` is the contribution `data` is the new state of: by id, which the view and
- * the stream both carry. An entry without one (a view from before ids were listed) is
- * recognised by date and donor, the best such a view allows.
- */
-function isEntryOf(entry: LiveContribution, data: ContributionState): boolean {
-  if (entry.id !== undefined) return entry.id === data.id;
-  return (
-    entry.date === data.date && entry.donor === data.donor.name && (entry.donorType === undefined || entry.donorType === data.donor.type)
-  );
+/** An entry's identity: its id, or for a view from before ids were listed, its date and donor. */
+function identity(entry: ContributionItem): string {
+  return entry.id ?? `${entry.date}\u0000${entry.donor}\u0000${entry.donorType ?? ''}`;
 }
 
 /**
- * Applies one contribution event to the list shown for an operation. An event belongs to the
- * operation of its subject (its Kafka key): for "moved", that is the operation the contribution
- * left, whose list loses it; a contribution moved to this operation arrives as an update (or a
- * cancellation) here. A recorded one is inserted in date order (so a new contribution lands on
- * top), an update replaces it or inserts it, a cancellation removes it. Events for other
- * operations, and those that change nothing, return the same list.
+ * The list to show once the view was read again after a contribution event. Which contributions
+ * are listed, in what order and how many is the read model's rule alone (apps/operation-view):
+ * the page only marks as `live` those it did not show before (or had already marked).
  */
-export function applyContributionEvent(
-  list: LiveContribution[],
-  envelope: EventEnvelope<ContributionState>,
-  operationCode: string,
-  limit = 20,
-): LiveContribution[] {
-  const data = envelope.data;
-  if (!data || envelope.subject?.operationCode !== operationCode) return list;
-  // A recorded contribution is new: only its own earlier delivery can be on the list.
-  const at =
-    envelope.type === CONTRIBUTION_EVENTS.recorded ? list.findIndex((c) => c.id === data.id) : list.findIndex((c) => isEntryOf(c, data));
-  const without = at === -1 ? list : [...list.slice(0, at), ...list.slice(at + 1)];
-  if (envelope.type === CONTRIBUTION_EVENTS.moved || envelope.type === CONTRIBUTION_EVENTS.cancelled || data.status === 'cancelled')
-    return without;
-  if (envelope.type !== CONTRIBUTION_EVENTS.recorded && envelope.type !== CONTRIBUTION_EVENTS.updated) return list;
-  const item: LiveContribution = {
-    id: data.id,
-    live: true,
-    date: data.date,
-    donor: data.donor.name,
-    donorType: data.donor.type,
-    status: data.status,
-    ...(data.amountCents === undefined ? {} : { amountUsd: data.amountCents / 100 }),
-  };
-  const before = without.findIndex((c) => c.date <= item.date);
-  const next = before === -1 ? [...without, item] : [...without.slice(0, before), item, ...without.slice(before)];
-  return next.slice(0, limit);
+export function markNew(shown: readonly LiveContribution[], next: readonly ContributionItem[]): LiveContribution[] {
+  const before = new Map(shown.map((entry) => [identity(entry), entry]));
+  return next.map((entry) => {
+    const was = before.get(identity(entry));
+    return was === undefined || was.live ? { ...entry, live: true } : { ...entry };
+  });
+}
+
+/** The contributions of `next` that `shown` did not have: what the page announces. */
+export function addedContributions(shown: readonly ContributionItem[], next: readonly ContributionItem[]): ContributionItem[] {
+  const before = new Set(shown.map(identity));
+  return next.filter((entry) => !before.has(identity(entry)));
 }
 
 /** The envelope in an SSE message's data, or null when it is not a contribution event. */

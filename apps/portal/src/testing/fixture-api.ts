@@ -1,15 +1,16 @@
 /**
  * A stand-in for the gateway while it is being built: a Node HTTP server that serves a built
  * portal directory at `/` and the fixture API under /api/v1 (the seed operation's views, from
- * fixtures/kaz-ro-views.json), with an SSE stream the test pushes contribution events into.
+ * fixtures/kaz-ro-views.json) and the population types' reference list, with an SSE stream the
+ * test pushes contribution events into.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
-import type { ContributionState, EventEnvelope, OperationView } from '../api';
-import { POPULATION_TYPE_LABELS } from '../history';
+import { POPULATION_TYPES } from '@focus/contracts';
+import type { ContributionItem, ContributionState, EventEnvelope, OperationView } from '../api';
 import fixture from './fixtures/kaz-ro-views.json';
 
 export const FIXTURE_VIEWS = fixture.views as unknown as Record<string, OperationView>;
@@ -39,7 +40,7 @@ export interface WrittenContribution {
 
 export interface FixtureApi {
   baseUrl: string;
-  /** Emits a contributions.contribution.recorded event on the stream, as the gateway would. */
+  /** Lists the contribution in the operation's views, then emits contributions.contribution.recorded on the stream, as the gateway would. */
   writeContribution(input: ContributionInput): Promise<WrittenContribution>;
   /**
    * Replaces a written contribution with `input` (its earmark changed): emits what the
@@ -65,9 +66,9 @@ const TYPES: Record<string, string> = {
 export async function startFixtureApi(staticDir: string, port = 0): Promise<FixtureApi> {
   const streams = new Set<ServerResponse>();
   const requests: string[] = [];
-  const written = new Map<string, { operationCode: string; version: number }>();
   const root = resolve(staticDir);
   const figureHistory = new FigureHistory();
+  const written = new WrittenContributions();
 
   const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -80,6 +81,7 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     if (url.pathname === '/api/v1/operations') return json(res, 200, FIXTURE_OPERATIONS);
+    if (url.pathname === '/api/v1/reference/population-types') return json(res, 200, POPULATION_TYPE_LIST);
     if (url.pathname === '/api/v1/contributions/stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(': connected\n\n');
@@ -104,7 +106,7 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
         const problem = { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'asOf is malformed or in the future' };
         return json(res, 400, problem, 'application/problem+json');
       }
-      const shown = view && figureHistory.apply(view, asOf);
+      const shown = view && figureHistory.apply(asOf === undefined ? written.apply(view) : view, asOf);
       return shown ? json(res, 200, shown) : notFound(res, `no view of ${code} for ${year} in ${lang}${asOf ? ` as of ${asOf}` : ''}`);
     }
     if (url.pathname.startsWith('/api/')) return notFound(res, `${url.pathname} is not served by the fixture API`);
@@ -138,7 +140,7 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
     requests,
     async writeContribution(input) {
       const id = randomUUID();
-      written.set(id, { operationCode: operationOf(input), version: 1 });
+      written.record(id, input);
       emit('contributions.contribution.recorded', stateOf(id, input), operationOf(input), 1);
       return { id };
     },
@@ -146,13 +148,8 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
       figureHistory.revise(input);
     },
     async moveContribution(id, input) {
-      const before = written.get(id);
-      if (!before) throw new Error(`the fixture API wrote no contribution ${id}`);
-      if (before.operationCode === operationOf(input))
-        throw new Error('moveContribution must change the earmark: nothing is "moved" otherwise');
-      const version = before.version + 1;
-      written.set(id, { operationCode: operationOf(input), version });
-      emit('contributions.contribution.moved', stateOf(id, input), before.operationCode, version);
+      const { left, version } = written.move(id, input);
+      emit('contributions.contribution.moved', stateOf(id, input), left, version);
       emit('contributions.contribution.updated', stateOf(id, input), operationOf(input), version);
     },
     close: () =>
@@ -162,6 +159,54 @@ export async function startFixtureApi(staticDir: string, port = 0): Promise<Fixt
         server.close(() => resolveClose());
       }),
   };
+}
+
+const POPULATION_TYPE_LIST = POPULATION_TYPES.map(({ code, label }) => ({ code, name: label }));
+
+/**
+ * The contributions a test writes, as the current views list them: above the seed's (the checks
+ * write today's date), under the operation they are earmarked to; each write is a new version of
+ * the views. The read model's rule itself (order, cancellations, the limit) is apps/operation-view's.
+ */
+class WrittenContributions {
+  private readonly byId = new Map<string, { input: ContributionInput; version: number }>();
+  private writes = 0;
+
+  record(id: string, input: ContributionInput): void {
+    this.byId.set(id, { input, version: 1 });
+    this.writes++;
+  }
+
+  /** Re-earmarks a written contribution: the operation it left, and its new version. */
+  move(id: string, input: ContributionInput): { left: string; version: number } {
+    const before = this.byId.get(id);
+    if (!before) throw new Error(`the fixture API wrote no contribution ${id}`);
+    const left = operationOf(before.input);
+    if (left === operationOf(input)) throw new Error('moveContribution must change the earmark: nothing is "moved" otherwise');
+    const version = before.version + 1;
+    this.byId.set(id, { input, version });
+    this.writes++;
+    return { left, version };
+  }
+
+  apply(view: OperationView): OperationView {
+    const listed: ContributionItem[] = [...this.byId]
+      .filter(([, { input }]) => operationOf(input) === view.operation.code)
+      .reverse()
+      .map(([id, { input }]) => ({
+        id,
+        date: input.date,
+        donor: input.donor.name,
+        donorType: input.donor.type,
+        status: input.status,
+        ...(input.amountUsd === undefined ? {} : { amountUsd: input.amountUsd }),
+      }));
+    return {
+      ...view,
+      latestContributions: [...listed, ...view.latestContributions],
+      meta: { ...view.meta, version: view.meta.version + this.writes },
+    };
+  }
 }
 
 /** When the fixture's figures were recorded: the seed page's publication. */
@@ -186,7 +231,7 @@ class FigureHistory {
 
   constructor() {
     for (const [label, value] of FIXTURE_VIEWS['2018:en']?.peopleOfConcern.breakdown ?? []) {
-      const type = POPULATION_TYPE_LABELS.find((t) => t.label.en === label)?.code;
+      const type = POPULATION_TYPES.find((t) => t.label.en === label)?.code;
       if (type)
         this.revisions.set(`2018:${type}`, [{ version: 1, deleted: false, state: { value }, source: SEED_SOURCE, recordedAt: SEEDED_AT }]);
     }
@@ -216,7 +261,7 @@ class FigureHistory {
     const lang = view.narratives.lang;
     let total = 0;
     const breakdown = view.peopleOfConcern.breakdown.map(([label, seeded]): [string, number] => {
-      const type = POPULATION_TYPE_LABELS.find((t) => t.label[lang] === label)?.code;
+      const type = POPULATION_TYPES.find((t) => t.label[lang] === label)?.code;
       const current = [...(this.revisions.get(`2018:${type}`) ?? [])].reverse().find((r) => Date.parse(r.recordedAt) <= until);
       const value = current?.state.value ?? seeded;
       total += value;
