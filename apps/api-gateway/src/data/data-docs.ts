@@ -6,6 +6,7 @@ import {
   DATA_COLUMNS,
   DATA_LIMIT_DEFAULT,
   DATA_LIMIT_MAX,
+  DATA_PARAMETERS,
   Dataset,
   KEY_FIGURE_KINDS,
   OPERATION_CODE_PATTERN,
@@ -113,11 +114,19 @@ const groupBy = (dimensions: readonly string[]) =>
     example: dimensions.filter((d) => d !== 'operation').join(','),
   });
 
-const PARAMETERS: Record<Dataset, ReturnType<typeof ApiQuery>[]> = {
-  population: [QUERY.operation, QUERY.origin, QUERY.year, QUERY.yearFrom, QUERY.yearTo, QUERY.type, groupBy(POPULATION_DIMENSIONS)],
-  budget: [QUERY.operation, QUERY.year, QUERY.yearFrom, QUERY.yearTo, QUERY.pillar, groupBy(BUDGET_DIMENSIONS)],
-  'key-figures': [QUERY.operation, QUERY.year, QUERY.yearFrom, QUERY.yearTo, QUERY.kind],
+const GROUP_BY: Partial<Record<Dataset, ReturnType<typeof ApiQuery>>> = {
+  population: groupBy(POPULATION_DIMENSIONS),
+  budget: groupBy(BUDGET_DIMENSIONS),
 };
+
+/** The parameters a dataset takes are libs/contracts' DATA_PARAMETERS (what the read side accepts); here, how each is described. */
+function parametersOf(dataset: Dataset): ReturnType<typeof ApiQuery>[] {
+  return DATA_PARAMETERS[dataset].map((name) => {
+    const described = name === 'groupBy' ? GROUP_BY[dataset] : QUERY[name as keyof typeof QUERY];
+    if (!described) throw new Error(`data-docs.ts does not describe ${name}, a parameter of /${dataset}`);
+    return described;
+  });
+}
 
 const SOURCE = { type: 'object', properties: { name: { type: 'string' }, asOf: { type: 'string', format: 'date' } } };
 const ROWS: Record<Dataset, object> = {
@@ -222,11 +231,7 @@ export function ApiDataList(dataset: Dataset) {
   const hxl = DATA_COLUMNS[dataset].map((c) => `\`${c.header}\` ${c.hxl}`).join(', ');
   return applyDecorators(
     ApiOperation(SUMMARIES[dataset]),
-    ...PARAMETERS[dataset],
-    QUERY.limit,
-    QUERY.cursor,
-    QUERY.format,
-    QUERY.hxl,
+    ...parametersOf(dataset),
     ApiResponse({
       status: 200,
       description:
