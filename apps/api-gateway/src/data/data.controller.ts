@@ -1,13 +1,11 @@
 import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InjectConfig, RequestId } from '@focus/service-kit';
+import { RequestId } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
-import { GatewayConfig } from '../config';
 import { API_PREFIX, Upstreams } from '../upstream/upstreams';
-import { DATA_CODE } from '../views/view-cache';
-import { sendView, viewCacheControl } from '../views/view-reply';
-import { toCachedView, ViewsService } from '../views/views.service';
+import { sendRead } from '../views/view-reply';
+import { ViewsService } from '../views/views.service';
 import { ApiAvailability, ApiDataList } from './data-docs';
 import { dataCacheKey } from './data-reads';
 
@@ -20,15 +18,10 @@ import { dataCacheKey } from './data-reads';
 @ApiTags('data')
 @Controller('api/v1')
 export class DataController {
-  private readonly cacheControl: string;
-
   constructor(
     private readonly upstreams: Upstreams,
     private readonly views: ViewsService,
-    @InjectConfig() config: GatewayConfig,
-  ) {
-    this.cacheControl = viewCacheControl(config);
-  }
+  ) {}
 
   @Get('population')
   @RequiresAccess('read')
@@ -84,23 +77,6 @@ export class DataController {
       await this.upstreams.forward('operationView', request, reply);
       return;
     }
-    const path = request.url.slice(API_PREFIX.length);
-    let failure: { statusCode: number; headers: Record<string, unknown>; body: Buffer } | undefined;
-    const answer = await this.views.cache.get(key, DATA_CODE, async () => {
-      const response = await this.upstreams.get('operationView', path, { accept: 'application/json', 'x-request-id': requestId });
-      if (response.statusCode !== 200) {
-        failure = response;
-        return { value: { etag: '', body: response.body, contentType: '' }, cacheable: false };
-      }
-      return { value: toCachedView(response), cacheable: true };
-    });
-    if (failure) {
-      // The aggregator's problem+json (400 naming the parameter), unchanged.
-      const contentType = failure.headers['content-type'];
-      if (typeof contentType === 'string') reply.header('content-type', contentType);
-      reply.status(failure.statusCode).send(failure.body);
-      return;
-    }
-    sendView(reply, answer, ifNoneMatch, this.cacheControl);
+    sendRead(reply, await this.views.data(key, request.url.slice(API_PREFIX.length), requestId), ifNoneMatch);
   }
 }

@@ -1,10 +1,17 @@
-/** One cached answer of the aggregator: what the gateway sends for a (code, year, lang). */
-export interface CachedView {
-  etag: string;
-  body: Buffer;
-  contentType: string;
-  /** The view's version (meta.version); undefined for the operations list. */
-  version?: number;
+import { PreparedAnswer } from '../cached-answers/prepared-answer';
+
+/** One cached answer of the aggregator: a view for a (code, year, lang), the list of operations, or a data API list. */
+export class CachedView extends PreparedAnswer {
+  constructor(
+    etag: string,
+    body: Buffer,
+    contentType: string,
+    cacheControl: string,
+    /** The view's version (meta.version); undefined for the operations list. */
+    readonly version?: number,
+  ) {
+    super(etag, body, contentType, cacheControl);
+  }
 }
 
 interface Entry {
@@ -134,13 +141,4 @@ export class ViewCache {
       this.entries.delete(oldest);
     }
   }
-}
-
-/** Whether an If-None-Match header names `etag` (weak comparison, lists and `*` included). */
-export function matchesIfNoneMatch(header: string | string[] | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (value.trim() === '*') return true;
-  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
-  return value.split(',').some((tag) => bare(tag) === bare(etag));
 }

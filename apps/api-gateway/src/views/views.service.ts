@@ -4,21 +4,24 @@ import { VIEW_VERSION_HEADER } from '@focus/contracts';
 import { InjectConfig } from '@focus/service-kit';
 import { GatewayConfig } from '../config';
 import { UpstreamResponse, Upstreams } from '../upstream/upstreams';
-import { CachedView, LIST_CODE, ViewCache } from './view-cache';
+import { CachedView, DATA_CODE, LIST_CODE, ViewCache } from './view-cache';
+import { viewCacheControl } from './view-reply';
 
-/** What a read answers: a view (or the list) to send, or the aggregator's error as it came. */
+/** What a read answers: a view (or the list, or a data API list) to send, or the aggregator's error as it came. */
 export type ReadResult = { ok: true; view: CachedView } | { ok: false; response: UpstreamResponse };
 
 /** Reads from the aggregator through the cache. */
 @Injectable()
 export class ViewsService {
   readonly cache: ViewCache;
+  private readonly cacheControl: string;
 
   constructor(
     private readonly upstreams: Upstreams,
     @InjectConfig() config: GatewayConfig,
   ) {
     this.cache = new ViewCache(config.VIEW_CACHE_MAX_ENTRIES, config.VIEW_CACHE_TTL_MS);
+    this.cacheControl = viewCacheControl(config);
   }
 
   operations(requestId?: string): Promise<ReadResult> {
@@ -34,6 +37,11 @@ export class ViewsService {
     return this.read(code, ViewCache.key(code, year, lang), path, requestId);
   }
 
+  /** A data API answer under its cache key (data/data-reads.ts); `path` is the aggregator's, query included. */
+  data(key: string, path: string, requestId?: string): Promise<ReadResult> {
+    return this.read(DATA_CODE, key, path, requestId);
+  }
+
   /** A miss asks the aggregator under the request's id, so both logs name the same request. */
   private async read(code: string, key: string, path: string, requestId?: string): Promise<ReadResult> {
     let failure: UpstreamResponse | undefined;
@@ -44,9 +52,9 @@ export class ViewsService {
       });
       if (response.statusCode !== 200) {
         failure = response;
-        return { value: { etag: '', body: response.body, contentType: '' }, cacheable: false };
+        return { value: new CachedView('', response.body, '', ''), cacheable: false };
       }
-      return { value: toCachedView(response), cacheable: true };
+      return { value: toCachedView(response, this.cacheControl), cacheable: true };
     });
     return failure ? { ok: false, response: failure } : { ok: true, view };
   }
@@ -57,7 +65,7 @@ export class ViewsService {
  * without one, a digest of the body, which is equal on every replica too. The view's version
  * comes in a header of its own (the list has none).
  */
-export function toCachedView(response: UpstreamResponse): CachedView {
+function toCachedView(response: UpstreamResponse, cacheControl: string): CachedView {
   const header = response.headers['etag'];
   const etag =
     typeof header === 'string' && header ? header : `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
@@ -65,5 +73,5 @@ export function toCachedView(response: UpstreamResponse): CachedView {
   const version = Number.isSafeInteger(versionHeader) && versionHeader > 0 ? versionHeader : undefined;
   const contentType =
     typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'application/json; charset=utf-8';
-  return { etag, body: response.body, contentType, version };
+  return new CachedView(etag, response.body, contentType, cacheControl, version);
 }
