@@ -95,6 +95,12 @@ export class GatewayModule {
   }
 }
 
+/** Whether a request carries a body (HTTP/1.1: a length, or a chunked transfer). */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
 /** The gateway, ready to listen; main.ts and the tests build it the same way. */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
   const app = await createServiceApp(GatewayModule.forRoot(config), config, { bodyParser: false });
@@ -108,10 +114,12 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
 
   // Answered before its body was read (401 before an upload, 413 part-way through one): the
   // rest of the body may still be on its way, so the connection is not reused for another request.
+  // A request without a body is not complete yet when it is answered within the event that
+  // brought it (a cached read): it has nothing on its way, and keeps its connection.
   fastify.addHook(
     'onSend',
     (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
-      if (!request.raw.complete) reply.header('connection', 'close');
+      if (!request.raw.complete && hasBody(request)) reply.header('connection', 'close');
       done(null, payload);
     },
   );
