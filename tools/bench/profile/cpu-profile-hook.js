@@ -1,6 +1,7 @@
 // Loaded with `node --require` into a process the bench measures (the gateway, the bare
-// server) when BENCH_CPU_PROFILE_DIR is set: SIGUSR2 starts V8's CPU profiler (what
-// `--cpu-prof` runs), the next SIGUSR2 stops it and writes `<label>-<n>.cpuprofile` there.
+// server) when BENCH_CPU_PROFILE_DIR is set: SIGWINCH (a signal Nest's shutdown hooks leave alone, unlike
+// SIGUSR2, and whose default is to do nothing) starts V8's CPU profiler (what
+// `--cpu-prof` runs), the next SIGWINCH stops it and writes `<label>-<n>.cpuprofile` there.
 // Not `--cpu-prof` itself: that profiles the whole life of the process (start-up, seed load)
 // and writes only on a normal exit, which a process ended by SIGTERM through Nest never makes;
 // the bench wants one profile per load scenario.
@@ -16,7 +17,7 @@ if (dir) {
   session.connect();
   let running = false;
   let count = 0;
-  process.on('SIGUSR2', () => {
+  process.on('SIGWINCH', () => {
     if (!running) {
       running = true;
       // 100 µs: a cached read takes tens of microseconds of CPU, the default 1 ms would see few of them.

@@ -152,7 +152,7 @@ function describe(gateway: Measured[], bare: Measured[], what: string): string {
   return `${what} ${Math.round(g.rps)} vs ${Math.round(b.rps)} req/s (${(g.rps / b.rps).toFixed(2)})`;
 }
 
-/** One more round with the profiler on in both servers: SIGUSR2 starts it, the next writes the profile. */
+/** One more round with the profiler on in both servers: SIGWINCH starts it, the next writes the profile. */
 async function profiledRound(
   ctx: BenchContext,
   measure: (target: string, pid: number, headers: Record<string, string>, status: number) => Promise<Measured>,
@@ -169,9 +169,9 @@ async function profiledRound(
       [{}, 200],
       [conditional, 304],
     ] as const) {
-      process.kill(pid, 'SIGUSR2');
+      process.kill(pid, 'SIGWINCH');
       await measure(target, pid, headers, status);
-      process.kill(pid, 'SIGUSR2');
+      process.kill(pid, 'SIGWINCH');
       await new Promise((r) => setTimeout(r, 2_000)); // the profile is written after the signal
     }
   }
