@@ -28,7 +28,15 @@ export interface ProfileSummary {
   packages: Array<[string, number, number]>;
   /** [function at file:line, inclusive share], heaviest first. */
   functions: Array<[string, number]>;
+  /**
+   * [function at file:line, self share] of the project's own code and of the packages it adds to a
+   * bare Fastify server (hooks call the next hook, so their inclusive shares nest: self is what each adds).
+   */
+  ownFunctions: Array<[string, number]>;
 }
+
+/** Frames a bare Fastify server does not run: the project's and its plugins'. */
+const ADDED = /^(apps|libs)\/|^@nestjs\/|^@fastify\/|^kafkajs$|^prom-client$|^pino$|^node:internal\/crypto/;
 
 /** Where a frame belongs: an npm package, a Node module, the project, or V8 itself. */
 export function categoryOf(frame: ProfileNode['callFrame']): string {
@@ -48,6 +56,7 @@ export function summarize(profile: CpuProfile, top = 25): ProfileSummary {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const functions = new Map<string, number>();
+  const ownFunctions = new Map<string, number>();
   let busy = 0;
   let idle = 0;
   profile.samples.forEach((id, i) => {
@@ -60,15 +69,14 @@ export function summarize(profile: CpuProfile, top = 25): ProfileSummary {
     }
     busy += micros;
     add(self, categoryOf(leaf.callFrame), micros);
+    if (ADDED.test(categoryOf(leaf.callFrame))) add(ownFunctions, frameName(leaf.callFrame), micros);
     const seenCategories = new Set<string>();
     const seenFunctions = new Set<string>();
     for (let node: ProfileNode | undefined = leaf; node; node = byId.get(parent.get(node.id) ?? -1)) {
       const frame = node.callFrame;
       if (frame.functionName === '(root)') break;
       seenCategories.add(categoryOf(frame));
-      seenFunctions.add(
-        `${frame.functionName || '(anonymous)'} ${frame.url ? `${categoryOf(frame)}:${basename(frame.url)}:${frame.lineNumber + 1}` : ''}`.trim(),
-      );
+      seenFunctions.add(frameName(frame));
     }
     for (const c of seenCategories) add(inclusive, c, micros);
     for (const f of seenFunctions) add(functions, f, micros);
@@ -85,7 +93,15 @@ export function summarize(profile: CpuProfile, top = 25): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, micros]) => [name, share(micros)]),
+    ownFunctions: [...ownFunctions.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, micros]) => [name, share(micros)]),
   };
+}
+
+function frameName(frame: ProfileNode['callFrame']): string {
+  return `${frame.functionName || '(anonymous)'} ${frame.url ? `${categoryOf(frame)}:${basename(frame.url)}:${frame.lineNumber + 1}` : ''}`.trim();
 }
 
 function add(map: Map<string, number>, key: string, micros: number): void {
@@ -108,5 +124,7 @@ if (require.main === module) {
     for (const [name, s, i] of summary.packages) console.log(`  ${percent(s)}  ${percent(i)}  ${name}`);
     console.log('  incl.   function');
     for (const [name, i] of summary.functions) console.log(`  ${percent(i)}  ${name}`);
+    console.log('  self    function added to a bare server (the project, its plugins, Nest, Kafka, request ids)');
+    for (const [name, s] of summary.ownFunctions) console.log(`  ${percent(s)}  ${name}`);
   }
 }
