@@ -24,7 +24,7 @@ export class CachedAnswerCounts {
  *
  * A hit is a routine request (markRoutine): its log line is written only if it is slow, as
  * every error is; /metrics counts the rest. A cache answering thousands of reads a second would
- * otherwise write thousands of identical lines, the largest share of a hit's cost.
+ * otherwise write thousands of identical lines, each a JSON serialization and a write to stdout.
  *
  * Anything `lookup` declines falls through to the route's handler unchanged: a miss, a query
  * it would refuse, a request without access.

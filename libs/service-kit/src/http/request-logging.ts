@@ -23,7 +23,7 @@ const ROUTINE = Symbol('routine request');
  * Marks a request as routine: a cached read, say, answered thousands of times a second with the
  * same bytes. Its line is written only when it fails (4xx, 5xx) or takes ROUTINE_SLOW_MS or
  * more; the app counts the rest in /metrics. Identical lines by the thousand tell an operator
- * nothing a counter does not, and writing them was the largest cost of such a request.
+ * nothing a counter does not, and each costs a JSON serialization and a write.
  */
 export function markRoutine(request: FastifyRequest): void {
   (request as FastifyRequest & { [ROUTINE]?: boolean })[ROUTINE] = true;
