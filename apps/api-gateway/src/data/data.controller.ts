@@ -3,25 +3,22 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestId } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
-import { API_PREFIX, Upstreams } from '../upstream/upstreams';
+import { API_PREFIX } from '../upstream/upstreams';
 import { sendRead } from '../views/view-reply';
 import { ViewsService } from '../views/views.service';
 import { ApiAvailability, ApiDataList } from './data-docs';
-import { dataCacheKey } from './data-reads';
+import { DataRead, dataReadOf } from './data-reads';
 
 /**
  * The data API: lists across operations and years, answered by the aggregator from its views.
- * JSON pages go through the view cache (dropped on any operation-view.updated, since any
- * operation may be in them) with the aggregator's ETag; CSV is streamed through, and its ETag
- * and 304 are the aggregator's.
+ * Pages, JSON or CSV, go through the view cache (dropped on any operation-view.updated, since
+ * any operation may be in them) with the aggregator's ETag; a CSV export is streamed through,
+ * and only its ETag is kept, for 304s (data-reads.ts says why).
  */
 @ApiTags('data')
 @Controller('api/v1')
 export class DataController {
-  constructor(
-    private readonly upstreams: Upstreams,
-    private readonly views: ViewsService,
-  ) {}
+  constructor(private readonly views: ViewsService) {}
 
   @Get('population')
   @RequiresAccess('read')
@@ -72,11 +69,12 @@ export class DataController {
   }
 
   private async read(request: FastifyRequest, reply: FastifyReply, ifNoneMatch: string | undefined, requestId: string): Promise<void> {
-    const key = dataCacheKey(request);
-    if (key === undefined) {
-      await this.upstreams.forward('operationView', request, reply);
+    // (Never undefined: these routes are DATA_ROUTES.)
+    const read = dataReadOf(request) as DataRead;
+    if (!read.held) {
+      await this.views.dataExport(read, request, reply);
       return;
     }
-    sendRead(reply, await this.views.data(key, request.url.slice(API_PREFIX.length), requestId), ifNoneMatch);
+    sendRead(reply, await this.views.data(read, request.url.slice(API_PREFIX.length), requestId), ifNoneMatch);
   }
 }

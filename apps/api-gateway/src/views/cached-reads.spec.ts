@@ -18,7 +18,23 @@ async function gateway(readAccess: 'open' | 'key'): Promise<{ app: FastifyInstan
   const store = (key: string, code: string, value: CachedView) => cache.get(key, code, async () => ({ value, cacheable: true }));
   await store(ViewCache.key('KAZ', '2018', ''), 'KAZ', view);
   await store(ViewCache.key(LIST_CODE, '', ''), LIST_CODE, new CachedView('"list"', body, JSON_TYPE, 'public, no-cache'));
-  await store('data|/api/v1/population?year=2018', DATA_CODE, new CachedView('"9-population-x"', body, JSON_TYPE, 'public, no-cache'));
+  await store('data|json|/api/v1/population?year=2018', DATA_CODE, new CachedView('"9-population-x"', body, JSON_TYPE, 'public, no-cache'));
+  const csvPage = new CachedView(
+    '"9-population-p"',
+    Buffer.from('year,value\r\n'),
+    'text/csv; charset=utf-8',
+    'public, no-cache',
+    undefined,
+    {
+      'next-cursor': 'abc',
+    },
+  );
+  await store('data|csv|/api/v1/population?year=2018&limit=1', DATA_CODE, csvPage);
+  await cache.keep(
+    'data|csv|/api/v1/population?year=2018',
+    DATA_CODE,
+    async () => new CachedView('"9-population-e"', undefined, '', 'public, no-cache'),
+  );
   const app = Fastify();
   const counts = answerFromCache(app, cachedViewRoutes(cache, new ApiKeyRing(parseApiKeys(`portal:reader:${READER}`)), config));
   const controller = async () => ({ answeredBy: 'controller' });
@@ -57,17 +73,31 @@ describe('answerFromCache with the view routes', () => {
     expect({ ...counts }).toEqual({ ok: 3, notModified: 3 });
   });
 
-  it("answers a data API list's hit as a view's, with its 304; CSV goes to the controller", async () => {
+  it("answers a data API list's hit as a view's, with its 304, JSON and CSV pages alike", async () => {
     const { app, counts } = await gateway('open');
     const hit = await app.inject('/api/v1/population?year=2018');
     expect(hit.headers.etag).toBe('"9-population-x"');
     const conditional = await app.inject({ url: '/api/v1/population?year=2018', headers: { 'if-none-match': '"9-population-x"' } });
     expect(conditional.statusCode).toBe(304);
-    expect((await app.inject({ url: '/api/v1/population?year=2018', headers: { accept: 'text/csv' } })).json()).toEqual({
-      answeredBy: 'controller',
-    });
+    // A CSV page, asked for by Accept: its own entry, with the headers that lead to the next page.
+    const page = await app.inject({ url: '/api/v1/population?year=2018&limit=1', headers: { accept: 'text/csv' } });
+    expect(page.body).toBe('year,value\r\n');
+    expect(page.headers).toMatchObject({ etag: '"9-population-p"', 'content-type': 'text/csv; charset=utf-8', 'next-cursor': 'abc' });
     expect((await app.inject('/api/v1/population?year=2019')).json()).toEqual({ answeredBy: 'controller' });
-    expect({ ...counts }).toEqual({ ok: 1, notModified: 1 });
+    expect({ ...counts }).toEqual({ ok: 2, notModified: 1 });
+  });
+
+  it('answers a CSV export only with a 304 from its validator; its bytes always come from the controller', async () => {
+    const { app, counts } = await gateway('open');
+    const csv = (headers: Record<string, string>) =>
+      app.inject({ url: '/api/v1/population?year=2018', headers: { accept: 'text/csv', ...headers } });
+    const notModified = await csv({ 'if-none-match': '"9-population-e"' });
+    expect(notModified.statusCode).toBe(304);
+    expect(notModified.headers).toMatchObject({ etag: '"9-population-e"', 'cache-control': 'public, no-cache' });
+    for (const headers of [{}, { 'if-none-match': '"8-population-e"' }] as Record<string, string>[]) {
+      expect((await csv(headers)).json()).toEqual({ answeredBy: 'controller' });
+    }
+    expect({ ...counts }).toEqual({ ok: 0, notModified: 1 });
   });
 
   it('leaves misses, past views, other methods and repeated parameters to the controller', async () => {

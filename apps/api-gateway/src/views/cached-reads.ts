@@ -3,7 +3,7 @@ import { mayAccess } from '../auth/access.guard';
 import { ApiKeyRing } from '../auth/api-keys';
 import { CachedRoute } from '../cached-answers/cached-answers';
 import { GatewayConfig } from '../config';
-import { DATA_ROUTES, dataCacheKey } from '../data/data-reads';
+import { DATA_ROUTES, dataReadOf } from '../data/data-reads';
 import { LIST_CODE, ViewCache } from './view-cache';
 
 /** The routes ViewsController declares, as Fastify names them. */
@@ -13,8 +13,8 @@ const VIEW_ROUTE = '/api/v1/operations/:code';
 /**
  * The read routes whose answers the view cache holds, as answerFromCache serves them: a hit is
  * answered before Nest's pipeline (guards, pipes, parameter decorators, the handler's promise),
- * on a hit most of a read's cost. The data API's JSON lists (data/data-reads.ts) are among
- * them, so a repeated query costs what a view read does.
+ * on a hit most of a read's cost. The data API's lists (data/data-reads.ts), JSON and CSV, are
+ * among them, so a repeated query costs what a view read does.
  *
  * Everything else falls through to ViewsController or DataController unchanged: a miss (it
  * loads and stores), a query it would refuse, a request without the read role. A hit needs no
@@ -22,13 +22,14 @@ const VIEW_ROUTE = '/api/v1/operations/:code';
  * (or, for the data API, a query the aggregator accepted), so a key made of anything else misses.
  */
 export function cachedViewRoutes(cache: ViewCache, ring: ApiKeyRing, config: GatewayConfig): CachedRoute[] {
-  // Access before the lookup, so a hit is counted (and kept fresh) only when it is answered.
+  // Access before the lookup, so a hit is counted (and kept fresh) only when it is answered; a
+  // CSV export's validator answers only a matching If-None-Match (ViewCache.lookup).
   const lookup = (key: string | undefined, request: FastifyRequest) =>
-    key !== undefined && mayAccess(ring, config, request, 'read') ? cache.lookup(key) : undefined;
+    key !== undefined && mayAccess(ring, config, request, 'read') ? cache.lookup(key, request.headers['if-none-match']) : undefined;
   return [
     { url: LIST_ROUTE, lookup: (request) => lookup(ViewCache.key(LIST_CODE, '', ''), request) },
     { url: VIEW_ROUTE, lookup: (request) => lookup(viewKeyOf(request), request) },
-    ...DATA_ROUTES.map((url) => ({ url, lookup: (request: FastifyRequest) => lookup(dataCacheKey(request), request) })),
+    ...DATA_ROUTES.map((url) => ({ url, lookup: (request: FastifyRequest) => lookup(dataReadOf(request)?.key, request) })),
   ];
 }
 

@@ -4,13 +4,14 @@ import { PreparedAnswer } from '../cached-answers/prepared-answer';
 export class CachedView extends PreparedAnswer {
   constructor(
     etag: string,
-    body: Buffer,
+    body: Buffer | undefined,
     contentType: string,
     cacheControl: string,
-    /** The view's version (meta.version); undefined for the operations list. */
+    /** The view's version (meta.version); undefined for the operations list and the data API's answers. */
     readonly version?: number,
+    headers?: Record<string, string>,
   ) {
-    super(etag, body, contentType, cacheControl);
+    super(etag, body, contentType, cacheControl, headers);
   }
 }
 
@@ -79,8 +80,7 @@ export class ViewCache {
       const value = await shared.promise;
       if (value) return value;
     }
-    const epoch = this.epoch;
-    const generation = this.generations.get(code) ?? 0;
+    const since = this.mark(code);
     let result: { value: CachedView; cacheable: boolean } | undefined;
     const promise = load().then((r) => {
       result = r;
@@ -93,20 +93,37 @@ export class ViewCache {
       if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
     }
     const { value, cacheable } = result as { value: CachedView; cacheable: boolean };
-    const unchanged = epoch === this.epoch && generation === (this.generations.get(code) ?? 0);
-    const current = value.version === undefined || value.version >= (this.announced.get(code) ?? 0);
-    if (cacheable && unchanged && current && this.isEnabled()) this.store(key, code, value);
+    if (cacheable) this.storeIfCurrent(key, code, value, since);
     return value;
   }
 
   /**
-   * The fresh cached answer for `key`, if there is one; nothing is loaded. Only keys made by
-   * `key()` from validated parts are ever stored, so any other string simply misses.
+   * Runs `load` and stores what it returns, if anything, when nothing invalidated the operation
+   * meanwhile; counted as a miss. Unlike get(), concurrent callers do not wait for each other:
+   * `load` answers its own client (a CSV export streamed through), and what it keeps is only
+   * the answer's validator.
    */
-  lookup(key: string): CachedView | undefined {
+  async keep(key: string, code: string, load: () => Promise<CachedView | undefined>): Promise<void> {
+    if (!this.isEnabled()) {
+      await load();
+      return;
+    }
+    this.misses++;
+    const since = this.mark(code);
+    const value = await load();
+    if (value) this.storeIfCurrent(key, code, value, since);
+  }
+
+  /**
+   * The fresh cached answer for `key`, if there is one that can answer a request with this
+   * If-None-Match (a validator alone answers only a 304: PreparedAnswer.answers); nothing is
+   * loaded. Only keys the gateway built from validated parts (or queries the aggregator
+   * accepted) are ever stored, so any other string simply misses.
+   */
+  lookup(key: string, ifNoneMatch?: string | string[]): CachedView | undefined {
     if (!this.isEnabled()) return undefined;
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
+    if (!entry || !entry.value.answers(ifNoneMatch)) return undefined;
     if (this.ttlMs !== 0 && this.now() - entry.storedAt >= this.ttlMs) {
       this.entries.delete(key);
       return undefined;
@@ -131,6 +148,18 @@ export class ViewCache {
     this.epoch++;
     this.entries.clear();
     this.inflight.clear();
+  }
+
+  /** Where the cache stands for `code` before a load: storeIfCurrent compares with it after. */
+  private mark(code: string): { epoch: number; generation: number } {
+    return { epoch: this.epoch, generation: this.generations.get(code) ?? 0 };
+  }
+
+  /** Stores a loaded answer unless it was invalidated while loading, or is older than a version an event announced. */
+  private storeIfCurrent(key: string, code: string, value: CachedView, since: { epoch: number; generation: number }): void {
+    const unchanged = since.epoch === this.epoch && since.generation === (this.generations.get(code) ?? 0);
+    const current = value.version === undefined || value.version >= (this.announced.get(code) ?? 0);
+    if (unchanged && current && this.isEnabled()) this.store(key, code, value);
   }
 
   private store(key: string, code: string, value: CachedView): void {

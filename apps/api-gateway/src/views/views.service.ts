@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VIEW_VERSION_HEADER } from '@focus/contracts';
 import { InjectConfig } from '@focus/service-kit';
 import { GatewayConfig } from '../config';
+import { DataRead } from '../data/data-reads';
 import { UpstreamResponse, Upstreams } from '../upstream/upstreams';
 import { CachedView, DATA_CODE, LIST_CODE, ViewCache } from './view-cache';
 import { viewCacheControl } from './view-reply';
@@ -37,19 +39,30 @@ export class ViewsService {
     return this.read(code, ViewCache.key(code, year, lang), path, requestId);
   }
 
-  /** A data API answer under its cache key (data/data-reads.ts); `path` is the aggregator's, query included. */
-  data(key: string, path: string, requestId?: string): Promise<ReadResult> {
-    return this.read(DATA_CODE, key, path, requestId);
+  /** A data API page, JSON or CSV (`read.held`); `path` is the aggregator's, query included. */
+  data(read: DataRead, path: string, requestId?: string): Promise<ReadResult> {
+    return this.read(DATA_CODE, read.key, path, requestId, read.accept);
+  }
+
+  /**
+   * A data API CSV export (`read.held` false), streamed from the aggregator to the client with
+   * the Cache-Control of every read. Only its ETag is kept (ViewCache.keep), so a client that
+   * has it is answered 304 from the cache next time.
+   */
+  async dataExport(read: DataRead, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await this.cache.keep(read.key, DATA_CODE, async () => {
+      await this.upstreams.forward('operationView', request, reply, { answerHeaders: { 'cache-control': this.cacheControl } });
+      const etag = reply.getHeader('etag');
+      const validated = reply.statusCode === 200 || reply.statusCode === 304;
+      return validated && typeof etag === 'string' ? new CachedView(etag, undefined, '', this.cacheControl) : undefined;
+    });
   }
 
   /** A miss asks the aggregator under the request's id, so both logs name the same request. */
-  private async read(code: string, key: string, path: string, requestId?: string): Promise<ReadResult> {
+  private async read(code: string, key: string, path: string, requestId?: string, accept = 'application/json'): Promise<ReadResult> {
     let failure: UpstreamResponse | undefined;
     const view = await this.cache.get(key, code, async () => {
-      const response = await this.upstreams.get('operationView', path, {
-        accept: 'application/json',
-        ...(requestId ? { 'x-request-id': requestId } : {}),
-      });
+      const response = await this.upstreams.get('operationView', path, { accept, ...(requestId ? { 'x-request-id': requestId } : {}) });
       if (response.statusCode !== 200) {
         failure = response;
         return { value: new CachedView('', response.body, '', ''), cacheable: false };
@@ -59,6 +72,9 @@ export class ViewsService {
     return failure ? { ok: false, response: failure } : { ok: true, view };
   }
 }
+
+/** Headers of the aggregator's answer that describe it (a CSV page's next page), kept with its bytes. */
+const CARRIED_HEADERS = ['link', 'next-cursor'];
 
 /**
  * The aggregator's ETag ("<version>-<year>-<lang>", equal on every replica); for an answer
@@ -73,5 +89,10 @@ function toCachedView(response: UpstreamResponse, cacheControl: string): CachedV
   const version = Number.isSafeInteger(versionHeader) && versionHeader > 0 ? versionHeader : undefined;
   const contentType =
     typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'application/json; charset=utf-8';
-  return new CachedView(etag, response.body, contentType, cacheControl, version);
+  const carried: Record<string, string> = {};
+  for (const name of CARRIED_HEADERS) {
+    const value = response.headers[name];
+    if (typeof value === 'string') carried[name] = value;
+  }
+  return new CachedView(etag, response.body, contentType, cacheControl, version, carried);
 }
