@@ -1,4 +1,5 @@
 import { STACK_APPS } from '@focus/testing';
+import { READ_ROUNDS } from './src/scenarios/reads';
 import { runBench, SCENARIOS } from './src/bench';
 import { BenchRow } from './src/results';
 import { QUICK_SIZES } from './src/sizes';
@@ -64,6 +65,11 @@ describe('bench (quick, real stack)', () => {
     for (const r of rows.filter((r) => throughputs.includes(`${r.scenario} ${r.metric}`))) {
       expect(r.baseline).toBeGreaterThan(0);
       expect(r.ratio).toBeCloseTo(r.value / r.baseline!, 2);
+    }
+    // Each read pair is measured more than once, and every measurement is kept beside the mean.
+    for (const r of rows.filter((r) => r.metric === 'rps' && r.scenario.endsWith('-read'))) {
+      expect(r.runs).toHaveLength(READ_ROUNDS);
+      expect(r.baselineRuns).toHaveLength(READ_ROUNDS);
     }
   });
 

@@ -59,6 +59,14 @@ describe('bench: its parts', () => {
     expect(table[3]).toMatch(/freshness.*—.*< 250 NOT MET/);
   });
 
+  it('shows the spread of the measurements behind a mean: min–max and half the range as a share of the mean', () => {
+    const r = row('gateway-read', 'rps', 'req/s', 10_000, 12_000, 'ratio ≥ 0.9', { runs: [9_000, 11_000], baselineRuns: [12_000, 12_000] });
+    expect(r).toMatchObject({ runs: [9_000, 11_000], baselineRuns: [12_000, 12_000], ratio: 0.833 });
+    expect(formatTable([r]).split('\n')[2]).toMatch(
+      /10,000 \(9,000–11,000, ±10%\) req\/s\s+12,000 \(12,000–12,000, ±0%\) req\/s\s+0\.83\s+ratio ≥ 0\.9 NOT MET/,
+    );
+  });
+
   it('takes percentiles by nearest rank', () => {
     const sample = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect([percentile(sample, 50), percentile(sample, 99), percentile(sample, 100), percentile([7], 95)]).toEqual([50, 99, 100, 7]);

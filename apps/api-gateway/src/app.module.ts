@@ -4,17 +4,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiExcludeController, SwaggerModule } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCors from '@fastify/cors';
-import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  AppCoreModule,
-  createServiceApp,
-  isOperationalPath,
-  kafkaReplication,
-  ProblemException,
-  PROBLEM_TYPES,
-  ReadinessRegistry,
-} from '@focus/service-kit';
+import { AppCoreModule, createServiceApp, kafkaReplication, ReadinessRegistry } from '@focus/service-kit';
 import { AccessGuard, API_KEY_HEADER, identifyRequest } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
 import { corsOrigins, GatewayConfig } from './config';
@@ -35,7 +26,9 @@ import { ViewsService } from './views/views.service';
 import { ViewEventsServer } from './views/view-events.server';
 import { ViewInvalidation } from './views/view-invalidation.controller';
 import { GATEWAY_INSTANCE } from './gateway-instance';
-import { answerCachedReads } from './views/cached-reads';
+import { cachedViewRoutes } from './views/cached-reads';
+import { answerFromCache } from './cached-answers/cached-answers';
+import { limitRate } from './limits/rate-limit';
 
 export const DOCS_PATH = 'api/docs';
 export const OPENAPI_PATH = 'api/openapi.json';
@@ -102,6 +95,12 @@ export class GatewayModule {
   }
 }
 
+/** Whether a request carries a body (HTTP/1.1: a length, or a chunked transfer). */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
 /** The gateway, ready to listen; main.ts and the tests build it the same way. */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
   const app = await createServiceApp(GatewayModule.forRoot(config), config, { bodyParser: false });
@@ -115,10 +114,12 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
 
   // Answered before its body was read (401 before an upload, 413 part-way through one): the
   // rest of the body may still be on its way, so the connection is not reused for another request.
+  // A request without a body is not complete yet when it is answered within the event that
+  // brought it (a cached read): it has nothing on its way, and keeps its connection.
   fastify.addHook(
     'onSend',
     (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
-      if (!request.raw.complete) reply.header('connection', 'close');
+      if (!request.raw.complete && hasBody(request)) reply.header('connection', 'close');
       done(null, payload);
     },
   );
@@ -127,8 +128,17 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   if (origins.length > 0) {
     await app.register(fastifyCors as never, {
       origin: origins.includes('*') ? '*' : origins,
-      methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
-      allowedHeaders: ['content-type', API_KEY_HEADER, 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id', 'last-event-id'],
+      // Joined here: the plugin joins an array again on every request.
+      methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'].join(', '),
+      allowedHeaders: [
+        'content-type',
+        API_KEY_HEADER,
+        'if-match',
+        'if-none-match',
+        'idempotency-key',
+        'x-request-id',
+        'last-event-id',
+      ].join(', '),
       exposedHeaders: [
         'etag',
         'location',
@@ -138,34 +148,26 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
         'ratelimit-remaining',
         'ratelimit-reset',
         'idempotent-replayed',
-      ],
+      ].join(', '),
       maxAge: 600,
     });
   }
 
   const ring = app.get(ApiKeyRing);
-  await app.register(fastifyRateLimit as never, {
-    global: true,
+  limitRate(fastify, {
     max: config.RATE_LIMIT_MAX,
-    timeWindow: config.RATE_LIMIT_WINDOW_MS,
-    enableDraftSpec: true,
+    windowMs: config.RATE_LIMIT_WINDOW_MS,
     // Per key when a valid one is presented; otherwise per address (so made-up keys share one bucket).
-    keyGenerator: (request: FastifyRequest) => {
+    keyOf: (request: FastifyRequest) => {
       const { apiKey } = identifyRequest(ring, request);
       return apiKey ? `key:${apiKey.name}` : `ip:${request.ip}`;
     },
-    allowList: (request: FastifyRequest) => isOperationalPath(request.url),
-    errorResponseBuilder: (_request: FastifyRequest, context: { after: string; max: number }) =>
-      new ProblemException({
-        type: PROBLEM_TYPES.rateLimited,
-        title: 'Too many requests',
-        status: 429,
-        detail: `More than ${context.max} requests in the window; retry in ${context.after}.`,
-      }),
   });
 
+  // Cached answers after the rate limit and CORS (their hooks come first), before everything else.
   const { cache } = app.get(ViewsService);
-  answerCachedReads(fastify, cache, ring, config);
+  const cachedAnswers = answerFromCache(fastify, cachedViewRoutes(cache, ring, config));
+  app.get(GatewayMetrics).countCachedAnswers(cachedAnswers);
 
   // operation-view.events drop cached views: an @EventPattern handler (ViewInvalidation) on the Kafka transport.
   const viewEvents = new ViewEventsServer({

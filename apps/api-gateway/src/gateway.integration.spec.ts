@@ -1,3 +1,4 @@
+import { Agent, get as httpGet } from 'node:http';
 import { Kafka } from 'kafkajs';
 import { TOPICS } from '@focus/contracts';
 import {
@@ -426,7 +427,35 @@ describe('api-gateway end to end', () => {
     const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
     expect(metrics).toMatch(/focus_gateway_view_cache_lookups_total\{[^}]*result="hit"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/focus_gateway_view_cache_enabled\{[^}]*\} 1/);
+    // Cached answers write no request line: this is where they show.
+    expect(metrics).toMatch(/focus_gateway_cached_answers_total\{[^}]*status="200"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/focus_gateway_cached_answers_total\{[^}]*status="304"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/focus_gateway_stream_clients/);
+  });
+
+  it('keeps the connection of a cached read, with the request id and rate limit headers on its answer', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status?: number; reused: boolean; headers: Record<string, unknown> }>((resolve, reject) => {
+        const request = httpGet(`${api}/operations/KAZ?year=2018`, { agent, headers: { 'x-api-key': READER } }, (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode, reused: request.reusedSocket, headers: response.headers }));
+        });
+        request.on('error', reject);
+      });
+    try {
+      const first = await get();
+      const second = await get();
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(second.reused).toBe(true);
+      expect(second.headers['connection']).not.toBe('close');
+      expect(second.headers).toMatchObject({
+        'x-request-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
+        'ratelimit-limit': String(RATE_LIMIT_MAX),
+      });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('generates a request id when none is given', async () => {

@@ -32,6 +32,9 @@ export async function createServiceApp(
     // Keys and values the validator never sees (prototype pollution) are dropped at parse time.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // No app mounts Nest middleware (nestjs-pino's is mounted on no route): without it, middie's
+    // onRequest hook ran on every request for nothing.
+    skipMiddie: true,
   });
   // Not bufferLogs: it held every line until the app was up, so one that could not reach its
   // database said nothing for a minute, then all its retries at once. Until the app's own

@@ -9,6 +9,7 @@ export * from './http/write-response';
 export * from './http/problem';
 export * from './http/problem-details.filter';
 export * from './http/request-id';
+export { markRoutine, ROUTINE_SLOW_MS } from './http/request-logging';
 export * from './http/strict-validation.pipe';
 export * from './kafka/kafka.module';
 export * from './kafka/kafka-readiness';

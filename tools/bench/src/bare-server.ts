@@ -1,10 +1,13 @@
 /**
- * The read baselines: a bare Fastify server that answers one route with the bytes the gateway
- * served, or with 304 when If-None-Match carries its ETag: the floor of serving a cached view
- * over HTTP in Node on this machine. It runs as a process of its own, as the gateway does, so
- * neither shares a core with the load generator's process.
+ * The read baselines: a bare Fastify server that answers one route with the bytes and headers
+ * the gateway answered, or with the gateway's 304 when If-None-Match carries its ETag: the floor
+ * of serving a cached view over HTTP in Node on this machine. Headers the gateway computes per
+ * request (x-request-id, the rate limit's) are replayed as they were, so both answers are the
+ * same size on the wire; what the gateway spends computing them is part of what is measured.
+ * It runs as a process of its own, as the gateway does.
  *
- * Env: BODY_FILE (the bytes), ETAG, CACHE_CONTROL. Prints `listening <port>` once bound.
+ * Env: BODY_FILE (the bytes), ETAG, HEADERS_200 and HEADERS_304 (JSON objects). Prints
+ * `listening <port>` once bound.
  */
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
@@ -12,12 +15,12 @@ import Fastify from 'fastify';
 async function main(): Promise<void> {
   const body = readFileSync(requiredEnv('BODY_FILE'));
   const etag = requiredEnv('ETAG');
-  const cacheControl = process.env['CACHE_CONTROL'] ?? 'no-cache';
+  const headers200 = JSON.parse(requiredEnv('HEADERS_200')) as Record<string, string>;
+  const headers304 = JSON.parse(requiredEnv('HEADERS_304')) as Record<string, string>;
   const app = Fastify({ logger: false });
   app.get('/view', (request, reply) => {
-    reply.header('etag', etag).header('cache-control', cacheControl);
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(body);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).headers(headers304).send();
+    return reply.headers(headers200).send(body);
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -5,6 +5,7 @@ import { cleanUpStack, startStack, testInfrastructure, testKafka, testNamespace 
 import { loadSeed } from '../../seed/load';
 import { readSeed } from '../../seed/seed-requests';
 import { BenchContext, BenchSizes } from './bench-context';
+import { CPU_PROFILE_HOOK } from './http-load';
 import { memoryRows } from './memory';
 import { BenchRow } from './results';
 import { csvExportScenario, populationQueryScenario } from './scenarios/data-api';
@@ -59,7 +60,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     namespace: ns,
     echo: options.echo,
     // A benchmark must not meet the rate limit it would measure past.
-    appEnv: { 'api-gateway': { RATE_LIMIT_MAX: '1000000' } },
+    // BENCH_CPU_PROFILE_DIR: the gateway loads the profiler hook (tools/bench/profile).
+    // At the level it runs at in production: its request lines are part of what a read costs.
+    appEnv: { 'api-gateway': { RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'info', ...gatewayProfileEnv() } },
   });
   const ctx: BenchContext = {
     stack,
@@ -100,4 +103,12 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     await stack.stop();
     await cleanUpStack(ns, ctx.mongoUrl, kafka).catch(() => undefined);
   }
+}
+
+function gatewayProfileEnv(): Record<string, string> {
+  if (!process.env['BENCH_CPU_PROFILE_DIR']) return {};
+  return {
+    NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${CPU_PROFILE_HOOK}`.trim(),
+    BENCH_CPU_PROFILE_LABEL: 'api-gateway',
+  };
 }

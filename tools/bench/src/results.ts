@@ -15,6 +15,14 @@ export interface BenchRow {
   ratio: number | null;
   /** What the project holds this figure to, when it holds it to anything. */
   goal?: string;
+  /** Each measurement behind `value` and `baseline` when they are means of several (the table shows their spread). */
+  runs?: number[];
+  baselineRuns?: number[];
+}
+
+export interface RunsOf {
+  runs: number[];
+  baselineRuns?: number[];
 }
 
 export function row(
@@ -24,6 +32,7 @@ export function row(
   value: number,
   baseline: number | null = null,
   goal?: string,
+  runsOf?: RunsOf,
 ): BenchRow {
   const ratio = baseline === null || baseline === 0 ? null : round(value / baseline, 3);
   return {
@@ -34,6 +43,8 @@ export function row(
     baseline: baseline === null ? null : round(baseline, 2),
     ratio,
     ...(goal ? { goal } : {}),
+    ...(runsOf ? { runs: runsOf.runs.map((r) => round(r, 2)) } : {}),
+    ...(runsOf?.baselineRuns ? { baselineRuns: runsOf.baselineRuns.map((r) => round(r, 2)) } : {}),
   };
 }
 
@@ -55,8 +66,8 @@ export function formatTable(rows: readonly BenchRow[]): string {
     return [
       r.scenario,
       r.metric,
-      `${formatNumber(r.value)} ${r.unit}`,
-      r.baseline === null ? '—' : `${formatNumber(r.baseline)} ${r.unit}`,
+      `${formatNumber(r.value)}${spread(r.runs)} ${r.unit}`,
+      r.baseline === null ? '—' : `${formatNumber(r.baseline)}${spread(r.baselineRuns)} ${r.unit}`,
       r.ratio === null ? '—' : r.ratio.toFixed(2),
       r.goal ? `${r.goal} ${verdict === undefined ? '' : verdict ? 'met' : 'NOT MET'}`.trim() : '',
     ];
@@ -73,6 +84,16 @@ export function formatTable(rows: readonly BenchRow[]): string {
 export function writeResults(file: string, rows: readonly BenchRow[]): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
+}
+
+/** ` (min–max, ±x%)` of the measurements behind a mean: the half-range as a share of the mean. */
+function spread(runs: readonly number[] | undefined): string {
+  if (!runs || runs.length < 2) return '';
+  const min = Math.min(...runs);
+  const max = Math.max(...runs);
+  const mean = runs.reduce((a, b) => a + b, 0) / runs.length;
+  const half = mean === 0 ? 0 : ((max - min) / 2 / mean) * 100;
+  return ` (${formatNumber(min)}–${formatNumber(max)}, ±${half.toFixed(0)}%)`;
 }
 
 function formatNumber(n: number): string {

@@ -192,7 +192,24 @@ describe('data API end to end', () => {
     expect(etag).toMatch(/^"\d+-population-/);
     expect((await get(path, { 'if-none-match': etag })).status).toBe(304);
     const csv = await get(`${path}&format=csv`);
-    expect((await get(`${path}&format=csv`, { 'if-none-match': csv.headers.get('etag') as string })).status).toBe(304);
+    const csvEtag = csv.headers.get('etag') as string;
+    const csvNotModified = await get(`${path}&format=csv`, { 'if-none-match': csvEtag });
+    expect(csvNotModified.status).toBe(304);
+    // An export is streamed, not held; its 304 (from the ETag the gateway kept) says what every read's does.
+    expect(first.headers.get('cache-control')).toBeTruthy();
+    expect([csv.headers.get('cache-control'), csvNotModified.headers.get('cache-control')]).toEqual([
+      first.headers.get('cache-control'),
+      first.headers.get('cache-control'),
+    ]);
+    // A CSV page is held like a JSON one: the same bytes again, with the way to the next page.
+    const csvPage = `/population?operation=KAZ&yearFrom=2015&format=csv&limit=2`;
+    const pages = [await get(csvPage), await get(csvPage)];
+    expect(pages[0].headers.get('next-cursor')).toBeTruthy();
+    expect(pages.map((p) => [p.headers.get('etag'), p.headers.get('next-cursor'), p.headers.get('content-type')])).toEqual([
+      [pages[0].headers.get('etag'), pages[0].headers.get('next-cursor'), 'text/csv; charset=utf-8'],
+      [pages[0].headers.get('etag'), pages[0].headers.get('next-cursor'), 'text/csv; charset=utf-8'],
+    ]);
+    expect(await pages[1].text()).toBe(await pages[0].text());
     const put = await fetch(`${api}/operations/KAZ/population/2019/HST`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', 'x-api-key': EDITOR },
@@ -208,6 +225,7 @@ describe('data API end to end', () => {
       'the change drops the cached answer',
     );
     expect(changed.find((r) => r.type === 'HST')?.value).toBe(7);
+    expect((await get(`${path}&format=csv`, { 'if-none-match': csvEtag })).status).toBe(200);
   });
 
   it('lists the codes it uses, and what each operation holds data for', async () => {

@@ -1,34 +1,24 @@
 import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InjectConfig, RequestId } from '@focus/service-kit';
+import { RequestId } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
-import { GatewayConfig } from '../config';
-import { API_PREFIX, Upstreams } from '../upstream/upstreams';
-import { DATA_CODE } from '../views/view-cache';
-import { sendView, viewCacheControl } from '../views/view-reply';
-import { toCachedView, ViewsService } from '../views/views.service';
+import { API_PREFIX } from '../upstream/upstreams';
+import { sendRead } from '../views/view-reply';
+import { ViewsService } from '../views/views.service';
 import { ApiAvailability, ApiDataList } from './data-docs';
-import { dataCacheKey } from './data-reads';
+import { DataRead, dataReadOf } from './data-reads';
 
 /**
  * The data API: lists across operations and years, answered by the aggregator from its views.
- * JSON pages go through the view cache (dropped on any operation-view.updated, since any
- * operation may be in them) with the aggregator's ETag; CSV is streamed through, and its ETag
- * and 304 are the aggregator's.
+ * Pages, JSON or CSV, go through the view cache (dropped on any operation-view.updated, since
+ * any operation may be in them) with the aggregator's ETag; a CSV export is streamed through,
+ * and only its ETag is kept, for 304s (data-reads.ts says why).
  */
 @ApiTags('data')
 @Controller('api/v1')
 export class DataController {
-  private readonly cacheControl: string;
-
-  constructor(
-    private readonly upstreams: Upstreams,
-    private readonly views: ViewsService,
-    @InjectConfig() config: GatewayConfig,
-  ) {
-    this.cacheControl = viewCacheControl(config);
-  }
+  constructor(private readonly views: ViewsService) {}
 
   @Get('population')
   @RequiresAccess('read')
@@ -79,28 +69,12 @@ export class DataController {
   }
 
   private async read(request: FastifyRequest, reply: FastifyReply, ifNoneMatch: string | undefined, requestId: string): Promise<void> {
-    const key = dataCacheKey(request);
-    if (key === undefined) {
-      await this.upstreams.forward('operationView', request, reply);
+    // (Never undefined: these routes are DATA_ROUTES.)
+    const read = dataReadOf(request) as DataRead;
+    if (!read.held) {
+      await this.views.dataExport(read, request, reply);
       return;
     }
-    const path = request.url.slice(API_PREFIX.length);
-    let failure: { statusCode: number; headers: Record<string, unknown>; body: Buffer } | undefined;
-    const answer = await this.views.cache.get(key, DATA_CODE, async () => {
-      const response = await this.upstreams.get('operationView', path, { accept: 'application/json', 'x-request-id': requestId });
-      if (response.statusCode !== 200) {
-        failure = response;
-        return { value: { etag: '', body: response.body, contentType: '' }, cacheable: false };
-      }
-      return { value: toCachedView(response), cacheable: true };
-    });
-    if (failure) {
-      // The aggregator's problem+json (400 naming the parameter), unchanged.
-      const contentType = failure.headers['content-type'];
-      if (typeof contentType === 'string') reply.header('content-type', contentType);
-      reply.status(failure.statusCode).send(failure.body);
-      return;
-    }
-    sendView(reply, answer, ifNoneMatch, this.cacheControl);
+    sendRead(reply, await this.views.data(read, request.url.slice(API_PREFIX.length), requestId), ifNoneMatch);
   }
 }

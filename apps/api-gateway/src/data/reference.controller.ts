@@ -4,25 +4,22 @@ import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { COUNTRIES, PILLARS, POPULATION_TYPES } from '@focus/contracts';
 import { RequiresAccess } from '../auth/access.guard';
-import { CachedView } from '../views/view-cache';
-import { sendView } from '../views/view-reply';
+import { PreparedAnswer } from '../cached-answers/prepared-answer';
 import { ApiReference } from './data-docs';
 
-function fixed(body: unknown): CachedView {
+/** A day: the lists are part of the release, and the ETag revalidates them after. */
+const REFERENCE_CACHE_CONTROL = 'public, max-age=86400';
+
+function fixed(body: unknown): PreparedAnswer {
   const bytes = Buffer.from(JSON.stringify(body));
-  return {
-    etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`,
-    body: bytes,
-    contentType: 'application/json; charset=utf-8',
-  };
+  const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+  return new PreparedAnswer(etag, bytes, 'application/json; charset=utf-8', REFERENCE_CACHE_CONTROL);
 }
 
 // The code lists of libs/contracts: they change only with a release of the gateway.
 const POPULATION_TYPE_LIST = fixed(POPULATION_TYPES.map(({ code, label }) => ({ code, name: label })));
 const PILLAR_LIST = fixed(PILLARS.map(({ pillar, label }) => ({ pillar, name: label })));
 const COUNTRY_LIST = fixed(COUNTRIES);
-/** A day: the lists are part of the release, and the ETag revalidates them after. */
-const REFERENCE_CACHE_CONTROL = 'public, max-age=86400';
 
 /** The codes the data API's filters and rows use, with their names in English and French. */
 @ApiTags('data')
@@ -32,20 +29,20 @@ export class ReferenceController {
   @RequiresAccess('read')
   @ApiReference('population-types')
   populationTypes(@Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
-    sendView(reply, POPULATION_TYPE_LIST, inm, REFERENCE_CACHE_CONTROL);
+    POPULATION_TYPE_LIST.send(reply, inm);
   }
 
   @Get('pillars')
   @RequiresAccess('read')
   @ApiReference('pillars')
   pillars(@Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
-    sendView(reply, PILLAR_LIST, inm, REFERENCE_CACHE_CONTROL);
+    PILLAR_LIST.send(reply, inm);
   }
 
   @Get('countries')
   @RequiresAccess('read')
   @ApiReference('countries')
   countries(@Headers('if-none-match') inm: string | undefined, @Res() reply: FastifyReply) {
-    sendView(reply, COUNTRY_LIST, inm, REFERENCE_CACHE_CONTROL);
+    COUNTRY_LIST.send(reply, inm);
   }
 }

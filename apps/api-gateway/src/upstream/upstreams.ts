@@ -43,6 +43,8 @@ export interface ForwardOptions {
   timeoutMs?: number;
   /** Rewrites a successful answer (read whole: only for small ones) before it goes back. */
   completeAnswer?: (body: Buffer) => Promise<Buffer>;
+  /** Headers the gateway sets on a successful or 304 answer, over the service's (the Cache-Control of a read). */
+  answerHeaders?: Record<string, string>;
 }
 
 /**
@@ -159,6 +161,7 @@ export class Upstreams implements OnModuleDestroy {
       // An owner's Location is a path of its own, which the gateway serves under its prefix.
       reply.header(name, name === 'location' && typeof value === 'string' && value.startsWith('/') ? `${API_PREFIX}${value}` : value);
     }
+    if (options.answerHeaders && (response.statusCode < 300 || response.statusCode === 304)) reply.headers(options.answerHeaders);
     if (options.completeAnswer && response.statusCode < 300) {
       const completed = await options.completeAnswer(Buffer.from(await response.body.arrayBuffer()));
       reply.removeHeader('content-length');

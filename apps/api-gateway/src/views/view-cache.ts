@@ -1,10 +1,18 @@
-/** One cached answer of the aggregator: what the gateway sends for a (code, year, lang). */
-export interface CachedView {
-  etag: string;
-  body: Buffer;
-  contentType: string;
-  /** The view's version (meta.version); undefined for the operations list. */
-  version?: number;
+import { PreparedAnswer } from '../cached-answers/prepared-answer';
+
+/** One cached answer of the aggregator: a view for a (code, year, lang), the list of operations, or a data API list. */
+export class CachedView extends PreparedAnswer {
+  constructor(
+    etag: string,
+    body: Buffer | undefined,
+    contentType: string,
+    cacheControl: string,
+    /** The view's version (meta.version); undefined for the operations list and the data API's answers. */
+    readonly version?: number,
+    headers?: Record<string, string>,
+  ) {
+    super(etag, body, contentType, cacheControl, headers);
+  }
 }
 
 interface Entry {
@@ -72,8 +80,7 @@ export class ViewCache {
       const value = await shared.promise;
       if (value) return value;
     }
-    const epoch = this.epoch;
-    const generation = this.generations.get(code) ?? 0;
+    const since = this.mark(code);
     let result: { value: CachedView; cacheable: boolean } | undefined;
     const promise = load().then((r) => {
       result = r;
@@ -86,20 +93,37 @@ export class ViewCache {
       if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
     }
     const { value, cacheable } = result as { value: CachedView; cacheable: boolean };
-    const unchanged = epoch === this.epoch && generation === (this.generations.get(code) ?? 0);
-    const current = value.version === undefined || value.version >= (this.announced.get(code) ?? 0);
-    if (cacheable && unchanged && current && this.isEnabled()) this.store(key, code, value);
+    if (cacheable) this.storeIfCurrent(key, code, value, since);
     return value;
   }
 
   /**
-   * The fresh cached answer for `key`, if there is one; nothing is loaded. Only keys made by
-   * `key()` from validated parts are ever stored, so any other string simply misses.
+   * Runs `load` and stores what it returns, if anything, when nothing invalidated the operation
+   * meanwhile; counted as a miss. Unlike get(), concurrent callers do not wait for each other:
+   * `load` answers its own client (a CSV export streamed through), and what it keeps is only
+   * the answer's validator.
    */
-  lookup(key: string): CachedView | undefined {
+  async keep(key: string, code: string, load: () => Promise<CachedView | undefined>): Promise<void> {
+    if (!this.isEnabled()) {
+      await load();
+      return;
+    }
+    this.misses++;
+    const since = this.mark(code);
+    const value = await load();
+    if (value) this.storeIfCurrent(key, code, value, since);
+  }
+
+  /**
+   * The fresh cached answer for `key`, if there is one that can answer a request with this
+   * If-None-Match (a validator alone answers only a 304: PreparedAnswer.answers); nothing is
+   * loaded. Only keys the gateway built from validated parts (or queries the aggregator
+   * accepted) are ever stored, so any other string simply misses.
+   */
+  lookup(key: string, ifNoneMatch?: string | string[]): CachedView | undefined {
     if (!this.isEnabled()) return undefined;
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
+    if (!entry || !entry.value.answers(ifNoneMatch)) return undefined;
     if (this.ttlMs !== 0 && this.now() - entry.storedAt >= this.ttlMs) {
       this.entries.delete(key);
       return undefined;
@@ -126,6 +150,18 @@ export class ViewCache {
     this.inflight.clear();
   }
 
+  /** Where the cache stands for `code` before a load: storeIfCurrent compares with it after. */
+  private mark(code: string): { epoch: number; generation: number } {
+    return { epoch: this.epoch, generation: this.generations.get(code) ?? 0 };
+  }
+
+  /** Stores a loaded answer unless it was invalidated while loading, or is older than a version an event announced. */
+  private storeIfCurrent(key: string, code: string, value: CachedView, since: { epoch: number; generation: number }): void {
+    const unchanged = since.epoch === this.epoch && since.generation === (this.generations.get(code) ?? 0);
+    const current = value.version === undefined || value.version >= (this.announced.get(code) ?? 0);
+    if (unchanged && current && this.isEnabled()) this.store(key, code, value);
+  }
+
   private store(key: string, code: string, value: CachedView): void {
     this.entries.set(key, { code, value, storedAt: this.now() });
     while (this.entries.size > this.maxEntries) {
@@ -134,13 +170,4 @@ export class ViewCache {
       this.entries.delete(oldest);
     }
   }
-}
-
-/** Whether an If-None-Match header names `etag` (weak comparison, lists and `*` included). */
-export function matchesIfNoneMatch(header: string | string[] | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (value.trim() === '*') return true;
-  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
-  return value.split(',').some((tag) => bare(tag) === bare(etag));
 }

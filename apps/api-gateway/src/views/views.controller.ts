@@ -2,34 +2,28 @@ import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LANGS, parseAsOf } from '@focus/contracts';
-import { badRequest, InjectConfig, OperationCodePipe, RequestId, YearPipe } from '@focus/service-kit';
+import { badRequest, OperationCodePipe, RequestId, YearPipe } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
-import { GatewayConfig } from '../config';
 import { ApiAsOf } from '../history/history-docs';
 import { HistoryService } from '../history/history.service';
 import { ApiRead } from '../openapi/api-docs';
-import { ReadResult, ViewsService } from './views.service';
-import { sendView, viewCacheControl } from './view-reply';
+import { ViewsService } from './views.service';
+import { sendRead } from './view-reply';
 
 @ApiTags('operations')
 @Controller('api/v1/operations')
 export class ViewsController {
-  private readonly cacheControl: string;
-
   constructor(
     private readonly views: ViewsService,
     private readonly history: HistoryService,
-    @InjectConfig() config: GatewayConfig,
-  ) {
-    this.cacheControl = viewCacheControl(config);
-  }
+  ) {}
 
   @Get()
   @RequiresAccess('read')
   @ApiOperation({ operationId: 'listOperations', summary: 'Every operation with its name and the years it has data for.' })
   @ApiRead('list')
   async list(@Headers('if-none-match') ifNoneMatch: string | undefined, @RequestId() requestId: string, @Res() reply: FastifyReply) {
-    this.send(reply, await this.views.operations(requestId), ifNoneMatch);
+    sendRead(reply, await this.views.operations(requestId), ifNoneMatch);
   }
 
   @Get(':code')
@@ -66,21 +60,7 @@ export class ViewsController {
       HistoryService.relay(reply, await this.history.viewAsOf(code, single(asOf, 'asOf'), yearValue, langValue, requestId, ifNoneMatch));
       return;
     }
-    this.send(reply, await this.views.view(code, yearValue, langValue, requestId), ifNoneMatch);
-  }
-
-  private send(reply: FastifyReply, result: ReadResult, ifNoneMatch: string | undefined): void {
-    if (!result.ok) {
-      // The aggregator's own answer (404 problem+json for an unknown operation), unchanged.
-      const { statusCode, headers, body } = result.response;
-      for (const name of ['content-type', 'retry-after']) {
-        const value = headers[name];
-        if (typeof value === 'string') reply.header(name, value);
-      }
-      reply.status(statusCode).send(body);
-      return;
-    }
-    sendView(reply, result.view, ifNoneMatch, this.cacheControl);
+    sendRead(reply, await this.views.view(code, yearValue, langValue, requestId), ifNoneMatch);
   }
 }
 

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { createServiceApp } from '../bootstrap';
 import { AppConfig, loadConfig } from '../config/service-config';
 import { APP_LOGGER, AppCoreModule } from '../service-core.module';
-import { createAppLogger } from './request-logging';
+import { createAppLogger, markRoutine, ROUTINE_SLOW_MS } from './request-logging';
 
 const ENV = { KAFKA_BROKERS: '127.0.0.1:9092', PORT: '0' };
 
@@ -48,7 +48,7 @@ let releaseSlow: (() => void) | undefined;
 describe('request logging', () => {
   let app: NestFastifyApplication;
 
-  async function start(level: string) {
+  async function start(level: string, routine?: (request: FastifyRequest) => boolean) {
     const config = loadConfig(AppConfig, {}, { ...ENV, LOG_LEVEL: level });
     const module = {
       module: class ProbeModule {},
@@ -56,6 +56,15 @@ describe('request logging', () => {
       controllers: [ProbeController],
     };
     app = await createServiceApp(module, config);
+    if (routine) {
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onRequest', (request: FastifyRequest, _reply: unknown, done: () => void) => {
+          if (routine(request)) markRoutine(request);
+          done();
+        });
+    }
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   }
@@ -121,6 +130,27 @@ describe('request logging', () => {
     expect(requestLines(warn)).toEqual([
       [{ req: expect.objectContaining({ id: 'req-left', method: 'GET', url: '/slow' }) }, 'request aborted'],
     ]);
+  });
+
+  it('writes no line for a fast routine request, but one for a routine request that fails or is slow', async () => {
+    await start('info', (request) => request.url.endsWith('routine=1'));
+    const [info, error] = captured('info', 'error');
+    const fastify = app.getHttpAdapter().getInstance();
+    expect((await fastify.inject({ method: 'GET', url: '/probe?routine=1' })).statusCode).toBe(200);
+    expect((await fastify.inject({ method: 'GET', url: '/broken?routine=1' })).statusCode).toBe(500);
+    expect((await fastify.inject({ method: 'GET', url: '/missing?routine=1' })).statusCode).toBe(404);
+    releaseSlow = undefined;
+    const slow = fastify.inject({ method: 'GET', url: '/slow?routine=1' });
+    await eventually(() => releaseSlow !== undefined);
+    await new Promise((resolve) => setTimeout(resolve, ROUTINE_SLOW_MS + 50));
+    // (Through the variable's declared type: the assignment above narrowed it to undefined.)
+    (releaseSlow as (() => void) | undefined)?.();
+    expect((await slow).statusCode).toBe(200);
+    expect(requestLines(info).map(([line]) => [line.req.url, line.res.statusCode])).toEqual([
+      ['/missing?routine=1', 404],
+      ['/slow?routine=1', 200],
+    ]);
+    expect(requestLines(error).map(([line]) => line.req.url)).toEqual(['/broken?routine=1']);
   });
 
   it('builds no line below its level', async () => {

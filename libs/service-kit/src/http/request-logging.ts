@@ -14,8 +14,23 @@ export function createAppLogger(config: AppConfig, serviceName: string, destinat
   return destination ? pino(options, destination) : pino(options);
 }
 
+/** How long a routine request (markRoutine) may take before its line is written anyway. */
+export const ROUTINE_SLOW_MS = 250;
+
+const ROUTINE = Symbol('routine request');
+
 /**
- * One line per request (health and metrics aside), written from Fastify's hooks: `request
+ * Marks a request as routine: a cached read, say, answered thousands of times a second with the
+ * same bytes. Its line is written only when it fails (4xx, 5xx) or takes ROUTINE_SLOW_MS or
+ * more; the app counts the rest in /metrics. Identical lines by the thousand tell an operator
+ * nothing a counter does not, and each costs a JSON serialization and a write.
+ */
+export function markRoutine(request: FastifyRequest): void {
+  (request as FastifyRequest & { [ROUTINE]?: boolean })[ROUTINE] = true;
+}
+
+/**
+ * One line per request (health, metrics and fast routine requests aside), written from Fastify's hooks: `request
  * completed`, `request errored` at error level for a 5xx, or `request aborted` at warn level
  * when the client left before its answer (a timeout upstream, a closed tab).
  *
@@ -29,6 +44,10 @@ export function logRequests(fastify: FastifyInstance, logger: Logger): void {
   // Callback hooks, not async ones: they run on every request, and a promise each costs.
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const failed = reply.statusCode >= 500;
+    if ((request as FastifyRequest & { [ROUTINE]?: boolean })[ROUTINE] && reply.statusCode < 400 && reply.elapsedTime < ROUTINE_SLOW_MS) {
+      done();
+      return;
+    }
     if (logger.isLevelEnabled(failed ? 'error' : 'info') && !isOperationalPath(request.url)) {
       const line = { req: requestFields(request), res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) };
       if (failed) logger.error(line, 'request errored');

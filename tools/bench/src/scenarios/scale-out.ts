@@ -94,8 +94,9 @@ async function readThroughGateways(ctx: BenchContext, code: string, copies: numb
         ctx.stack.urls[app],
       ]),
     );
-    // A stack of the gateway alone points it at the bench stack's apps; the rate limit as in runBench.
-    const gatewayEnv = { ...upstreams, RATE_LIMIT_MAX: ctx.stack.envOf('api-gateway')['RATE_LIMIT_MAX'] ?? '1000000' };
+    // A stack of the gateway alone points it at the bench stack's apps; the rate limit and log level as in runBench.
+    const { RATE_LIMIT_MAX = '1000000', LOG_LEVEL = 'info' } = ctx.stack.envOf('api-gateway');
+    const gatewayEnv = { ...upstreams, RATE_LIMIT_MAX, LOG_LEVEL };
     for (let i = 1; i < copies; i++) {
       extra.push(await startStack({ namespace: ctx.ns, apps: ['api-gateway'], build: false, appEnv: { 'api-gateway': gatewayEnv } }));
     }
