@@ -149,6 +149,34 @@ describe('population service', () => {
     expect(events.find((e) => e.type === 'population.figure.deleted')?.data).toBeNull();
   });
 
+  it('names a figure by origin with ?origin= on PUT and DELETE, beside the figure without one', async () => {
+    const path = '/operations/TST/population/2010/REF';
+    const bySyrians = await put(`${path}?origin=SYR`, { value: 40, source: seedSource });
+    expect(bySyrians.status).toBe(201);
+    expect(await bySyrians.json()).toMatchObject({ state: { operationCode: 'TST', year: 2010, type: 'REF', origin: 'SYR', value: 40 } });
+    expect((await put(path, { value: 2, source: seedSource })).status).toBe(201);
+    const listed = async () =>
+      ((await (await fetch(`${base}/operations/TST/population`)).json()) as { figures: PopulationFigureState[] }).figures.map((f) => [
+        f.origin ?? null,
+        f.value,
+      ]);
+    expect(await listed()).toEqual(
+      expect.arrayContaining([
+        ['SYR', 40],
+        [null, 2],
+      ]),
+    );
+
+    for (const query of ['origin=SY', 'origin=SYR&origin=AFG', 'origin=syr']) {
+      const refused = await put(`${path}?${query}`, { value: 1 });
+      expect([query, refused.status]).toEqual([query, 400]);
+    }
+    expect((await put('/operations/TST/population/2010/total?origin=SYR', { value: 1 })).status).toBe(400);
+
+    expect((await fetch(`${base}${path}?origin=SYR`, { method: 'DELETE' })).status).toBe(204);
+    expect(await listed()).toEqual([[null, 2]]);
+  });
+
   it('imports UNHCR CSV rows by operation, year, type and origin, replacing figures without origin; a second import changes nothing', async () => {
     const csv =
       readFileSync(resolve(__dirname, 'testing/unhcr-kaz-2016-2018.csv'), 'utf8') + '2018,Nowhere,XX,XX1,Kazakhstan,KAZ,KAZ,abc,,,,,,,,\n';
@@ -202,6 +230,26 @@ describe('population service', () => {
     const again = (await second.json()) as { figures: Record<string, number> };
     expect(again.figures).toEqual({ created: 0, updated: 0, unchanged: summary.figures.created + summary.figures.updated });
     expect(await published()).toHaveLength(eventsAfterFirst);
+
+    // A later release without the Afghans in Kazakhstan in 2018: their figures go (the refugees and
+    // asylum-seekers, and the zeros kept under Afghanistan as the first origin to report them), the other origins stay.
+    const afghanFigures = list.figures.filter((f) => f.year === 2018 && f.origin === 'AFG');
+    expect(afghanFigures.length).toBeGreaterThan(2);
+    const withoutAfghans = csv
+      .split('\n')
+      .filter((line) => !line.startsWith('2018,Afghanistan,AFG,AFG,Kazakhstan,'))
+      .join('\n');
+    const third = await fetch(`${base}/imports/population?source=UNHCR%20population%20statistics%202025.12.1`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: withoutAfghans,
+    });
+    expect(third.status).toBe(201);
+    expect(await third.json()).toMatchObject({ removedOrigins: afghanFigures.length, replacedWithoutOrigin: 0 });
+    const after = (await (await fetch(`${base}/operations/KAZ/population`)).json()) as { figures: PopulationFigureState[] };
+    expect(after.figures.filter((f) => f.year === 2018 && f.origin === 'AFG')).toEqual([]);
+    const sum = (type: string) => after.figures.filter((f) => f.year === 2018 && f.type === type).reduce((total, f) => total + f.value, 0);
+    expect([sum('REF'), sum('ASY'), sum('STA')]).toEqual([568 - 538, 190 - 164, 7690]);
   });
 
   it('reports readiness of its database and outbox, and serves metrics', async () => {

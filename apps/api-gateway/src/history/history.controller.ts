@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -14,8 +14,9 @@ import {
   POPULATION_TYPE_CODES,
   PopulationType,
 } from '@focus/contracts';
-import { badRequest, OneOfPipe, OperationCodePipe, RequestId, YearPipe } from '@focus/service-kit';
+import { badRequest, OneOfPipe, OperationCodePipe, OriginQueryPipe, refuseOriginOfTotal, RequestId, YearPipe } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
+import { ApiOriginQuery } from '../openapi/api-docs';
 import { ApiHistory } from './history-docs';
 import { HistoryService } from './history.service';
 
@@ -52,16 +53,19 @@ export class HistoryController {
     summary: 'Every revision of a population figure (or reported total), newest first, each with its source.',
   })
   @ApiHistory(['code', 'year', 'populationType'])
+  @ApiOriginQuery()
   figure(
     @Param('code', OperationCodePipe) code: string,
     @Param('year', YearPipe) year: number,
     @Param('type', new OneOfPipe('type', FIGURE_TYPES)) type: PopulationType | 'total',
+    @Query('origin', OriginQueryPipe) origin: string | undefined,
     @Req() request: FastifyRequest,
     @RequestId() requestId: string,
     @Res() reply: FastifyReply,
   ) {
-    const entityId = type === 'total' ? entityIds.populationTotal(code, year) : entityIds.populationFigure(code, year, type);
-    return this.answer(entityId, request, requestId, reply);
+    refuseOriginOfTotal(type, origin);
+    const entityId = type === 'total' ? entityIds.populationTotal(code, year) : entityIds.populationFigure(code, year, type, origin);
+    return this.answer(entityId, request, requestId, reply, ['origin']);
   }
 
   @Get('operations/:code/budget/:year/pillars/:pillar/history')
@@ -123,8 +127,21 @@ export class HistoryController {
     return this.answer(entityIds.contribution(id), request, requestId, reply);
   }
 
-  private async answer(entityId: string, request: FastifyRequest, requestId: string, reply: FastifyReply): Promise<void> {
+  /** `own`: query parameters of the route itself, not passed on to the aggregator (which checks the paging ones). */
+  private async answer(
+    entityId: string,
+    request: FastifyRequest,
+    requestId: string,
+    reply: FastifyReply,
+    own: string[] = [],
+  ): Promise<void> {
     const at = request.url.indexOf('?');
-    HistoryService.relay(reply, await this.history.entity(entityId, at < 0 ? '' : request.url.slice(at), requestId));
+    let search = at < 0 ? '' : request.url.slice(at);
+    if (own.length > 0 && search) {
+      const query = new URLSearchParams(search);
+      for (const name of own) query.delete(name);
+      search = query.size > 0 ? `?${query}` : '';
+    }
+    HistoryService.relay(reply, await this.history.entity(entityId, search, requestId));
   }
 }

@@ -148,6 +148,13 @@ describe('history and as-of views through the gateway', () => {
     // page's figure without one, whose history ends in that deletion.
     const [now, then] = await historyUntil('/operations/KAZ/population/2018/REF', 2);
     expect([now.deleted, then.source?.name, then.state?.value]).toEqual([true, 'UNHCR Global Focus 2019', 588]);
+    // A figure by origin is named by ?origin= (the rest of the query, paging, still applies).
+    const afghans = await eventually(
+      async () => (await read<Page>('/operations/KAZ/population/2018/REF/history?origin=AFG&limit=5')).body?.items?.[0],
+      30_000,
+      'the history of KAZ:2018:REF:AFG',
+    );
+    expect(afghans).toMatchObject({ version: 1, state: { origin: 'AFG', value: 538 }, source: { name: release } });
     const current = await eventually(
       async () => {
         const { body } = await asOf(new Date().toISOString(), 'KAZ');
@@ -216,6 +223,11 @@ describe('history and as-of views through the gateway', () => {
     expect((await read('/contributions/not-an-id/history')).response.status).toBe(400);
     expect((await read('/operations/HST/population/1999/REF/history')).response.status).toBe(404);
     expect((await read('/operations/HST/population/2018/REF/history?cursor=!!')).response.status).toBe(422);
+    for (const origin of ['origin=SY', 'origin=SYR&origin=AFG', 'origin[$ne]=SYR']) {
+      const { response } = await read(`/operations/HST/population/2018/REF/history?${origin}`);
+      expect([origin, response.status]).toEqual([origin, origin.includes('$') ? 422 : 400]);
+    }
+    expect((await read('/operations/HST/population/2018/total/history?origin=SYR')).response.status).toBe(400);
     for (const bad of ['2019-07-01', 'soon', new Date(Date.now() + 3_600_000).toISOString()]) {
       const { response } = await asOf(bad);
       expect([bad, response.status, response.headers.get('content-type')]).toEqual([bad, 400, expect.stringMatching(/problem\+json/)]);

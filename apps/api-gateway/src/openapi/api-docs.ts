@@ -149,6 +149,19 @@ export function ApiPut(body: string, names: ParamName[], state: string) {
   );
 }
 
+/** `?origin=` on a population figure's routes: the figure by that country of origin, as imports write them. */
+export function ApiOriginQuery() {
+  return ApiQuery({
+    name: 'origin',
+    required: false,
+    description:
+      'The figure by this country of origin (ISO 3166 alpha-3 as the data API gives it, UNK unknown, XXA stateless; GET /reference/countries); ' +
+      'without it, the figure without an origin. Not for a total: 400.',
+    schema: { type: 'string' },
+    example: 'SYR',
+  });
+}
+
 export function ApiDelete(names: ParamName[]) {
   return applyDecorators(
     params(names),

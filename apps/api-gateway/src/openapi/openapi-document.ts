@@ -149,6 +149,15 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
       properties: {
         rowsRead: integer,
         figures: { type: 'object', properties: { created: integer, updated: integer, unchanged: integer } },
+        replacedWithoutOrigin: {
+          ...integer,
+          description:
+            "Figures without an origin (a page's, an editor's) of a (operation, year, type) the file reports by origin: removed.",
+        },
+        removedOrigins: {
+          ...integer,
+          description: 'Figures by an origin the file no longer reports for a (operation, year, type) it does report: removed.',
+        },
         rejected: {
           type: 'object',
           properties: {

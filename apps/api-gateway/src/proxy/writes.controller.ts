@@ -9,6 +9,7 @@ import {
   ApiContributionList,
   ApiDelete,
   ApiImport,
+  ApiOriginQuery,
   ApiPut,
   ApiRecordContribution,
   ApiReplaceContribution,
@@ -63,6 +64,7 @@ export class WritesController {
     summary: 'Sets the number of people of one type (or the reported total) for a year.',
   })
   @ApiPut('PutFigureDto', ['code', 'year', 'populationType'], 'PopulationFigureState')
+  @ApiOriginQuery()
   putFigure(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.upstreams.forward('population', request, reply);
   }
@@ -72,6 +74,7 @@ export class WritesController {
   @RequiresAccess('write')
   @ApiOperation({ operationId: 'deletePopulationFigure', summary: 'Deletes a population figure (or the reported total).' })
   @ApiDelete(['code', 'year', 'populationType'])
+  @ApiOriginQuery()
   deleteFigure(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.upstreams.forward('population', request, reply);
   }

@@ -13,6 +13,12 @@ export function editorSource(today = new Date()): FigureSource {
 
 export type FigureKey = PopulationType | 'total';
 
+/** A figure as its path names it: a type (or the total), and for a figure by origin, the origin (a total has none). */
+export interface FigureRef {
+  key: FigureKey;
+  origin?: string;
+}
+
 /**
  * The population domain: figures by type, and year totals reported without a breakdown.
  * A reported total is kept as reported; it is never split into an invented breakdown.
@@ -41,7 +47,7 @@ export class FiguresService {
   put(
     code: string,
     year: number,
-    key: FigureKey,
+    { key, origin }: FigureRef,
     value: number,
     source: FigureSource,
     options: WriteOptions,
@@ -52,18 +58,18 @@ export class FiguresService {
         options,
       );
     }
-    return this.figures.put(figureChange(code, year, key, value, source), options);
+    return this.figures.put(figureChange(code, year, key, value, source, origin), options);
   }
 
   remove(
     code: string,
     year: number,
-    key: FigureKey,
+    { key, origin }: FigureRef,
     options: WriteOptions,
   ): Promise<WriteResult<PopulationFigureState | PopulationTotalState>> {
     return key === 'total'
       ? this.totals.remove(entityIds.populationTotal(code, year), code, options)
-      : this.figures.remove(entityIds.populationFigure(code, year, key), code, options);
+      : this.figures.remove(entityIds.populationFigure(code, year, key, origin), code, options);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { FigureSource } from '@focus/contracts';
+import { entityIds, FigureSource } from '@focus/contracts';
 import { badRequest, ProblemException, PROBLEM_TYPES, validationProblem } from '@focus/service-kit';
 import { figureChange, FiguresService } from '../figures/figures.service';
 import { OriginCount, OriginCounts } from './origin-counts';
@@ -19,6 +19,8 @@ export interface ImportSummary {
   figures: { created: number; updated: number; unchanged: number };
   /** Figures without an origin (an earlier import's sums, a page's figures) replaced by this import's figures by origin. */
   replacedWithoutOrigin: number;
+  /** Figures by an origin this file no longer reports for their (operation, year, type), which it does report: removed. */
+  removedOrigins: number;
   rejected: { count: number; lines: Array<{ line: number; reason: string }> };
   /** Values reported for places that are not operations (unknown or stateless origin). */
   notAttributed: number;
@@ -39,9 +41,12 @@ export interface ImportOptions {
  * Imports UNHCR population statistics: one CSV row per (year, origin, asylum) as one figure
  * per (operation, year, type, origin) (see OriginCounts for which zeros are kept). The stream is
  * read once and never held whole; writes go in batches, and figures equal to what is stored
- * are left alone, so a second import of the same file changes nothing and emits nothing. A
- * figure without an origin for a (operation, year, type) the file reports by origin is
- * removed, since views sum every figure of a (year, type) and would count both.
+ * are left alone, so a second import of the same file changes nothing and emits nothing.
+ *
+ * For each (operation, year, type) it reports, the file is the whole truth: views sum every
+ * figure of a (year, type), so a figure the file does not have there is removed, whether it has
+ * no origin (a page's figure, an import before origins) or an origin a newer release stopped
+ * reporting. What the file does not report at all (other years, other operations) is left alone.
  */
 @Injectable()
 export class PopulationImportService {
@@ -54,6 +59,7 @@ export class PopulationImportService {
       rowsRead: 0,
       figures: { created: 0, updated: 0, unchanged: 0 },
       replacedWithoutOrigin: 0,
+      removedOrigins: 0,
       rejected: { count: 0, lines: [] },
       notAttributed: 0,
       operations: [],
@@ -118,22 +124,31 @@ export class PopulationImportService {
       summary.figures.updated += counts.updated;
       summary.figures.unchanged += counts.unchanged;
     }
-    summary.replacedWithoutOrigin = await this.removeFiguresWithoutOrigin(kept, options.correlationId);
+    await this.removeFiguresNotReported(kept, summary, options.correlationId);
     summary.operations = [...names].map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
     return summary;
   }
 
-  private async removeFiguresWithoutOrigin(kept: readonly OriginCount[], correlationId?: string): Promise<number> {
-    const reported = new Set(kept.map((f) => `${f.code}:${f.year}:${f.type}`));
-    const withoutOrigin = await this.figures.figures.list({ 'state.origin': { $exists: false } }, Number.MAX_SAFE_INTEGER);
-    let removed = 0;
-    for (const figure of withoutOrigin) {
-      const { operationCode, year, type } = figure.state;
-      if (!reported.has(`${operationCode}:${year}:${type}`)) continue;
-      await this.figures.figures.remove(figure.id, operationCode, { correlationId });
-      removed += 1;
+  /** Operation by operation (`kept` is sorted by operation), so only one operation's figures are held at a time. */
+  private async removeFiguresNotReported(kept: readonly OriginCount[], summary: ImportSummary, correlationId?: string): Promise<void> {
+    for (let start = 0; start < kept.length; ) {
+      const code = kept[start].code;
+      let end = start;
+      while (end < kept.length && kept[end].code === code) end++;
+      const ids = new Set<string>();
+      const groups = new Set<string>();
+      for (const f of kept.slice(start, end)) {
+        ids.add(entityIds.populationFigure(f.code, f.year, f.type, f.origin));
+        groups.add(`${f.year}:${f.type}`);
+      }
+      for (const figure of await this.figures.figures.list({ 'state.operationCode': code }, Number.MAX_SAFE_INTEGER)) {
+        if (ids.has(figure.id) || !groups.has(`${figure.state.year}:${figure.state.type}`)) continue;
+        await this.figures.figures.remove(figure.id, code, { correlationId });
+        if (figure.state.origin === undefined) summary.replacedWithoutOrigin += 1;
+        else summary.removedOrigins += 1;
+      }
+      start = end;
     }
-    return removed;
   }
 }
 

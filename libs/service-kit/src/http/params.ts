@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { OPERATION_CODE_PATTERN, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
+import { isCountryCode, OPERATION_CODE_PATTERN, YEAR_MAX, YEAR_MIN } from '@focus/contracts';
 import { badRequest } from './problem';
 
 /**
@@ -51,4 +51,28 @@ export class OneOfPipe<T extends string | number> implements PipeTransform<strin
     }
     return match;
   }
+}
+
+/**
+ * `?origin=` naming a population figure by its country of origin (as the data API names them:
+ * ISO 3166 alpha-3, UNK, XXA): absent, the figure without one. Given twice, or as anything but
+ * one code, it is refused.
+ */
+@Injectable()
+export class OriginQueryPipe implements PipeTransform<unknown, string | undefined> {
+  transform(raw: unknown): string | undefined {
+    if (raw === undefined) return undefined;
+    if (typeof raw !== 'string' || !isCountryCode(raw)) {
+      throw badRequest('origin must be one country code (GET /reference/countries).', [
+        { field: 'origin', message: 'must be one country code' },
+      ]);
+    }
+    return raw;
+  }
+}
+
+/** A reported total has no origin: `?origin=` on a total's path is refused. */
+export function refuseOriginOfTotal(type: string, origin: string | undefined): void {
+  if (origin !== undefined && type === 'total')
+    throw badRequest('origin does not apply to a total.', [{ field: 'origin', message: 'does not apply to a total' }]);
 }
