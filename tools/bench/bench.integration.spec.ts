@@ -1,6 +1,6 @@
 import { STACK_APPS } from '@focus/testing';
 import { READ_ROUNDS } from './src/scenarios/reads';
-import { runBench, SCENARIOS } from './src/bench';
+import { BenchFailure, runBench, SCENARIOS } from './src/bench';
 import { BenchRow } from './src/results';
 import { QUICK_SIZES } from './src/sizes';
 
@@ -13,14 +13,16 @@ import { QUICK_SIZES } from './src/sizes';
  */
 describe('bench (quick, real stack)', () => {
   let rows: BenchRow[];
+  let failed: BenchFailure[];
 
   // Every scenario: scale-out starts eight more app processes (1, 2 and 4 aggregators, a second
   // gateway), and the data API's two run after the import, on a machine other stacks share.
   beforeAll(async () => {
-    rows = await runBench({ sizes: QUICK_SIZES, log: () => undefined });
+    ({ rows, failed } = await runBench({ sizes: QUICK_SIZES, log: () => undefined }));
   }, 600_000);
 
   it('measures every scenario of the issue, each with the metrics it promises', () => {
+    expect(failed).toEqual([]);
     const metrics = rows.map((r) => `${r.scenario} ${r.metric}`);
     expect(metrics).toEqual(
       expect.arrayContaining([

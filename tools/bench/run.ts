@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   const infra = await resolveInfrastructure((line) => console.log(`bench: ${line}`));
   exportToEnvironment(infra);
   try {
-    const rows = await runBench({
+    const { rows, failed } = await runBench({
       sizes: quick ? QUICK_SIZES : FULL_SIZES,
       scenarios: named.length > 0 ? (named as Scenario[]) : undefined,
       log: (line) => console.log(`bench: ${line}`),
@@ -37,7 +37,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(
       `bench: done in ${Math.round((Date.now() - started) / 1000)} s${quick ? ' (quick: sizes too small to compare)' : ''}; results in ${resultsFile(quick)}`,
     );
-    return 0;
+    for (const { scenario, reason } of failed) console.error(`bench: ${scenario} failed, its figures are missing: ${reason}`);
+    return failed.length > 0 ? 1 : 0;
   } finally {
     if (infra.origin !== 'environment') console.log('bench: infrastructure left running; stop it with `npm run infra -- down`');
   }

@@ -42,13 +42,26 @@ export interface BenchOptions {
   echo?: (line: string) => void;
 }
 
+/** A scenario that failed, and why: the run goes on without it (and without what needs it). */
+export interface BenchFailure {
+  scenario: Scenario;
+  reason: string;
+}
+
+export interface BenchRun {
+  rows: BenchRow[];
+  failed: BenchFailure[];
+}
+
 /**
  * Runs the benchmark scenarios against one real stack of the six apps (from the tsc build, in
  * a namespace of its own on the broker and server given by KAFKA_BROKERS and MONGO_URL), the
  * seed operation loaded first, and returns every figure beside its baseline. Memory is read
- * last, so it is the peak over everything that ran.
+ * last, so it is the peak over everything that ran. A scenario that fails is reported and the
+ * others still run: a full run takes the better part of an hour, and one failure (the import
+ * timing out, say) should not cost the figures of all the rest.
  */
-export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
+export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const log = options.log ?? ((line: string) => console.log(line));
   const wanted = new Set(options.scenarios ?? SCENARIOS);
   if (wanted.has('rebuild') || wanted.has('history')) wanted.add('projection');
@@ -83,22 +96,37 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     // Reads are measured on the seed's final view, not one still growing.
     await waitUntilProjected(ctx, 120_000);
 
-    if (wanted.has('gateway-read')) rows.push(...(await readScenarios(ctx, seed.code)));
+    const failed: BenchFailure[] = [];
+    const attempt = async (scenario: Scenario, run: () => Promise<BenchRow[]>): Promise<boolean> => {
+      if (!wanted.has(scenario)) return false;
+      try {
+        rows.push(...(await run()));
+        return true;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        failed.push({ scenario, reason });
+        log(`${scenario} FAILED (the run goes on): ${reason}`);
+        return false;
+      }
+    };
+    await attempt('gateway-read', () => readScenarios(ctx, seed.code));
     let expectedVersions: Map<string, number> | undefined;
-    if (wanted.has('projection')) {
+    await attempt('projection', async () => {
       const projection = await projectionScenario(ctx);
-      rows.push(...projection.rows);
       expectedVersions = projection.expectedVersions;
+      return projection.rows;
+    });
+    const projected = expectedVersions;
+    if (projected) await attempt('history', () => historyScenario(ctx));
+    await attempt('freshness', () => freshnessScenario(ctx));
+    if (projected) await attempt('rebuild', () => rebuildScenario(ctx, projected));
+    if (await attempt('import', () => importScenario(ctx))) {
+      await attempt('population-query', () => populationQueryScenario(ctx));
+      await attempt('csv-export', () => csvExportScenario(ctx));
     }
-    if (wanted.has('history') && expectedVersions) rows.push(...(await historyScenario(ctx)));
-    if (wanted.has('freshness')) rows.push(...(await freshnessScenario(ctx)));
-    if (wanted.has('rebuild') && expectedVersions) rows.push(...(await rebuildScenario(ctx, expectedVersions)));
-    if (wanted.has('import')) rows.push(...(await importScenario(ctx)));
-    if (wanted.has('population-query')) rows.push(...(await populationQueryScenario(ctx)));
-    if (wanted.has('csv-export')) rows.push(...(await csvExportScenario(ctx)));
-    if (wanted.has('scale-out')) rows.push(...(await scaleOutScenario(ctx, seed.code)));
+    await attempt('scale-out', () => scaleOutScenario(ctx, seed.code));
     rows.push(...memoryRows(stack));
-    return rows;
+    return { rows, failed };
   } finally {
     await stack.stop();
     await cleanUpStack(ns, ctx.mongoUrl, kafka).catch(() => undefined);
