@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { Controller, DynamicModule, Get, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiExcludeController, SwaggerModule } from '@nestjs/swagger';
@@ -26,9 +27,11 @@ import { ViewsService } from './views/views.service';
 import { ViewEventsServer } from './views/view-events.server';
 import { ViewInvalidation } from './views/view-invalidation.controller';
 import { GATEWAY_INSTANCE } from './gateway-instance';
-import { cachedViewRoutes } from './views/cached-reads';
+import { cachedViewRoutes, frontDoorLookup } from './views/cached-reads';
 import { answerFromCache } from './cached-answers/cached-answers';
-import { limitRate } from './limits/rate-limit';
+import { limitRate, RateLimiter } from './limits/rate-limit';
+import { openFrontDoor } from './cached-answers/front-door';
+import { hasBody } from './request-body';
 
 export const DOCS_PATH = 'api/docs';
 export const OPENAPI_PATH = 'api/openapi.json';
@@ -95,12 +98,6 @@ export class GatewayModule {
   }
 }
 
-/** Whether a request carries a body (HTTP/1.1: a length, or a chunked transfer). */
-function hasBody(request: FastifyRequest): boolean {
-  const length = request.headers['content-length'];
-  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
-}
-
 /** The gateway, ready to listen; main.ts and the tests build it the same way. */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
   const app = await createServiceApp(GatewayModule.forRoot(config), config, { bodyParser: false });
@@ -154,19 +151,19 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   }
 
   const ring = app.get(ApiKeyRing);
-  limitRate(fastify, {
-    max: config.RATE_LIMIT_MAX,
-    windowMs: config.RATE_LIMIT_WINDOW_MS,
-    // Per key when a valid one is presented; otherwise per address (so made-up keys share one bucket).
-    keyOf: (request: FastifyRequest) => {
-      const { apiKey } = identifyRequest(ring, request);
-      return apiKey ? `key:${apiKey.name}` : `ip:${request.ip}`;
-    },
-  });
+  const limiter = new RateLimiter({ max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS });
+  // Per key when a valid one is presented; otherwise per address (so made-up keys share one bucket).
+  const rateLimitKey = (raw: IncomingMessage) => {
+    const { apiKey } = identifyRequest(ring, raw);
+    return apiKey ? `key:${apiKey.name}` : `ip:${raw.socket.remoteAddress}`;
+  };
+  limitRate(fastify, limiter, (request) => rateLimitKey(request.raw));
 
-  // Cached answers after the rate limit and CORS (their hooks come first), before everything else.
+  // Cached answers after the rate limit and CORS (their hooks come first), before everything
+  // else; views and the list even before Fastify, at the server's front door.
   const { cache } = app.get(ViewsService);
   const cachedAnswers = answerFromCache(fastify, cachedViewRoutes(cache, ring, config));
+  openFrontDoor(app.getHttpServer(), { lookup: frontDoorLookup(cache, ring, config), rateLimitKey, limiter, counts: cachedAnswers });
   app.get(GatewayMetrics).countCachedAnswers(cachedAnswers);
 
   // operation-view.events drop cached views: an @EventPattern handler (ViewInvalidation) on the Kafka transport.

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { InjectConfig, ProblemException, PROBLEM_TYPES } from '@focus/service-kit';
 import { GatewayConfig } from '../config';
@@ -18,9 +19,14 @@ export interface IdentifiedRequest {
   apiKeyPresented?: boolean;
 }
 
+/** A request as access sees it: Fastify's, or Node's own at the front door (front-door.ts). */
+export interface HeadedRequest {
+  headers: IncomingHttpHeaders;
+}
+
 /** Identifies the presented key once per request, before the rate limiter and the guard ask. */
-export function identifyRequest(ring: ApiKeyRing, request: FastifyRequest): IdentifiedRequest {
-  const identified = request as FastifyRequest & IdentifiedRequest;
+export function identifyRequest(ring: ApiKeyRing, request: HeadedRequest): IdentifiedRequest {
+  const identified = request as HeadedRequest & IdentifiedRequest;
   if (identified.apiKeyPresented === undefined) {
     const presented = request.headers[API_KEY_HEADER];
     identified.apiKeyPresented = presented !== undefined;
@@ -36,7 +42,7 @@ export function roleNeeded(access: Access, config: GatewayConfig): Role | undefi
 }
 
 /** Whether the request may do `access` (no answer: the guard explains a refusal). */
-export function mayAccess(ring: ApiKeyRing, config: GatewayConfig, request: FastifyRequest, access: Access): boolean {
+export function mayAccess(ring: ApiKeyRing, config: GatewayConfig, request: HeadedRequest, access: Access): boolean {
   const needed = roleNeeded(access, config);
   if (needed === undefined) return true;
   const { apiKey } = identifyRequest(ring, request);

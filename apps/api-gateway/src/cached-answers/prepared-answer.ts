@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -37,6 +38,16 @@ export class PreparedAnswer {
       return 304;
     }
     reply.code(200).headers(this.headers200).send(this.body);
+    return 200;
+  }
+
+  /** The same on Node's own response (the front door): headers already set on `response` are sent with these. */
+  write(response: ServerResponse, ifNoneMatch: string | string[] | undefined): 200 | 304 {
+    if (matchesIfNoneMatch(ifNoneMatch, this.etag)) {
+      response.writeHead(304, this.headers304).end();
+      return 304;
+    }
+    response.writeHead(200, this.headers200).end(this.body);
     return 200;
   }
 }

@@ -1,10 +1,10 @@
 import Fastify, { FastifyInstance } from 'fastify';
-import { limitRate } from './rate-limit';
+import { limitRate, RateLimiter } from './rate-limit';
 
 /** A Fastify app limited to `max` requests per key per second, the key taken from a header; time is the test's. */
 async function limited(max: number, clock: { now: number }, maxKeys?: number): Promise<FastifyInstance> {
   const app = Fastify();
-  limitRate(app, { max, windowMs: 1_000, keyOf: (request) => String(request.headers['x-who']), maxKeys, now: () => clock.now });
+  limitRate(app, new RateLimiter({ max, windowMs: 1_000, maxKeys, now: () => clock.now }), (request) => String(request.headers['x-who']));
   app.setErrorHandler((error: Error & { status?: number }, _request, reply) => {
     reply.status(error.status ?? 500).send({ refused: error.message });
   });
@@ -45,5 +45,12 @@ describe('limitRate', () => {
     expect((await read('c')).statusCode).toBe(200); // a, the stalest window, is forgotten
     expect((await read('b')).statusCode).toBe(429);
     expect((await read('a')).statusCode).toBe(200);
+  });
+
+  it('counts a request only within the limit when asked to (the front door leaves one over it to the hook, which answers 429)', () => {
+    const limiter = new RateLimiter({ max: 1, windowMs: 1_000, now: () => 0 });
+    expect(limiter.countIfAllowed('a')).toEqual({ allowed: true, remaining: 0, resetSeconds: 1 });
+    expect(limiter.countIfAllowed('a')).toBeUndefined();
+    expect(limiter.count('a')).toEqual({ allowed: false, remaining: 0, resetSeconds: 1 });
   });
 });

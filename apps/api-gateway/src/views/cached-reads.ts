@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { mayAccess } from '../auth/access.guard';
 import { ApiKeyRing } from '../auth/api-keys';
 import { CachedRoute } from '../cached-answers/cached-answers';
+import { FrontDoorSettings } from '../cached-answers/front-door';
 import { GatewayConfig } from '../config';
 import { DATA_ROUTES, dataReadOf } from '../data/data-reads';
 import { LIST_CODE, ViewCache } from './view-cache';
@@ -31,6 +33,15 @@ export function cachedViewRoutes(cache: ViewCache, ring: ApiKeyRing, config: Gat
     { url: VIEW_ROUTE, lookup: (request) => lookup(viewKeyOf(request), request) },
     ...DATA_ROUTES.map((url) => ({ url, lookup: (request: FastifyRequest) => lookup(dataReadOf(request)?.key, request) })),
   ];
+}
+
+/** The same views and list for the front door, which has parsed the path and query itself. */
+export function frontDoorLookup(cache: ViewCache, ring: ApiKeyRing, config: GatewayConfig): FrontDoorSettings['lookup'] {
+  const listKey = ViewCache.key(LIST_CODE, '', '');
+  return (request: IncomingMessage, code: string | undefined, year: string, lang: string) =>
+    mayAccess(ring, config, request, 'read')
+      ? cache.lookup(code === undefined ? listKey : ViewCache.key(code, year, lang), request.headers['if-none-match'])
+      : undefined;
 }
 
 function viewKeyOf(request: FastifyRequest): string | undefined {
