@@ -27,7 +27,9 @@ export class CachedAnswerCounts {
  * otherwise write thousands of identical lines, each a JSON serialization and a write to stdout.
  *
  * Anything `lookup` declines falls through to the route's handler unchanged: a miss, a query
- * it would refuse, a request without access.
+ * it would refuse, a request without access. (Views and the list are mostly answered before
+ * Fastify, at the front door: front-door.ts. This hook answers the data API's lists, and the
+ * reads the front door passes on.)
  */
 export function answerFromCache(
   fastify: FastifyInstance,

@@ -16,7 +16,8 @@ const VIEW_ROUTE = '/api/v1/operations/:code';
  * The read routes whose answers the view cache holds, as answerFromCache serves them: a hit is
  * answered before Nest's pipeline (guards, pipes, parameter decorators, the handler's promise),
  * on a hit most of a read's cost. The data API's lists (data/data-reads.ts), JSON and CSV, are
- * among them, so a repeated query costs what a view read does.
+ * among them. Views and the list are answered earlier still, at the front door
+ * (frontDoorLookup); what it passes on (a cross-origin read, say) is answered here.
  *
  * Everything else falls through to ViewsController or DataController unchanged: a miss (it
  * loads and stores), a query it would refuse, a request without the read role. A hit needs no
