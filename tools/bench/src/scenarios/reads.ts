@@ -67,82 +67,34 @@ export async function readScenarios(ctx: BenchContext, code: string): Promise<Be
   } finally {
     await bare.stop();
   }
-  const rps = (ms: Measured[]) => ms.map((m) => m.rps);
+  return [
+    ...pairRows('gateway-read', runs.gateway, runs.bare, true),
+    ...pairRows('conditional-read', runs.gateway304, runs.bare304, false),
+  ];
+}
+
+/** One read pair's rows: its throughput (with each round's, and the goal), latencies and the cores each side used, gateway beside bare. */
+function pairRows(scenario: string, gateway: Measured[], bare: Measured[], withMedian: boolean): BenchRow[] {
   const mean = (ms: Measured[], pick: (m: Measured) => number) => ms.reduce((sum, m) => sum + pick(m), 0) / ms.length;
+  const beside = (metric: string, unit: string, pick: (m: Measured) => number) =>
+    row(scenario, metric, unit, mean(gateway, pick), mean(bare, pick));
   return [
     row(
-      'gateway-read',
+      scenario,
       'rps',
       'req/s',
-      mean(runs.gateway, (m) => m.rps),
-      mean(runs.bare, (m) => m.rps),
+      mean(gateway, (m) => m.rps),
+      mean(bare, (m) => m.rps),
       'ratio ≥ 0.9',
       {
-        runs: rps(runs.gateway),
-        baselineRuns: rps(runs.bare),
+        runs: gateway.map((m) => m.rps),
+        baselineRuns: bare.map((m) => m.rps),
       },
     ),
-    row(
-      'gateway-read',
-      'p50_ms',
-      'ms',
-      mean(runs.gateway, (m) => m.p50Ms),
-      mean(runs.bare, (m) => m.p50Ms),
-    ),
-    row(
-      'gateway-read',
-      'p99_ms',
-      'ms',
-      mean(runs.gateway, (m) => m.p99Ms),
-      mean(runs.bare, (m) => m.p99Ms),
-    ),
-    row(
-      'gateway-read',
-      'server_cores',
-      'cores',
-      mean(runs.gateway, (m) => m.serverCores),
-      mean(runs.bare, (m) => m.serverCores),
-    ),
-    row(
-      'gateway-read',
-      'load_generator_cores',
-      'cores',
-      mean(runs.gateway, (m) => m.loadCores),
-      mean(runs.bare, (m) => m.loadCores),
-    ),
-    row(
-      'conditional-read',
-      'rps',
-      'req/s',
-      mean(runs.gateway304, (m) => m.rps),
-      mean(runs.bare304, (m) => m.rps),
-      'ratio ≥ 0.9',
-      {
-        runs: rps(runs.gateway304),
-        baselineRuns: rps(runs.bare304),
-      },
-    ),
-    row(
-      'conditional-read',
-      'p99_ms',
-      'ms',
-      mean(runs.gateway304, (m) => m.p99Ms),
-      mean(runs.bare304, (m) => m.p99Ms),
-    ),
-    row(
-      'conditional-read',
-      'server_cores',
-      'cores',
-      mean(runs.gateway304, (m) => m.serverCores),
-      mean(runs.bare304, (m) => m.serverCores),
-    ),
-    row(
-      'conditional-read',
-      'load_generator_cores',
-      'cores',
-      mean(runs.gateway304, (m) => m.loadCores),
-      mean(runs.bare304, (m) => m.loadCores),
-    ),
+    ...(withMedian ? [beside('p50_ms', 'ms', (m) => m.p50Ms)] : []),
+    beside('p99_ms', 'ms', (m) => m.p99Ms),
+    beside('server_cores', 'cores', (m) => m.serverCores),
+    beside('load_generator_cores', 'cores', (m) => m.loadCores),
   ];
 }
 
