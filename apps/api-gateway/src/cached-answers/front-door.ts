@@ -51,40 +51,78 @@ export function openFrontDoor(server: Server, settings: FrontDoorSettings): void
 /** Whether the request was answered here. */
 export function answer(request: IncomingMessage, response: ServerResponse, settings: FrontDoorSettings): boolean {
   if (request.method !== 'GET' || request.headers.origin !== undefined || hasBody(request)) return false;
-  const url = request.url ?? '';
+  const read = readOf(request.url ?? '');
+  if (read === undefined) return false;
+  const held = settings.lookup(request, read.code, read.year, read.lang);
+  if (held === undefined) return false;
+  const standing = settings.limiter.countIfAllowed(settings.rateLimitKey(request));
+  if (standing === undefined) return false;
+  // One writeHead with every header: Node checks each name and value once (setHeader first, then
+  // writeHead, would check the cache's headers twice and keep a header map per answer).
+  const extra = [
+    'ratelimit-limit',
+    settings.limiter.limitHeader,
+    'ratelimit-remaining',
+    String(standing.remaining),
+    'ratelimit-reset',
+    String(standing.resetSeconds),
+    REQUEST_ID_HEADER,
+    requestIdOf(request),
+  ];
+  if (held.write(response, request.headers['if-none-match'], extra) === 304) settings.counts.notModified++;
+  else settings.counts.ok++;
+  return true;
+}
+
+/** A view (its code, year and lang) or the list (code undefined) the front door may answer. */
+interface Read {
+  code: string | undefined;
+  year: string;
+  lang: string;
+}
+
+/**
+ * URLs read before, and what they asked for (null: not the front door's). Portals ask for the
+ * same few URLs over and over, so each is parsed once; a client sending endless new ones only
+ * makes the memo start over.
+ */
+const readsByUrl = new Map<string, Read | null>();
+const MEMO_SIZE = 1024;
+
+function readOf(url: string): Read | undefined {
+  let read = readsByUrl.get(url);
+  if (read === undefined) {
+    if (readsByUrl.size >= MEMO_SIZE) readsByUrl.clear();
+    read = parse(url);
+    readsByUrl.set(url, read);
+  }
+  return read ?? undefined;
+}
+
+function parse(url: string): Read | null {
   const at = url.indexOf('?');
   const path = at < 0 ? url : url.slice(0, at);
   let code: string | undefined;
   if (path !== LIST_PATH) {
-    if (!path.startsWith(VIEW_PREFIX)) return false;
+    if (!path.startsWith(VIEW_PREFIX)) return null;
     code = path.slice(VIEW_PREFIX.length);
-    if (!OPERATION_CODE_PATTERN.test(code)) return false;
+    if (!OPERATION_CODE_PATTERN.test(code)) return null;
   }
   let year = '';
   let lang = '';
   if (at >= 0 && at < url.length - 1) {
-    if (code === undefined) return false;
+    if (code === undefined) return null;
     for (const part of url.slice(at + 1).split('&')) {
       const match = QUERY_PART.exec(part);
-      if (!match) return false;
+      if (!match) return null;
       if (match[1] === 'year') {
-        if (year) return false;
+        if (year) return null;
         year = match[2];
       } else {
-        if (lang) return false;
+        if (lang) return null;
         lang = match[2];
       }
     }
   }
-  const held = settings.lookup(request, code, year, lang);
-  if (held === undefined) return false;
-  const standing = settings.limiter.countIfAllowed(settings.rateLimitKey(request));
-  if (standing === undefined) return false;
-  response.setHeader('ratelimit-limit', settings.limiter.limitHeader);
-  response.setHeader('ratelimit-remaining', standing.remaining);
-  response.setHeader('ratelimit-reset', standing.resetSeconds);
-  response.setHeader(REQUEST_ID_HEADER, requestIdOf(request));
-  if (held.write(response, request.headers['if-none-match']) === 304) settings.counts.notModified++;
-  else settings.counts.ok++;
-  return true;
+  return { code, year, lang };
 }

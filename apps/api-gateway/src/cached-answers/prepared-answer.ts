@@ -13,6 +13,9 @@ import type { FastifyReply } from 'fastify';
 export class PreparedAnswer {
   private readonly headers200: Record<string, string>;
   private readonly headers304: Record<string, string>;
+  /** The same as [name, value, name, value, …], for writeHead with headers of the request's own. */
+  private readonly pairs200: string[];
+  private readonly pairs304: string[];
 
   /** `headers`: others that describe the answer (Link, Next-Cursor), sent with its 200. */
   constructor(
@@ -24,6 +27,8 @@ export class PreparedAnswer {
   ) {
     this.headers304 = { etag, 'cache-control': cacheControl };
     this.headers200 = { ...headers, ...this.headers304, 'content-type': contentType, 'content-length': String(body?.length ?? 0) };
+    this.pairs200 = Object.entries(this.headers200).flat();
+    this.pairs304 = Object.entries(this.headers304).flat();
   }
 
   /** Whether it can answer a request with this If-None-Match: always with its bytes; with its validator alone, only by a 304. */
@@ -41,13 +46,16 @@ export class PreparedAnswer {
     return 200;
   }
 
-  /** The same on Node's own response (the front door): headers already set on `response` are sent with these. */
-  write(response: ServerResponse, ifNoneMatch: string | string[] | undefined): 200 | 304 {
+  /**
+   * The same on Node's own response (the front door), with the request's own headers
+   * (`[name, value, …]`) sent beside these; nothing may have been set on `response` before.
+   */
+  write(response: ServerResponse, ifNoneMatch: string | string[] | undefined, own: readonly string[]): 200 | 304 {
     if (matchesIfNoneMatch(ifNoneMatch, this.etag)) {
-      response.writeHead(304, this.headers304).end();
+      response.writeHead(304, this.pairs304.concat(own)).end();
       return 304;
     }
-    response.writeHead(200, this.headers200).end(this.body);
+    response.writeHead(200, this.pairs200.concat(own)).end(this.body);
     return 200;
   }
 }

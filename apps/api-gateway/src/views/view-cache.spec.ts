@@ -107,6 +107,20 @@ describe('ViewCache', () => {
     expect(calls.n).toBe(6);
   });
 
+  it('lets the least recently used leave first, and a read keeps an entry', async () => {
+    const calls = { n: 0 };
+    for (const code of ['A', 'B', 'C']) await cache.get(code, code, loader(view(1), calls));
+    expect(cache.lookup('A')).toEqual(view(1));
+    await cache.get('D', 'D', loader(view(1), calls));
+    expect(['A', 'B', 'C', 'D'].map((key) => cache.lookup(key) !== undefined)).toEqual([true, false, true, true]);
+    // Read over and over, an entry stays while others come and go.
+    for (const code of ['E', 'F', 'G', 'H']) {
+      expect(cache.lookup('A')).toBeDefined();
+      await cache.get(code, code, loader(view(1), calls));
+    }
+    expect(cache.lookup('A')).toEqual(view(1));
+  });
+
   it('while disabled (its invalidations not flowing) every read goes through, and nothing is kept', async () => {
     const calls = { n: 0 };
     await cache.get('K', 'KAZ', loader(view(1), calls));

@@ -19,6 +19,8 @@ interface Entry {
   code: string;
   value: CachedView;
   storedAt: number;
+  /** `placements` when it was stored or last moved to the end. */
+  placedAt: number;
 }
 
 export const LIST_CODE = '*';
@@ -39,6 +41,8 @@ export class ViewCache {
   private readonly announced = new Map<string, number>();
   private epoch = 0;
   private enabled = false;
+  /** Entries placed last so far (stored or moved): how far back in the LRU order an entry stands. */
+  private placements = 0;
   hits = 0;
   misses = 0;
 
@@ -128,8 +132,14 @@ export class ViewCache {
       this.entries.delete(key);
       return undefined;
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry); // most recently used last
+    // Most recently used last, but moved only once it is in the older half: a hot entry read
+    // thousands of times a second would otherwise cost a Map delete and insert per read. One
+    // not moved has at most half the entries placed after it, so it is still far from eviction.
+    if (this.placements - entry.placedAt >= this.maxEntries / 2) {
+      this.entries.delete(key);
+      entry.placedAt = ++this.placements;
+      this.entries.set(key, entry);
+    }
     this.hits++;
     return entry.value;
   }
@@ -163,7 +173,8 @@ export class ViewCache {
   }
 
   private store(key: string, code: string, value: CachedView): void {
-    this.entries.set(key, { code, value, storedAt: this.now() });
+    this.entries.delete(key);
+    this.entries.set(key, { code, value, storedAt: this.now(), placedAt: ++this.placements });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
