@@ -67,6 +67,14 @@ describe('bench: its parts', () => {
     );
   });
 
+  it('gives rounds measured back to back the median of their ratios, which one disturbed round does not move', () => {
+    const runs = [28_000, 28_000, 35_700, 24_700, 30_800];
+    const baselineRuns = [28_300, 31_200, 31_400, 36_500, 31_800];
+    const r = row('conditional-read', 'rps', 'req/s', 28_000, 31_400, 'ratio ≥ 0.9', { runs, baselineRuns, paired: true });
+    expect(r.ratio).toBe(0.969); // 30,800 ÷ 31,800, the middle of the rounds' ratios: 0.99, 0.90, 1.14, 0.68, 0.97
+    expect(row('x', 'rps', 'req/s', 1, 1, undefined, { runs: [9, 12], baselineRuns: [10, 10], paired: true }).ratio).toBe(1.05);
+  });
+
   it('takes percentiles by nearest rank', () => {
     const sample = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect([percentile(sample, 50), percentile(sample, 99), percentile(sample, 100), percentile([7], 95)]).toEqual([50, 99, 100, 7]);

@@ -3,7 +3,8 @@ import type { Stack, TestNamespace } from '@focus/testing';
 
 /** How big each scenario is: the full run (issue #9's numbers) or a quick one that proves the bench works. */
 export interface BenchSizes {
-  read: { connections: number; durationSeconds: number };
+  /** HTTP loads; `rounds`: how many times gateway-read and conditional-read measure each pair. */
+  read: { connections: number; durationSeconds: number; rounds: number };
   projection: { operations: number; years: number; events: number };
   freshness: { writesPerSecond: number; durationSeconds: number; operations: number };
   /** scale-out: the projection corpus for each count of aggregators, and the gateway counts (read as `read`). */

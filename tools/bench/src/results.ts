@@ -15,7 +15,7 @@ export interface BenchRow {
   ratio: number | null;
   /** What the project holds this figure to, when it holds it to anything. */
   goal?: string;
-  /** Each measurement behind `value` and `baseline` when they are means of several (the table shows their spread). */
+  /** Each measurement behind `value` and `baseline` when they sum up several (a mean or a median; the table shows their spread). */
   runs?: number[];
   baselineRuns?: number[];
 }
@@ -23,6 +23,12 @@ export interface BenchRow {
 export interface RunsOf {
   runs: number[];
   baselineRuns?: number[];
+  /**
+   * runs[i] and baselineRuns[i] were measured back to back (a round): the ratio is then the
+   * median of each round's ratio, which a stretch of noise in one round can't move, rather
+   * than value ÷ baseline.
+   */
+  paired?: boolean;
 }
 
 export function row(
@@ -34,7 +40,7 @@ export function row(
   goal?: string,
   runsOf?: RunsOf,
 ): BenchRow {
-  const ratio = baseline === null || baseline === 0 ? null : round(value / baseline, 3);
+  const ratio = runsOf?.paired && runsOf.baselineRuns ? pairedRatio(runsOf.runs, runsOf.baselineRuns) : plainRatio(value, baseline);
   return {
     scenario,
     metric,
@@ -46,6 +52,19 @@ export function row(
     ...(runsOf ? { runs: runsOf.runs.map((r) => round(r, 2)) } : {}),
     ...(runsOf?.baselineRuns ? { baselineRuns: runsOf.baselineRuns.map((r) => round(r, 2)) } : {}),
   };
+}
+
+function plainRatio(value: number, baseline: number | null): number | null {
+  return baseline === null || baseline === 0 ? null : round(value / baseline, 3);
+}
+
+/** The median (the mean of the middle two for an even count) of runs[i] ÷ baselines[i]. */
+function pairedRatio(runs: readonly number[], baselines: readonly number[]): number | null {
+  const ratios = runs.map((run, i) => plainRatio(run, baselines[i] ?? null)).filter((r): r is number => r !== null);
+  if (ratios.length === 0) return null;
+  ratios.sort((a, b) => a - b);
+  const middle = Math.floor(ratios.length / 2);
+  return round(ratios.length % 2 === 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2, 3);
 }
 
 /** Whether a row meets its goal: `ratio ≥ x`, `< x` (on the value) or `≤ x`. */
@@ -86,7 +105,7 @@ export function writeResults(file: string, rows: readonly BenchRow[]): void {
   writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
 }
 
-/** ` (min–max, ±x%)` of the measurements behind a mean: the half-range as a share of the mean. */
+/** ` (min–max, ±x%)` of the measurements behind a figure: the half-range as a share of their mean. */
 function spread(runs: readonly number[] | undefined): string {
   if (!runs || runs.length < 2) return '';
   const min = Math.min(...runs);

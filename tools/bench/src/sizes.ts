@@ -6,7 +6,7 @@ const SMALL_CSV = resolve(__dirname, '../../../apps/population/src/testing/unhcr
 
 /** Issue #9's sizes. */
 export const FULL_SIZES: BenchSizes = {
-  read: { connections: 10, durationSeconds: 10 },
+  read: { connections: 10, durationSeconds: 5, rounds: 5 },
   projection: { operations: 150, years: 10, events: 100_000 },
   freshness: { writesPerSecond: 200, durationSeconds: 30, operations: 8 },
   // A third of projection's corpus, three times over: long enough that a rebalance is noise.
@@ -16,7 +16,7 @@ export const FULL_SIZES: BenchSizes = {
 
 /** Every scenario, small: proves the bench runs and checks what it measured; its figures mean little. */
 export const QUICK_SIZES: BenchSizes = {
-  read: { connections: 4, durationSeconds: 1 },
+  read: { connections: 4, durationSeconds: 1, rounds: 2 },
   projection: { operations: 6, years: 2, events: 1_000 },
   freshness: { writesPerSecond: 20, durationSeconds: 2, operations: 2 },
   scaleOut: { projection: { operations: 4, years: 2, events: 600 }, aggregators: [1, 2, 4], gateways: [1, 2] },

@@ -1,9 +1,7 @@
 import { BenchContext } from '../bench-context';
 import { LoadFigures, measureLoad, processTicks, recordAnswers, startBareServer } from '../http-load';
 import { BenchRow, row } from '../results';
-
-/** How many times each pair (gateway, bare server) is measured: the spread says how far to trust one. */
-export const READ_ROUNDS = 2;
+import { percentile } from '../stats';
 
 interface Measured extends LoadFigures {
   /** Cores the bench process (autocannon) used meanwhile: the load generator's share of the two. */
@@ -15,8 +13,11 @@ interface Measured extends LoadFigures {
 /**
  * gateway-read and conditional-read: a cached operation view through the gateway, with and
  * without If-None-Match, against a bare Fastify process answering the same bytes and headers.
- * Each pair runs READ_ROUNDS times with the same connections and duration, the order
- * alternating (gateway first, then bare first) so a drift of the machine's load falls on both.
+ * Each pair runs `rounds` times with the same connections and duration, the order alternating
+ * (gateway first, then bare first) so a drift of the machine's load falls on both. Each side's
+ * figure is the median of its rounds, and the ratio the median of the rounds' ratios: on this
+ * machine one process's CPU per answer can double for a few seconds with nothing changed in it
+ * (tools/bench/README.md, "Noise"), and a mean of two rounds let one such stretch decide it.
  * With BENCH_CPU_PROFILE_DIR set, one more round runs with both processes profiled; its
  * figures are not reported (the profiler slows what it watches).
  */
@@ -27,7 +28,9 @@ export async function readScenarios(ctx: BenchContext, code: string): Promise<Be
   const bare = await startBareServer(ctx.workDir, answers);
   const gatewayPid = ctx.stack.pid('api-gateway') ?? 0;
   const settings = ctx.sizes.read;
-  ctx.log(`gateway-read: ${body.length} bytes, ${settings.connections} connections × ${settings.durationSeconds} s, ${READ_ROUNDS} rounds`);
+  ctx.log(
+    `gateway-read: ${body.length} bytes, ${settings.connections} connections × ${settings.durationSeconds} s, ${settings.rounds} rounds`,
+  );
   const measure = async (target: string, pid: number, headers: Record<string, string>, status: number): Promise<Measured> => {
     const cpu = process.cpuUsage();
     const ticks = processTicks(pid);
@@ -44,7 +47,7 @@ export async function readScenarios(ctx: BenchContext, code: string): Promise<Be
   const conditional = { 'if-none-match': etag };
   const runs = { gateway: [] as Measured[], bare: [] as Measured[], gateway304: [] as Measured[], bare304: [] as Measured[] };
   try {
-    for (let round = 0; round < READ_ROUNDS; round++) {
+    for (let round = 0; round < settings.rounds; round++) {
       const gatewayFirst = round % 2 === 0;
       for (const [headers, status, g, b] of [
         [{}, 200, runs.gateway, runs.bare],
@@ -73,22 +76,23 @@ export async function readScenarios(ctx: BenchContext, code: string): Promise<Be
   ];
 }
 
-/** One read pair's rows: its throughput (with each round's, and the goal), latencies and the cores each side used, gateway beside bare. */
+/** One read pair's rows: its throughput (with each round's, and the goal), latencies and the cores each side used, gateway beside bare: medians of the rounds. */
 function pairRows(scenario: string, gateway: Measured[], bare: Measured[], withMedian: boolean): BenchRow[] {
-  const mean = (ms: Measured[], pick: (m: Measured) => number) => ms.reduce((sum, m) => sum + pick(m), 0) / ms.length;
+  const median = (ms: Measured[], pick: (m: Measured) => number) => percentile(ms.map(pick), 50);
   const beside = (metric: string, unit: string, pick: (m: Measured) => number) =>
-    row(scenario, metric, unit, mean(gateway, pick), mean(bare, pick));
+    row(scenario, metric, unit, median(gateway, pick), median(bare, pick));
   return [
     row(
       scenario,
       'rps',
       'req/s',
-      mean(gateway, (m) => m.rps),
-      mean(bare, (m) => m.rps),
+      median(gateway, (m) => m.rps),
+      median(bare, (m) => m.rps),
       'ratio ≥ 0.9',
       {
         runs: gateway.map((m) => m.rps),
         baselineRuns: bare.map((m) => m.rps),
+        paired: true,
       },
     ),
     ...(withMedian ? [beside('p50_ms', 'ms', (m) => m.p50Ms)] : []),
