@@ -7,6 +7,7 @@ import { PopulationConfig } from './config';
 import { FIGURES, figureSchema, TOTALS, totalSchema } from './figures/figure.models';
 import { FiguresController } from './figures/figures.controller';
 import { FiguresService } from './figures/figures.service';
+import { ImportJobs } from './imports/import-jobs';
 import { PopulationImportController } from './imports/population-import.controller';
 import { PopulationImportService } from './imports/population-import.service';
 
@@ -25,7 +26,7 @@ export class PopulationModule {
         OutboxModule.forRoot({ collections: [FIGURES, TOTALS] }),
       ],
       controllers: [FiguresController, PopulationImportController],
-      providers: [FiguresService, PopulationImportService],
+      providers: [FiguresService, PopulationImportService, ImportJobs],
     };
   }
 }

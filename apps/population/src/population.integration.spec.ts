@@ -252,6 +252,48 @@ describe('population service', () => {
     expect([sum('REF'), sum('ASY'), sum('STA')]).toEqual([568 - 538, 190 - 164, 7690]);
   });
 
+  it('with Prefer: respond-async, answers 202 once the file is read and checked, and the import is followed at its Location', async () => {
+    const csv = readFileSync(resolve(__dirname, 'testing/unhcr-kaz-2016-2018.csv'), 'utf8');
+    const importAsync = (body: string) =>
+      fetch(`${base}/imports/population`, { method: 'POST', headers: { 'content-type': 'text/csv', prefer: 'respond-async' }, body });
+
+    // A file nothing can be taken from is refused in the answer, as without the preference, and nothing is started.
+    const refused = await importAsync(csv.split('\n')[0] + '\n2018,Nowhere,XX,XX1,Kazakhstan,KAZ,KAZ,$where,,,,,,,,\n');
+    expect([refused.status, refused.headers.get('location')]).toEqual([422, null]);
+
+    const accepted = await importAsync(csv);
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('preference-applied')).toBe('respond-async');
+    const location = accepted.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/imports\/population\/[0-9a-f-]{36}$/);
+    const started = (await accepted.json()) as { id: string; state: string; rowsRead: number; progress: { figures: number } };
+    expect(started).toMatchObject({
+      state: 'running',
+      rowsRead: 111,
+      operations: expect.arrayContaining([{ code: 'KAZ', name: 'Kazakhstan' }]),
+    });
+    expect(location.endsWith(started.id)).toBe(true);
+
+    let status = started as typeof started & {
+      summary?: { figures: Record<string, number>; removedOrigins: number };
+      progress: { figuresDone: number };
+    };
+    for (let polls = 0; status.state === 'running' && polls < 300; polls++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await (await fetch(`${base}${location}`)).json()) as typeof status;
+    }
+    expect(status.state).toBe('succeeded');
+    expect(status.progress).toEqual({ figures: started.progress.figures, figuresDone: started.progress.figures });
+    // The file with the Afghans in Kazakhstan again, after a release without them (the test before): they are back.
+    expect(status.summary?.figures.created).toBeGreaterThan(2);
+    const list = (await (await fetch(`${base}/operations/KAZ/population`)).json()) as { figures: PopulationFigureState[] };
+    expect(list.figures.find((f) => f.year === 2018 && f.type === 'REF' && f.origin === 'AFG')).toMatchObject({ value: 538 });
+
+    expect((await fetch(`${base}/imports/population/8f14e45f-ceea-467f-a0e6-4b1f3c9e2d10`)).status).toBe(404);
+    const malformed = await fetch(`${base}/imports/population/not-an-id`);
+    expect([malformed.status, malformed.headers.get('content-type')]).toEqual([400, expect.stringContaining('application/problem+json')]);
+  });
+
   it('reports readiness of its database and outbox, and serves metrics', async () => {
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { entityIds, FigureSource } from '@focus/contracts';
 import { badRequest, ProblemException, PROBLEM_TYPES, validationProblem } from '@focus/service-kit';
 import { figureChange, FiguresService } from '../figures/figures.service';
+import type { ImportProgress } from './import-jobs';
 import { OriginCount, OriginCounts } from './origin-counts';
 import { numberedLines, splitCsvLine } from './csv-lines';
 import { checkHeader, parseRow } from './unhcr-population-csv';
@@ -37,6 +38,12 @@ export interface ImportOptions {
   correlationId?: string;
 }
 
+/** A file read and checked, not yet written: its summary so far and the figures it holds. */
+export interface ReadImport {
+  summary: ImportSummary;
+  figures: readonly OriginCount[];
+}
+
 /**
  * Imports UNHCR population statistics: one CSV row per (year, origin, asylum) as one figure
  * per (operation, year, type, origin) (see OriginCounts for which zeros are kept). The stream is
@@ -47,12 +54,20 @@ export interface ImportOptions {
  * figure of a (year, type), so a figure the file does not have there is removed, whether it has
  * no origin (a page's figure, an import before origins) or an origin a newer release stopped
  * reporting. What the file does not report at all (other years, other operations) is left alone.
+ *
+ * In two steps, so that an import answered before it is written (ImportJobs) still refuses a
+ * bad file in its answer: read() checks the whole file and holds its figures, write() writes them.
  */
 @Injectable()
 export class PopulationImportService {
   constructor(private readonly figures: FiguresService) {}
 
   async import(input: Readable, options: ImportOptions): Promise<ImportSummary> {
+    return this.write(await this.read(input, options), options);
+  }
+
+  /** Reads and checks the whole file (400, 413, 422 for a file nothing can be taken from); writes nothing. */
+  async read(input: Readable, options: ImportOptions): Promise<ReadImport> {
     const counts = new OriginCounts();
     const names = new Map<string, string>();
     const summary: ImportSummary = {
@@ -106,7 +121,17 @@ export class PopulationImportService {
     }
 
     if (summary.rowsRead > 0 && summary.rejected.count === summary.rowsRead) throw refusal(summary);
-    const kept = counts.kept();
+    summary.operations = [...names].map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
+    return { summary, figures: counts.kept() };
+  }
+
+  /** Writes what read() found, reporting the figures done as it goes; returns the summary. */
+  async write(
+    { summary: read, figures: kept }: ReadImport,
+    options: ImportOptions,
+    progress: ImportProgress = () => undefined,
+  ): Promise<ImportSummary> {
+    const summary: ImportSummary = { ...read, figures: { ...read.figures } };
     // Changes are made a batch at a time, so the heap holds the kept counts and one batch's
     // changes (under the population app's heap ceiling), not a change per figure at once.
     const sources = new Map<number, FigureSource>();
@@ -123,9 +148,9 @@ export class PopulationImportService {
       summary.figures.created += counts.created;
       summary.figures.updated += counts.updated;
       summary.figures.unchanged += counts.unchanged;
+      progress(Math.min(start + WRITE_BATCH, kept.length));
     }
     await this.removeFiguresNotReported(kept, summary, options.correlationId);
-    summary.operations = [...names].map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
     return summary;
   }
 
