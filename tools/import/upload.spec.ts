@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { megabytes, progressBar } from '../cli/progress';
-import { uploadCsv } from './upload';
+import { followImport, uploadCsv } from './upload';
 
 describe('import upload', () => {
   let server: Server;
@@ -12,12 +12,32 @@ describe('import upload', () => {
   const received: { headers: Record<string, unknown>; body: string }[] = [];
 
   beforeAll(async () => {
+    let polls = 0;
     server = createServer((req, res) => {
+      if (req.method === 'GET') {
+        // An import followed at its Location: running twice, then done.
+        polls += 1;
+        const done = polls >= 3;
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              state: done ? 'succeeded' : 'running',
+              progress: { figures: 10, figuresDone: done ? 10 : polls * 4 },
+              summary: { rowsRead: 2 },
+            }),
+          );
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         received.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ rowsRead: 2 }));
+        if (req.headers.prefer === 'respond-async')
+          res
+            .writeHead(202, { 'content-type': 'application/json', location: '/imports/population/1' })
+            .end(JSON.stringify({ state: 'running' }));
+        else res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ rowsRead: 2 }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,6 +66,21 @@ describe('import upload', () => {
     expect(result.status).toBe(201);
     expect(received.at(-1)!.body).toBe(csv);
     expect(received.at(-1)!.headers['content-type']).toBe('text/csv');
+  });
+
+  it('asks for a 202 when told to, and follows the import at its Location until it is no longer running', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'focus-import-')), 'pop.csv');
+    writeFileSync(file, 'year,coo_name\n2018,Kazakhstan\n');
+    const accepted = await uploadCsv({ file, url, respondAsync: true });
+    expect(accepted).toMatchObject({ status: 202, location: `${new URL(url).origin}/imports/population/1` });
+    const progress: Array<[number, number]> = [];
+    const end = await followImport({ url: accepted.location!, intervalMs: 10, onProgress: (done, total) => progress.push([done, total]) });
+    expect(end).toMatchObject({ state: 'succeeded', summary: { rowsRead: 2 } });
+    expect(progress).toEqual([
+      [4, 10],
+      [8, 10],
+      [10, 10],
+    ]);
   });
 
   it('draws a progress bar', () => {

@@ -15,6 +15,8 @@ export interface UploadOptions {
   apiKey?: string;
   /** Called as bytes leave, with the total: drives the progress bar. */
   onProgress?: (sent: number, total: number) => void;
+  /** Ask for a 202 once the file is read (Prefer: respond-async), to follow with followImport. */
+  respondAsync?: boolean;
 }
 
 /**
@@ -23,7 +25,13 @@ export interface UploadOptions {
  * the way (its CSV size is unknown up front, so it goes chunked); progress counts the bytes
  * read from disk either way.
  */
-export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions): Promise<{ status: number; body: unknown }> {
+export async function uploadCsv({
+  file,
+  url,
+  apiKey,
+  onProgress,
+  respondAsync,
+}: UploadOptions): Promise<{ status: number; body: unknown; location?: string }> {
   const total = statSync(file).size;
   let sent = 0;
   const stream = createReadStream(file);
@@ -39,6 +47,7 @@ export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions
       'content-type': 'text/csv',
       ...(gzipped ? {} : { 'content-length': String(total) }),
       ...(apiKey ? { 'x-api-key': apiKey } : {}),
+      ...(respondAsync ? { prefer: 'respond-async' } : {}),
     },
     body: Readable.toWeb(csv) as ReadableStream<Uint8Array>,
     duplex: 'half',
@@ -51,5 +60,36 @@ export async function uploadCsv({ file, url, apiKey, onProgress }: UploadOptions
   } catch {
     // not JSON: keep the text for the error message
   }
-  return { status: response.status, body };
+  const location = response.headers.get('location');
+  return { status: response.status, body, ...(location ? { location: new URL(location, url).toString() } : {}) };
+}
+
+/** An import answered 202, as GET on its Location gives it. */
+export interface ImportStatus {
+  state: 'running' | 'succeeded' | 'failed' | 'interrupted';
+  progress: { figures: number; figuresDone: number };
+  summary?: unknown;
+  problem?: { title: string; detail: string };
+}
+
+/** Polls an import answered 202 until it is no longer running; reports its progress on the way. */
+export async function followImport({
+  url,
+  apiKey,
+  onProgress,
+  intervalMs = 2_000,
+}: {
+  url: string;
+  apiKey?: string;
+  onProgress?: (done: number, total: number) => void;
+  intervalMs?: number;
+}): Promise<ImportStatus> {
+  for (;;) {
+    const response = await fetch(url, { headers: apiKey ? { 'x-api-key': apiKey } : {} });
+    if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
+    const status = (await response.json()) as ImportStatus;
+    onProgress?.(status.progress.figuresDone, status.progress.figures);
+    if (status.state !== 'running') return status;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
 }

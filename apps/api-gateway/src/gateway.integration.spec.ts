@@ -231,6 +231,24 @@ describe('api-gateway end to end', () => {
     const again = await importCsv(header + row.repeat(1_000));
     expect(await again.json()).toMatchObject({ figures: { created: 0, updated: 0 }, profiles: { created: [], existing: 2 } });
 
+    // Prefer: respond-async: 202 once read, the new operation's profile made then, the import followed at its Location under /api/v1.
+    const accepted = await importCsv(header + row.replace(/Testland,TST,TST/g, 'Otherland,TSO,TSO'), { prefer: 'respond-async' });
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toMatchObject({ state: 'running', profiles: { created: ['TSO'] } });
+    const location = accepted.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/api\/v1\/imports\/population\/[0-9a-f-]{36}$/);
+    const origin = new URL(api).origin;
+    expect((await fetch(`${origin}${location}`)).status).toBe(401); // an import is an editor's business
+    const written = await eventually(
+      async () => {
+        const status = (await (await fetch(`${origin}${location}`, { headers: { 'x-api-key': EDITOR } })).json()) as { state: string };
+        return status.state === 'running' ? undefined : status;
+      },
+      30_000,
+      'the import answered 202 is written',
+    );
+    expect(written).toMatchObject({ state: 'succeeded', summary: { rowsRead: 1, figures: { created: expect.any(Number) } } });
+
     expect((await importCsv(header + row.repeat(4_000))).status).toBe(413); // Content-Length says so at once
     const chunks = [header, ...Array.from({ length: 4_000 }, () => row)];
     const streamed = new ReadableStream<Uint8Array>({
@@ -392,6 +410,7 @@ describe('api-gateway end to end', () => {
         'GET /api/v1/contributions',
         'GET /api/v1/contributions/stream',
         'POST /api/v1/imports/population',
+        'GET /api/v1/imports/population/{id}',
         'GET /health/live',
         'GET /health/ready',
       ]),

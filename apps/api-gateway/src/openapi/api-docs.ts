@@ -206,6 +206,13 @@ export function ApiImport() {
       description: "The release being imported; it becomes each figure's source.",
       schema: { type: 'string', minLength: 1, maxLength: 200 },
     }),
+    ApiHeader({
+      name: 'Prefer',
+      required: false,
+      description:
+        '`respond-async` (RFC 7240): answer 202 once the file is read and checked, and write it in the background; follow it at the Location. ' +
+        'A file nothing can be taken from is still refused (400, 413, 422). The whole UNHCR file by origin takes longer to write than clients wait on a small machine.',
+    }),
     ApiConsumes('text/csv'),
     ApiBody({
       required: true,
@@ -216,7 +223,37 @@ export function ApiImport() {
       description: 'Imported; what was read, created, updated and refused, and the profiles created for operations that had none.',
       content: { 'application/json': { schema: ref('ImportSummary'), example: EXAMPLES.importSummary } },
     }),
+    ApiResponse({
+      status: 202,
+      description:
+        'With Prefer: respond-async: read, checked and being written. Location: where it is followed; Preference-Applied: respond-async.',
+      headers: {
+        Location: { description: 'The import, e.g. /api/v1/imports/population/{id}', schema: { type: 'string' } },
+        'Preference-Applied': { schema: { type: 'string', enum: ['respond-async'] } },
+      },
+      content: { 'application/json': { schema: ref('ImportStatus'), example: EXAMPLES.importAccepted } },
+    }),
     writeCommon('text/csv'),
+  );
+}
+
+/** GET /imports/population/{id}: an import answered 202, as it stands. */
+export function ApiImportStatus() {
+  return applyDecorators(
+    ApiSecurity(API_KEY_SECURITY),
+    ApiParam({ name: 'id', required: true, description: 'From the Location of the 202.', schema: { type: 'string', format: 'uuid' } }),
+    ApiResponse({
+      status: 200,
+      description: 'Running (with its progress), succeeded (with its summary), failed (with why) or interrupted.',
+      content: { 'application/json': { schema: ref('ImportStatus'), example: EXAMPLES.importSucceeded } },
+    }),
+    problem(400, 'The id is not a UUID.'),
+    problem(401, 'No API key, or an unknown one, in x-api-key.'),
+    problem(403, 'The API key is not an editor key.'),
+    problem(404, 'There is no such import.'),
+    RATE_LIMITED,
+    UNAVAILABLE,
+    TIMEOUT,
   );
 }
 

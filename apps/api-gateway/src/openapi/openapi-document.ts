@@ -180,6 +180,36 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
         },
       },
     },
+    ImportStatus: {
+      type: 'object',
+      description: 'An import answered 202 (Prefer: respond-async), as it stands.',
+      required: ['id', 'state', 'source', 'startedAt', 'rowsRead', 'operations', 'progress'],
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        state: {
+          type: 'string',
+          enum: ['running', 'succeeded', 'failed', 'interrupted'],
+          description:
+            '`interrupted`: the population service stopped before the import finished; importing the same file again finishes it (what is already written is left unchanged).',
+        },
+        source: { type: 'string' },
+        startedAt: { type: 'string', format: 'date-time' },
+        finishedAt: { type: 'string', format: 'date-time' },
+        rowsRead: integer,
+        operations: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } },
+        progress: { type: 'object', properties: { figures: integer, figuresDone: integer } },
+        summary: {
+          ...ref('ImportSummary'),
+          description: 'Once succeeded: what the synchronous import answers (without profiles: those were created with the 202).',
+        },
+        problem: {
+          type: 'object',
+          properties: { title: { type: 'string' }, detail: { type: 'string' } },
+          description: 'Once failed: why.',
+        },
+        profiles: { type: 'object', description: 'In the 202 only: as in ImportSummary.' },
+      },
+    },
     OperationSummary: {
       type: 'object',
       required: ['code', 'years'],

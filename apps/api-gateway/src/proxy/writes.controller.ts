@@ -9,6 +9,7 @@ import {
   ApiContributionList,
   ApiDelete,
   ApiImport,
+  ApiImportStatus,
   ApiOriginQuery,
   ApiPut,
   ApiRecordContribution,
@@ -212,7 +213,8 @@ export class WritesController {
         detail: `An import may have at most ${max} bytes.`,
       });
     }
-    // The summary comes once the whole file is imported: the full UNHCR file takes a while.
+    // The summary comes once the whole file is imported, which for the full UNHCR file takes
+    // a while; with Prefer: respond-async, a 202 as soon as it is read (its operations known).
     return this.upstreams.forward('population', request, reply, {
       maxBodyBytes: max,
       timeoutMs: Math.max(this.config.UPSTREAM_TIMEOUT_MS, IMPORT_TIMEOUT_MS),
@@ -222,5 +224,14 @@ export class WritesController {
         return Buffer.from(JSON.stringify({ ...summary, profiles }));
       },
     });
+  }
+
+  @ApiTags('imports')
+  @Get('imports/population/:id')
+  @RequiresAccess('write')
+  @ApiOperation({ operationId: 'importStatus', summary: 'An import answered 202 (Prefer: respond-async), as it stands.' })
+  @ApiImportStatus()
+  importStatus(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.upstreams.forward('population', request, reply);
   }
 }

@@ -14,7 +14,7 @@ export type Upstream = (typeof UPSTREAMS)[number];
 export const API_PREFIX = '/api/v1';
 
 /** Request headers a service may act on; nothing else (cookies, keys) leaves the gateway. */
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'if-match', 'if-none-match', 'idempotency-key'];
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'if-match', 'if-none-match', 'idempotency-key', 'prefer'];
 
 /** Response headers that describe one hop, not the resource: never copied. */
 const HOP_BY_HOP = new Set([
