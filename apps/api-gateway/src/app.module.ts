@@ -22,7 +22,7 @@ import { GatewayMetrics } from './stream/gateway-metrics';
 import { ViewsController } from './views/views.controller';
 import { DataController } from './data/data.controller';
 import { ReferenceController } from './data/reference.controller';
-import { ContributionsCsv } from './data/contributions-csv';
+import { ContributionsList } from './data/contributions-list';
 import { ViewsService } from './views/views.service';
 import { ViewEventsServer } from './views/view-events.server';
 import { ViewInvalidation } from './views/view-invalidation.controller';
@@ -87,7 +87,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         Upstreams,
         MissingProfiles,
-        ContributionsCsv,
+        ContributionsList,
         ViewsService,
         HistoryService,
         ContributionEvents,

@@ -1,6 +1,6 @@
 import { ConfigError, kafkaReplication, loadConfig, ServiceConfig } from './config/service-config';
 import { isOperationalPath } from './health/health.controller';
-import { parseIfMatch, etagOf } from './http/etag';
+import { ContentEtag, parseIfMatch, etagOf } from './http/etag';
 import { ProblemException } from './http/problem';
 import { toProblem } from './http/problem-details.filter';
 import { canonicalJson } from './persistence/canonical-json';
@@ -62,6 +62,13 @@ describe('ETags and If-Match', () => {
     expect(parseIfMatch('W/"7"')).toBe(7);
     expect(parseIfMatch('*')).toBe('*');
     expect(parseIfMatch(undefined)).toBeUndefined();
+  });
+
+  it('names content by a digest: equal bytes, equal ETag, however they are fed', () => {
+    const whole = ContentEtag.of('id,date\r\nc1,2019-07-18\r\n');
+    expect(whole).toMatch(/^"[\w-]{27}"$/);
+    expect(new ContentEtag().update('id,date\r\n').update(Buffer.from('c1,2019-07-18\r\n')).digest()).toBe(whole);
+    expect(ContentEtag.of('id,date\r\nc1,2019-07-19\r\n')).not.toBe(whole);
   });
 
   it('refuses anything else with 400', () => {

@@ -280,6 +280,37 @@ describe('data API end to end', () => {
       json.items.map((c) => [c.id, c.date, quoted(c.donor.name), c.donor.type, c.amountUsd, 'KAZ', c.status].join(',')),
     );
     expect((await get('/contributions?operation=KAZ&format=csv&hxl=yes')).status).toBe(400);
+
+    // Every answer named by its content: a client that has it is answered 304, until a contribution changes it.
+    const answers = [
+      '/contributions?operation=KAZ',
+      '/contributions?operation=KAZ&format=csv',
+      '/contributions?operation=KAZ&format=csv&limit=1',
+    ];
+    const etags: string[] = [];
+    for (const path of answers) {
+      const answer = await get(path);
+      const etag = answer.headers.get('etag') ?? '';
+      expect([answer.status, etag, answer.headers.get('cache-control')]).toEqual([
+        200,
+        expect.stringMatching(/^"[\w-]{27}"$/),
+        expect.stringMatching(/^public/),
+      ]);
+      expect((await get(path, { 'if-none-match': etag })).status).toBe(304);
+      etags.push(etag);
+    }
+    expect(new Set(etags).size).toBe(answers.length);
+    const another = await fetch(`${api}/contributions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': EDITOR },
+      body: JSON.stringify({ donor: { name: 'Norway', type: 'government' }, date: '2019-09-01', operationCode: 'KAZ', status: 'pledged' }),
+    });
+    expect(another.status).toBe(201);
+    for (const [i, path] of answers.entries()) {
+      const revalidated = await get(path, { 'if-none-match': etags[i] });
+      expect([path, revalidated.status]).toEqual([path, 200]);
+      expect(revalidated.headers.get('etag')).not.toBe(etags[i]);
+    }
   });
 
   it('refuses an import whose every row is rejected with a 422 naming the first bad lines, and writes nothing', async () => {

@@ -1,8 +1,8 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { createHash } from 'node:crypto';
 import { COUNTRIES, PILLARS, POPULATION_TYPES } from '@focus/contracts';
+import { ContentEtag } from '@focus/service-kit';
 import { RequiresAccess } from '../auth/access.guard';
 import { PreparedAnswer } from '../cached-answers/prepared-answer';
 import { ApiReference } from './data-docs';
@@ -12,8 +12,7 @@ const REFERENCE_CACHE_CONTROL = 'public, max-age=86400';
 
 function fixed(body: unknown): PreparedAnswer {
   const bytes = Buffer.from(JSON.stringify(body));
-  const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-  return new PreparedAnswer(etag, bytes, 'application/json; charset=utf-8', REFERENCE_CACHE_CONTROL);
+  return new PreparedAnswer(ContentEtag.of(bytes), bytes, 'application/json; charset=utf-8', REFERENCE_CACHE_CONTROL);
 }
 
 // The code lists of libs/contracts: they change only with a release of the gateway.

@@ -17,9 +17,8 @@ import {
 } from '../openapi/api-docs';
 import { MissingProfiles } from './missing-profiles';
 import { Upstreams } from '../upstream/upstreams';
-import { ContributionsCsv } from '../data/contributions-csv';
+import { ContributionsList } from '../data/contributions-list';
 import { ApiContributionCsv } from '../data/data-docs';
-import { wantsCsv } from '../data/data-reads';
 
 // The real UNHCR file by origin is 248,000 figures (62,000 before origins): on a loaded two-core
 // machine its import took more than 10 minutes to answer (tools/bench/README.md).
@@ -36,7 +35,7 @@ export class WritesController {
     private readonly upstreams: Upstreams,
     private readonly missingProfiles: MissingProfiles,
     @InjectConfig() private readonly config: GatewayConfig,
-    private readonly contributionsCsv: ContributionsCsv,
+    private readonly contributionsList: ContributionsList,
   ) {}
 
   @ApiTags('profiles')
@@ -161,8 +160,7 @@ export class WritesController {
   @ApiContributionList()
   @ApiContributionCsv()
   listContributions(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    if (wantsCsv(request)) return this.contributionsCsv.send(request, reply);
-    return this.upstreams.forward('contributions', request, reply);
+    return this.contributionsList.send(request, reply);
   }
 
   // (GET contributions/stream, a static route, is matched before this one.)

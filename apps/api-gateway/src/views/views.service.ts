@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VIEW_VERSION_HEADER } from '@focus/contracts';
-import { InjectConfig } from '@focus/service-kit';
+import { ContentEtag, InjectConfig } from '@focus/service-kit';
 import { GatewayConfig } from '../config';
 import { DataRead } from '../data/data-reads';
 import { UpstreamResponse, Upstreams } from '../upstream/upstreams';
@@ -83,8 +82,7 @@ const CARRIED_HEADERS = ['link', 'next-cursor'];
  */
 function toCachedView(response: UpstreamResponse, cacheControl: string): CachedView {
   const header = response.headers['etag'];
-  const etag =
-    typeof header === 'string' && header ? header : `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
+  const etag = typeof header === 'string' && header ? header : ContentEtag.of(response.body);
   const versionHeader = Number(response.headers[VIEW_VERSION_HEADER]);
   const version = Number.isSafeInteger(versionHeader) && versionHeader > 0 ? versionHeader : undefined;
   const contentType =

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { badRequest } from './problem';
 
 /** The entity version is the ETag: equal on every replica, changed by every write. */
@@ -16,4 +17,25 @@ export function parseIfMatch(header: string | string[] | undefined): number | '*
       { field: 'If-Match', message: 'not an ETag' },
     ]);
   return Number(match[1]);
+}
+
+/**
+ * An ETag named by content: a digest of the answer's bytes (fed in one or more parts), equal on
+ * every replica for equal content. For answers without a version of their own (lists, pages).
+ */
+export class ContentEtag {
+  private readonly hash = createHash('sha256');
+
+  update(part: Buffer | string): this {
+    this.hash.update(part);
+    return this;
+  }
+
+  digest(): string {
+    return `"${this.hash.digest('base64url').slice(0, 27)}"`;
+  }
+
+  static of(content: Buffer | string): string {
+    return new ContentEtag().update(content).digest();
+  }
 }
