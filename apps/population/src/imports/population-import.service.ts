@@ -166,7 +166,8 @@ export class PopulationImportService {
         ids.add(entityIds.populationFigure(f.code, f.year, f.type, f.origin));
         groups.add(`${f.year}:${f.type}`);
       }
-      for (const figure of await this.figures.figures.list({ 'state.operationCode': code }, Number.MAX_SAFE_INTEGER)) {
+      // By the head's own operationCode: indexed, where `state.operationCode` made FerretDB scan every figure, once per operation.
+      for (const figure of await this.figures.figures.list({ operationCode: code }, Number.MAX_SAFE_INTEGER)) {
         if (ids.has(figure.id) || !groups.has(`${figure.state.year}:${figure.state.type}`)) continue;
         await this.figures.figures.remove(figure.id, code, { correlationId });
         if (figure.state.origin === undefined) summary.replacedWithoutOrigin += 1;
