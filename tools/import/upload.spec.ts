@@ -18,15 +18,13 @@ describe('import upload', () => {
         // An import followed at its Location: running twice, then done.
         polls += 1;
         const done = polls >= 3;
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              state: done ? 'succeeded' : 'running',
-              progress: { figures: 10, figuresDone: done ? 10 : polls * 4 },
-              summary: { rowsRead: 2 },
-            }),
-          );
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            state: done ? 'succeeded' : 'running',
+            progress: { figures: 10, figuresDone: done ? 10 : polls * 4 },
+            summary: { rowsRead: 2 },
+          }),
+        );
         return;
       }
       const chunks: Buffer[] = [];
