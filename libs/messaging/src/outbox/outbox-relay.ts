@@ -45,6 +45,21 @@ export interface RelayHealth {
 const MAX_IDS_PER_STATEMENT = 500;
 /** While writers keep hinting, the scan for documents nobody hinted still runs this often. */
 const SCAN_WHILE_HINTED_MS = 30_000;
+/**
+ * A search waits at least this many times as long as the last one took. On FerretDB 1.x the
+ * search for pending documents reads the whole collection (its index on outboxPending is not
+ * used for that query), and revisions are kept: after the real UNHCR import one search of
+ * population's revisions took PostgreSQL 3 s of CPU, and the idle relay ran it every poll.
+ * Spaced so, searching costs at most a twentieth of one core, however long the history; where
+ * it is cheap (a small collection, MongoDB's index) it still runs at every poll.
+ */
+const SCAN_SPACING_FACTOR = 20;
+/**
+ * A search takes up to this many rounds' worth of documents (published a round at a time):
+ * where each search reads the whole collection, a backlog nobody hinted (hints past MAX_HINTS,
+ * during an import) would otherwise cost one whole read per round of 200.
+ */
+const ROUNDS_PER_SEARCH = 10;
 
 /** Hints kept per collection; past that (a long broker outage under load) the search finds the rest. */
 const MAX_HINTS = 100_000;
@@ -96,6 +111,8 @@ export class OutboxRelay {
    */
   private readonly recentlyPublished = new Map<string, Set<unknown>>();
   private readonly lastScanAt = new Map<string, number>();
+  /** How long each collection's last search took. */
+  private readonly lastScanMs = new Map<string, number>();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
@@ -171,8 +188,9 @@ export class OutboxRelay {
     for (const name of this.collectionNames()) {
       const collection = this.collection(name);
       total += await this.drainHinted(collection);
-      const scanDue = Date.now() - (this.lastScanAt.get(name) ?? 0) >= SCAN_WHILE_HINTED_MS;
-      if ((this.hinted.get(name)?.size ?? 0) === 0 || scanDue) total += await this.drainByScan(collection);
+      const hinted = (this.hinted.get(name)?.size ?? 0) > 0;
+      const spacing = Math.max(hinted ? SCAN_WHILE_HINTED_MS : 0, SCAN_SPACING_FACTOR * (this.lastScanMs.get(name) ?? 0));
+      if (Date.now() - (this.lastScanAt.get(name) ?? 0) >= spacing) total += await this.drainByScan(collection);
     }
     return total;
   }
@@ -196,24 +214,34 @@ export class OutboxRelay {
     return total;
   }
 
-  /** Rounds over whatever is pending, found by a query, until a round finds nothing. */
+  /** Searches for whatever is pending, published a round at a time, until a search finds nothing. */
   private async drainByScan(collection: Collection<PendingDocument>): Promise<number> {
     const name = collection.collectionName;
     let total = 0;
     let previous: string | undefined;
     for (;;) {
-      this.lastScanAt.set(name, Date.now());
+      const searchedAt = Date.now();
+      this.lastScanAt.set(name, searchedAt);
       // Outboxes only: a round may find hundreds of documents, and a read model's run to
       // hundreds of kB each.
-      const documents = await collection
+      const found = await collection
         .find({ outboxPending: true }, { projection: { outbox: 1 } })
-        .limit(this.batchSize)
+        .limit(this.batchSize * ROUNDS_PER_SEARCH)
         .toArray();
-      this.lastFound.set(name, documents.length);
-      this.options.metrics?.outboxBacklog.set({ collection: name }, documents.length);
-      const { published, firstId } = await this.publishAndClear(collection, documents);
+      this.lastScanMs.set(name, Date.now() - searchedAt);
+      this.lastFound.set(name, found.length);
+      this.options.metrics?.outboxBacklog.set({ collection: name }, found.length);
+      let published = 0;
+      let firstId: string | undefined;
+      for (let start = 0; start < found.length; start += this.batchSize) {
+        const documents = found.slice(start, start + this.batchSize);
+        const round = await this.publishAndClear(collection, documents);
+        published += round.published;
+        firstId ??= round.firstId;
+        for (const handler of this.foundHandlers.get(name) ?? []) await handler(documents.map((doc) => doc._id));
+      }
       total += published;
-      for (const handler of this.foundHandlers.get(name) ?? []) await handler(documents.map((doc) => doc._id));
+      if (found.length === 0) for (const handler of this.foundHandlers.get(name) ?? []) await handler([]);
       if (published === 0) break;
       // The same entries coming back unchanged means they were published but could not be
       // removed: stop rather than publish them in a loop, and say so.
