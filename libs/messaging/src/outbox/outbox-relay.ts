@@ -50,8 +50,9 @@ const SCAN_WHILE_HINTED_MS = 30_000;
  * search for pending documents reads the whole collection (its index on outboxPending is not
  * used for that query), and revisions are kept: after the real UNHCR import one search of
  * population's revisions took PostgreSQL 3 s of CPU, and the idle relay ran it every poll.
- * Spaced so, searching costs at most a twentieth of one core, however long the history; where
- * it is cheap (a small collection, MongoDB's index) it still runs at every poll.
+ * Spaced so, an idle relay's searching costs at most a twentieth of one core, however long the
+ * history; where it is cheap (a small collection, MongoDB's index) it still runs at every poll,
+ * and a search that found something is followed by the next at once.
  */
 const SCAN_SPACING_FACTOR = 20;
 /**
@@ -188,8 +189,12 @@ export class OutboxRelay {
     for (const name of this.collectionNames()) {
       const collection = this.collection(name);
       total += await this.drainHinted(collection);
-      const hinted = (this.hinted.get(name)?.size ?? 0) > 0;
-      const spacing = Math.max(hinted ? SCAN_WHILE_HINTED_MS : 0, SCAN_SPACING_FACTOR * (this.lastScanMs.get(name) ?? 0));
+      // While hints are left, they are the cheaper way; a search that last found something may find more.
+      const spacing = this.hintsLeft(name)
+        ? SCAN_WHILE_HINTED_MS
+        : (this.lastFound.get(name) ?? 0) > 0
+          ? 0
+          : SCAN_SPACING_FACTOR * (this.lastScanMs.get(name) ?? 0);
       if (Date.now() - (this.lastScanAt.get(name) ?? 0) >= spacing) total += await this.drainByScan(collection);
     }
     return total;
@@ -214,7 +219,11 @@ export class OutboxRelay {
     return total;
   }
 
-  /** Searches for whatever is pending, published a round at a time, until a search finds nothing. */
+  private hintsLeft(collection: string): boolean {
+    return (this.hinted.get(collection)?.size ?? 0) > 0;
+  }
+
+  /** Searches for whatever is pending, published a round at a time, until a search finds nothing (or once, with hints left). */
   private async drainByScan(collection: Collection<PendingDocument>): Promise<number> {
     const name = collection.collectionName;
     let total = 0;
@@ -242,7 +251,8 @@ export class OutboxRelay {
       }
       total += published;
       if (found.length === 0) for (const handler of this.foundHandlers.get(name) ?? []) await handler([]);
-      if (published === 0) break;
+      // Hints are read by _id, a search reads the collection: with hints left, one search is enough.
+      if (published === 0 || this.hintsLeft(name)) break;
       // The same entries coming back unchanged means they were published but could not be
       // removed: stop rather than publish them in a loop, and say so.
       const round = `${firstId}/${published}`;
