@@ -59,6 +59,28 @@ const TITLES: Record<number, [string, string]> = {
   504: [PROBLEM_TYPES.unavailable, 'Gateway timeout'],
 };
 
+const importOperations = [
+  { code: 'AFG', name: 'Afghanistan' },
+  { code: 'KAZ', name: 'Kazakhstan' },
+];
+const importSummary = {
+  rowsRead: 2,
+  // Seven types for Kazakhstan from both rows, and the returned refugees of each origin.
+  figures: { created: 9, updated: 0, unchanged: 0 },
+  rejected: { count: 0, lines: [] },
+  notAttributed: 0,
+  operations: importOperations,
+  source: 'UNHCR population statistics',
+};
+const profiles = { created: ['AFG'], existing: 1, failed: [] };
+const importJob = {
+  id: '3b2f6c1e-8d4a-4f0e-9a57-2c1d8e6f4b90',
+  source: importSummary.source,
+  startedAt: '2026-12-06T21:00:00.000Z',
+  rowsRead: importSummary.rowsRead,
+  operations: importOperations,
+};
+
 export const EXAMPLES = {
   body: (name: string) => BODIES[name],
   writeResult: (state: string) => ({ status: 'created', version: 1, state: STATES[state] }),
@@ -137,57 +159,14 @@ export const EXAMPLES = {
     `${UNHCR_POPULATION_COLUMNS.join(',')}\n` +
     '2018,Afghanistan,AFG,AFG,Kazakhstan,KAZ,KAZ,387,125,0,0,0,0,0,,0\n' +
     '2018,Kazakhstan,KAZ,KAZ,Kazakhstan,KAZ,KAZ,0,0,0,0,0,7690,0,,0\n',
-  importSummary: {
-    rowsRead: 2,
-    // Seven types for Kazakhstan from both rows, and the returned refugees of each origin.
-    figures: { created: 9, updated: 0, unchanged: 0 },
-    rejected: { count: 0, lines: [] },
-    notAttributed: 0,
-    operations: [
-      { code: 'AFG', name: 'Afghanistan' },
-      { code: 'KAZ', name: 'Kazakhstan' },
-    ],
-    source: 'UNHCR population statistics',
-    profiles: { created: ['AFG'], existing: 1, failed: [] },
-  },
-  importAccepted: {
-    id: '3b2f6c1e-8d4a-4f0e-9a57-2c1d8e6f4b90',
-    state: 'running',
-    source: 'UNHCR population statistics',
-    startedAt: '2026-12-06T21:00:00.000Z',
-    rowsRead: 2,
-    operations: [
-      { code: 'AFG', name: 'Afghanistan' },
-      { code: 'KAZ', name: 'Kazakhstan' },
-    ],
-    progress: { figures: 9, figuresDone: 0 },
-    profiles: { created: ['AFG'], existing: 1, failed: [] },
-  },
+  importSummary: { ...importSummary, profiles },
+  importAccepted: { ...importJob, state: 'running', progress: { figures: 9, figuresDone: 0 }, profiles },
   importSucceeded: {
-    id: '3b2f6c1e-8d4a-4f0e-9a57-2c1d8e6f4b90',
+    ...importJob,
     state: 'succeeded',
-    source: 'UNHCR population statistics',
-    startedAt: '2026-12-06T21:00:00.000Z',
     finishedAt: '2026-12-06T21:00:01.000Z',
-    rowsRead: 2,
-    operations: [
-      { code: 'AFG', name: 'Afghanistan' },
-      { code: 'KAZ', name: 'Kazakhstan' },
-    ],
     progress: { figures: 9, figuresDone: 9 },
-    summary: {
-      rowsRead: 2,
-      figures: { created: 9, updated: 0, unchanged: 0 },
-      replacedWithoutOrigin: 0,
-      removedOrigins: 0,
-      rejected: { count: 0, lines: [] },
-      notAttributed: 0,
-      operations: [
-        { code: 'AFG', name: 'Afghanistan' },
-        { code: 'KAZ', name: 'Kazakhstan' },
-      ],
-      source: 'UNHCR population statistics',
-    },
+    summary: { ...importSummary, replacedWithoutOrigin: 0, removedOrigins: 0 },
   },
   sse: `retry: 3000\n\nid: 016bd1e2-5700-759b-9d54-0783593d2f2f\ndata: {"id":"016bd1e2-5700-759b-9d54-0783593d2f2f","type":"contributions.contribution.recorded","schemaVersion":1,"occurredAt":"2019-07-08T14:00:00.000Z","source":"contributions","subject":{"operationCode":"KAZ","entityId":"${contribution.id}","version":1},"data":${JSON.stringify(contribution)}}\n\n`,
 };

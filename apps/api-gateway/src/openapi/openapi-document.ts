@@ -70,6 +70,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const integer = { type: 'integer' };
+/** The operations an import's file has figures for, with the country names it gives. */
+const IMPORTED_OPERATIONS = {
+  type: 'array',
+  items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+};
 const nullable = (schema: Schema) => ({ oneOf: [schema, { type: 'null' }] });
 const millions = { type: 'array', items: nullable({ type: 'number' }) };
 
@@ -166,7 +171,7 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
           },
         },
         notAttributed: integer,
-        operations: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } },
+        operations: IMPORTED_OPERATIONS,
         source: { type: 'string' },
         profiles: {
           type: 'object',
@@ -196,7 +201,7 @@ function responseSchemas(generated: Record<string, Schema>): Record<string, Sche
         startedAt: { type: 'string', format: 'date-time' },
         finishedAt: { type: 'string', format: 'date-time' },
         rowsRead: integer,
-        operations: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } },
+        operations: IMPORTED_OPERATIONS,
         progress: { type: 'object', properties: { figures: integer, figuresDone: integer } },
         summary: {
           ...ref('ImportSummary'),
