@@ -29,8 +29,6 @@ export class ViewGenerations {
   private active = INITIAL_VIEWS;
   private checkedAt = 0;
   private readonly db: Db;
-  /** One writer per generation, kept: each remembers the views it wrote last (ViewWriter). */
-  private readonly writers = new Map<string, ViewWriter>();
 
   constructor(@InjectConnection() connection: Connection) {
     if (!connection.db) throw new Error('MongoDB connection has no database yet');
@@ -61,10 +59,7 @@ export class ViewGenerations {
 
   /** The writer of a generation's views, with its revisions beside it. */
   writerFor(collection: Collection<StoredViewDocument>): ViewWriter {
-    const name = collection.collectionName;
-    let writer = this.writers.get(name);
-    if (!writer) this.writers.set(name, (writer = new ViewWriter(collection, this.db.collection<ViewRevision>(revisionsOf(name)))));
-    return writer;
+    return new ViewWriter(collection, this.db.collection<ViewRevision>(revisionsOf(collection.collectionName)));
   }
 
   /** Drops every generation (and its revisions) but the live one and the one it replaced. */
@@ -73,10 +68,7 @@ export class ViewGenerations {
     const stale = (await this.db.listCollections({}, { nameOnly: true }).toArray())
       .map((c) => c.name)
       .filter((name) => name.startsWith(INITIAL_VIEWS) && !kept.includes(name));
-    for (const name of stale) {
-      this.writers.delete(name);
-      await this.db.dropCollection(name);
-    }
+    for (const name of stale) await this.db.dropCollection(name);
     return stale;
   }
 

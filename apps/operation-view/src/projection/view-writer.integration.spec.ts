@@ -166,23 +166,6 @@ describe('ViewWriter on the real server', () => {
     expect(decodeView(head).budget).toEqual(revised(code).budget);
   });
 
-  it('starts its next batch for a view from what it wrote, without reading it; a revision another writer appended meanwhile is still merged', async () => {
-    const code = 'RECENT-A';
-    const own = writer();
-    await own.applyBatch(seedEventsFor(seedState(code), code));
-    const newer = seedEventsFor(revised(code), code);
-    const isFigure = (e: EventEnvelope) => e.type === EVENT_TYPES.populationFigureUpserted;
-    // No head read for the view it just wrote: an append and a head write (and FerretDB's look past it).
-    const commands = await commandsOf(() => own.applyBatch(newer.filter((e) => !isFigure(e))));
-    expect(commands).toEqual({ update: 1, 'revisions.insert': 1, ...(ferretdb ? { 'revisions.find': 1 } : {}) });
-    // Another writer (another aggregator) changes the view; this one, starting from what it wrote, loses its append, reads forward and merges.
-    await writer().applyBatch(newer.filter(isFigure).slice(0, 1));
-    await own.applyBatch(newer.filter(isFigure));
-    expect(stateOf(await storedView(code))).toEqual(revised(code));
-    const seqs = (await revisions.find({ key: code }).toArray()).map((r) => r.seq).sort((a, b) => a - b);
-    expect(seqs).toEqual([1, 2, 3, 4]);
-  });
-
   it('loses no change when writers on separate connections write the same views at once, and ends as one writer would', async () => {
     // Each view is fed by several topics, whose partitions two aggregators can hold: here one
     // writes the newer budget lines and the other the newer figures, of the same views, in rounds.

@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import { EventEnvelope } from '@focus/contracts';
 import { HandleOutcome, Known, MAX_UPDATES_PER_COMMAND, revisionId, RevisionDocument, RevisionLog } from '@focus/messaging';
 import { applyEventAt } from './apply-event';
-import { BUCKETS, emptyState, ENTITY_BUCKETS, mergeState, OperationState, StateChanges, stateOf, viewVersion } from './operation-state';
+import { BUCKETS, emptyState, mergeState, OperationState, StateChanges, stateOf, viewVersion } from './operation-state';
 import { decodeView, encodeBuckets, StoredViewDocument } from './stored-view';
 
 const MAX_ATTEMPTS = 5;
@@ -11,13 +11,6 @@ const MAX_ATTEMPTS = 5;
  * holds decoded is most of what the aggregator holds, so rounds stay small.
  */
 export const VIEWS_PER_ROUND = 3 * MAX_UPDATES_PER_COMMAND;
-
-/**
- * Views a writer keeps as it last wrote them, so that the next batch for them skips reading
- * their heads: few, and small ones only (entities in all), as a decoded view costs heap.
- */
-const RECENT_VIEWS = 16;
-const RECENT_VIEW_ENTITIES = 1_000;
 
 /**
  * One write of one view: the entity states a batch changed in it, as JSON text (one field, as
@@ -48,15 +41,11 @@ export interface BatchResult {
  * each other's changes: of two appends after one revision one fails, and its writer merges
  * the winner's changes and appends again. Merging is applying events' rule (newer entity
  * state wins), so a view converges to what a rebuild makes, whatever the order of writers.
- * Every operation a batch touches is read once, a few views at a time (VIEWS_PER_ROUND), but
- * for the few it wrote last (`recent`): for those it starts from what it wrote, which is safe
- * for the same reason a head is: if another writer appended since, the append fails and the
- * view is read forward as after any lost append. Announcing is the caller's (ViewAnnouncer).
+ * Every operation a batch touches is read once, a few views at a time (VIEWS_PER_ROUND).
+ * Announcing is the caller's (ViewAnnouncer).
  */
 export class ViewWriter {
   private readonly log: RevisionLog<ViewRevision, OperationState>;
-  /** Views as this writer last wrote or read them, least recently used first. Taken out while a batch changes them. */
-  private readonly recent = new Map<string, Known<OperationState>>();
 
   constructor(
     readonly collection: Collection<StoredViewDocument>,
@@ -93,7 +82,7 @@ export class ViewWriter {
     outcomes: HandleOutcome[],
     versions: Map<string, ViewVersion>,
   ): Promise<void> {
-    let known = await this.startingPoints([...pending.keys()]);
+    let known = await this.log.heads([...pending.keys()]);
     /** Views whose head lags a revision read past it (one an aggregator appended before it died): settled even if nothing changes. */
     const behind: Array<{ key: string } & Known<OperationState>> = [];
     for (let attempt = 1; pending.size > 0; attempt++) {
@@ -113,7 +102,6 @@ export class ViewWriter {
         if (Object.keys(changes).length === 0) {
           if (held) versions.set(code, { version: viewVersion(state) });
           if (held && attempt > 1) behind.push({ key: code, ...held });
-          else if (held) this.remember(code, held);
           continue;
         }
         const seq = (held?.seq ?? 0) + 1;
@@ -125,11 +113,8 @@ export class ViewWriter {
       const lost = new Set([...after].filter(([code, { seq }]) => taken.has(revisionId(code, seq))).map(([code]) => code));
       const landed = [...after].filter(([code]) => !lost.has(code));
       const settled = await this.log.settle(landed.map(([key, { seq, value }]) => ({ key, seq, value })));
-      for (const [code, { seq, value, correlationId }] of landed) {
-        const written = settled.get(code) ?? { seq, value };
-        versions.set(code, { version: viewVersion(written.value), correlationId });
-        this.remember(code, written);
-      }
+      for (const [code, { value, correlationId }] of landed)
+        versions.set(code, { version: viewVersion(settled.get(code)?.value ?? value), correlationId });
       // The rest lost their revision to another writer: from their heads, read forward and apply again.
       pending = new Map([...pending].filter(([code]) => lost.has(code)));
       if (pending.size === 0) break;
@@ -140,32 +125,7 @@ export class ViewWriter {
         if (newest) known.set(code, newest);
       }
     }
-    if (behind.length > 0) for (const [code, written] of await this.log.settle(behind)) this.remember(code, written);
-  }
-
-  /** Where each view's batch starts: what this writer last wrote of it (taken out: a lost append must not leave a changed state here), else its head. */
-  private async startingPoints(codes: readonly string[]): Promise<Map<string, Known<OperationState>>> {
-    const known = new Map<string, Known<OperationState>>();
-    const unknown: string[] = [];
-    for (const code of codes) {
-      const held = this.recent.get(code);
-      if (held === undefined) unknown.push(code);
-      else {
-        this.recent.delete(code);
-        known.set(code, held);
-      }
-    }
-    if (unknown.length > 0) for (const [code, head] of await this.log.heads(unknown)) known.set(code, head);
-    return known;
-  }
-
-  private remember(code: string, view: Known<OperationState>): void {
-    // Two batches at once (a rebuild's partitions) may finish out of order: keep the newer.
-    if ((this.recent.get(code)?.seq ?? 0) > view.seq) return;
-    this.recent.delete(code);
-    if (entityCount(view.value) > RECENT_VIEW_ENTITIES) return;
-    this.recent.set(code, view);
-    if (this.recent.size > RECENT_VIEWS) this.recent.delete(this.recent.keys().next().value as string);
+    if (behind.length > 0) await this.log.settle(behind);
   }
 
   /** Every view's stored version (a rebuilt collection going live announces them all). */
@@ -186,12 +146,6 @@ function recordChange(changes: StateChanges, state: OperationState, path: string
   const id = path.slice(dot + 1);
   const into = (changes[bucket] ??= {}) as Record<string, unknown>;
   into[id] = (state[bucket] as Record<string, unknown>)[id];
-}
-
-function entityCount(state: OperationState): number {
-  let count = 0;
-  for (const bucket of ENTITY_BUCKETS) count += Object.keys(state[bucket]).length;
-  return count;
 }
 
 function indexesByOperation(events: readonly EventEnvelope[]): Map<string, number[]> {
