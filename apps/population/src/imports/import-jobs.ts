@@ -81,7 +81,8 @@ export class ImportJobs implements OnModuleDestroy {
     const id = job._id;
     let figuresDone = 0;
     const beat = () => this.update(id, { 'progress.figuresDone': figuresDone, aliveAt: new Date() });
-    const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
+    // Not what keeps the process alive: a stopping service does not wait for a heartbeat.
+    const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS).unref();
     const run = work((done) => (figuresDone = done))
       .then(
         (summary) => this.finish(id, { state: 'succeeded', summary, 'progress.figuresDone': figuresDone }),
