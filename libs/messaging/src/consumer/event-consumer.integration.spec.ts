@@ -1,4 +1,4 @@
-import { Kafka, Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { DLQ_HEADERS, EventEnvelope } from '@focus/contracts';
 import { cleanUp, createTopics, eventually, readTopic, testInfrastructure, testKafka, testNamespace } from '@focus/testing';
@@ -109,6 +109,43 @@ describe('event consumer on a real broker and server', () => {
     expect(await store.snapshot()).toEqual([{ _id: 'KAZ:2017:REF', version: 1, data: valid.data }]);
     expect(await MessagingMetrics.total(metrics.deadLettered)).toBe(3);
   });
+
+  it('a crash kafkajs gives up on (a dead letter the broker refuses) is started again, and nothing is skipped once it can go on', async () => {
+    const topic = ns.topic('refused-letter');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await createTopics(kafka, [topic], 1);
+      // The DLQ takes nothing bigger than 100 bytes: the letter (original bytes and headers) is refused, not retriably.
+      await admin.createTopics({
+        topics: [{ topic: `${topic}.dlq`, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '100' }] }],
+      });
+      const poison = `{"not json ${'x'.repeat(200)}`;
+      const valid = figureEvent('KAZ', 2015, 42, 1);
+      await publish(topic, [poison, valid]);
+
+      const store = new VersionedStore(client.db(ns.dbName).collection('refused_letter'));
+      const { consumer } = await consume('refused-letter', topic, store);
+      await eventually(async () => (consumer.health().state === 'crashed' ? true : undefined), 30_000, 'the crash');
+      expect(consumer.health().healthy).toBe(false);
+      expect(await store.snapshot()).toEqual([]);
+
+      // The operator fixes the DLQ; the same consumer goes on by itself, from the poison on.
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          { type: ConfigResourceTypes.TOPIC, name: `${topic}.dlq`, configEntries: [{ name: 'max.message.bytes', value: '1048588' }] },
+        ],
+      });
+      const letters = await readTopic(kafka, `${topic}.dlq`, (m) => m.length >= 1, 90_000);
+      expect(letters.map((m) => m.value)).toEqual([poison]);
+      await eventually(async () => ((await store.snapshot()).length === 1 ? true : undefined), 30_000, 'the valid event after the poison');
+      expect(await store.snapshot()).toEqual([{ _id: 'KAZ:2015:REF', version: 1, data: valid.data }]);
+      await eventually(async () => (consumer.health().state === 'running' ? true : undefined), 30_000, 'running again');
+    } finally {
+      await admin.disconnect();
+    }
+  }, 150_000);
 
   it('retries a failing handler with backoff, and dead-letters one that keeps failing or fails permanently', async () => {
     const topic = ns.topic('retries');

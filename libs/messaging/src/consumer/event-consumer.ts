@@ -54,6 +54,9 @@ export interface EventConsumerOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
+/** Between starts of a consumer kafkajs gave up on (see startAgain). */
+const RESTART_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
+
 export type ConsumerState = 'idle' | 'starting' | 'running' | 'retrying' | 'crashed' | 'stopped';
 
 export interface ConsumerHealth {
@@ -74,6 +77,7 @@ export class EventConsumer {
   private lastSignOfLife = Date.now();
   private readonly stopping = new AbortController();
   private readonly maxAttempts: number;
+  private crashesInARow = 0;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -99,12 +103,15 @@ export class EventConsumer {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       alive();
       this.state = 'running';
+      this.crashesInARow = 0;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.detail = describeError(payload.error);
-      // kafkajs restarts itself after a retriable crash; a non-retriable one ends consumption.
+      // kafkajs restarts itself after a retriable crash; after any other it has left the
+      // group for good, and a read model would silently stop following its topics.
       this.state = payload.restart ? 'starting' : 'crashed';
       this.options.log?.('error', `consumer ${groupId} crashed (restart: ${payload.restart}): ${this.detail}`);
+      if (!payload.restart && consumer === this.consumer) void this.startAgain(consumer);
     });
     consumer.on(consumer.events.STOP, () => {
       this.state = 'stopped';
@@ -117,6 +124,26 @@ export class EventConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /**
+   * A consumer of its own again after a crash kafkajs does not restart from, after a backoff
+   * growing with each one in a row: nothing is skipped, since offsets are committed only
+   * after their messages had their effect. A crash that recurs at once keeps this consumer
+   * unready (health), retrying, rather than stopped.
+   */
+  private async startAgain(crashed: Consumer): Promise<void> {
+    this.crashesInARow += 1;
+    await sleep(backoffDelay(this.crashesInARow, RESTART_BACKOFF), this.stopping.signal);
+    if (this.stopping.signal.aborted || crashed !== this.consumer) return;
+    await crashed.disconnect().catch(() => undefined);
+    this.options.log?.('warn', `consumer ${this.options.groupId}: starting again after a crash (${this.crashesInARow} in a row)`);
+    await this.start().catch((error: unknown) => {
+      this.detail = describeError(error);
+      this.state = 'crashed';
+      this.options.log?.('error', `consumer ${this.options.groupId} could not start again: ${this.detail}`);
+      if (this.consumer) void this.startAgain(this.consumer);
     });
   }
 
