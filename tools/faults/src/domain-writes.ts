@@ -1,5 +1,5 @@
 import { TOPICS, YEAR_MAX } from '@focus/contracts';
-import { eventually } from '@focus/testing';
+import { eventually, explained } from '@focus/testing';
 import { FaultStack, PROFILE, SOURCE, viewJson } from './fault-stack';
 
 /** One valid write per domain topic, through the gateway: each must be acknowledged. */
@@ -115,16 +115,35 @@ export function streamFigureWrites(f: FaultStack, { baseValue, intervalMs }: { b
   };
 }
 
-/** Every acknowledged write shows in its year's view, with its value. */
+/**
+ * Every acknowledged write shows in its year's view, with its value. A failed wait says what
+ * the view showed last, what the owner holds for that year, and what the aggregator warned of.
+ */
 export async function expectAcknowledgedInView(f: FaultStack, acknowledged: Map<number, number>, timeoutMs: number): Promise<void> {
   for (const [year, value] of acknowledged) {
-    await eventually(
+    let shown: unknown = 'no view';
+    await explained(
+      eventually(
+        async () => {
+          const json = await viewJson(f.stack, 'KAZ', year);
+          if (!json) return undefined;
+          shown = (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total;
+          return shown === value ? true : undefined;
+        },
+        timeoutMs,
+        `the view of ${year} shows ${value}`,
+      ),
       async () => {
-        const json = await viewJson(f.stack, 'KAZ', year);
-        return json && (JSON.parse(json) as { peopleOfConcern: { total: number } }).peopleOfConcern.total === value ? true : undefined;
+        const owner = (await fetch(`${f.stack.urls.population}/operations/KAZ/population`).then((r) => r.json())) as {
+          figures: Array<{ year: number; type: string; value: number; version: number }>;
+        };
+        const held = owner.figures.filter((figure) => figure.year === year && figure.type === 'REF');
+        const logged = f.stack
+          .logs('operation-view')
+          .filter((line) => /error|warn|crash/i.test(line))
+          .slice(-10);
+        return `the view showed ${String(shown)}; population holds ${JSON.stringify(held)}\nthe aggregator's last warnings:\n${logged.join('\n')}`;
       },
-      timeoutMs,
-      `the view of ${year} shows ${value}`,
     );
   }
 }
