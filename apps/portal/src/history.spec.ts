@@ -34,4 +34,12 @@ describe('figure history in the portal', () => {
     expect(earlierRevisions(revisions, '2021-06-01T00:00:00Z').map((r) => r.version)).toEqual([1]);
     expect(earlierRevisions(revisions, '2020-06-01T00:00:00Z')).toEqual([]);
   });
+
+  it('a history ahead of the view: the value the page shows is current, and nothing is earlier than it yet', () => {
+    const revisions = [revision(2, 590, '2022-01-01T00:00:00Z'), revision(1, 588, '2020-01-01T00:00:00Z')];
+    expect(earlierRevisions(revisions, undefined, 588)).toEqual([]);
+    expect(earlierRevisions(revisions, undefined, 590).map((r) => r.version)).toEqual([1]);
+    // A value the history doesn't hold (a sum, say) leaves the newest as the one shown.
+    expect(earlierRevisions(revisions, undefined, 7).map((r) => r.version)).toEqual([1]);
+  });
 });

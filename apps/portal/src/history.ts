@@ -28,21 +28,28 @@ export function figureHistoryUrl(code: string, year: number, type: string): stri
 }
 
 /** The breakdown's figures, by their population type code (the view labels them; the reference list names the codes). */
-export function breakdownTypes(view: OperationView, lang: Lang, types: readonly PopulationType[]): Array<{ label: string; type: string }> {
-  return view.peopleOfConcern.breakdown.flatMap(([label]) => {
+export function breakdownTypes(
+  view: OperationView,
+  lang: Lang,
+  types: readonly PopulationType[],
+): Array<{ label: string; type: string; value: number }> {
+  return view.peopleOfConcern.breakdown.flatMap(([label, value]) => {
     const found = types.find((t) => t.name[lang] === label);
-    return found ? [{ label, type: found.code }] : [];
+    return found ? [{ label, type: found.code, value }] : [];
   });
 }
 
 /**
  * The revisions before the one a page shows: the newest recorded at or before `asOf` (the
- * page's instant; now when absent) is the one shown, every one before it is earlier.
+ * page's instant; now when absent) with the value the page shows, every one before it is
+ * earlier. The history can answer a moment before the view has a new value: the page then
+ * shows the value it has, not yet marked revised, rather than list it as an earlier one.
  */
-export function earlierRevisions(revisions: readonly Revision[], asOf?: string): Revision[] {
+export function earlierRevisions(revisions: readonly Revision[], asOf?: string, shown?: number): Revision[] {
   const until = asOf === undefined ? Number.POSITIVE_INFINITY : Date.parse(asOf);
   const known = revisions.filter((r) => Date.parse(r.recordedAt) <= until).sort((a, b) => b.version - a.version);
-  return known.slice(1);
+  const current = shown === undefined ? -1 : known.findIndex((r) => !r.deleted && r.state?.value === shown);
+  return known.slice(Math.max(0, current) + 1);
 }
 
 /** The revised figures among a view's breakdown; a figure whose history can't be read is left unmarked. */
@@ -59,14 +66,14 @@ export async function revisedFigures(
     return [];
   }
   const found = await Promise.all(
-    breakdownTypes(view, lang, types).map(async ({ label, type }) => {
+    breakdownTypes(view, lang, types).map(async ({ label, type, value }) => {
       try {
         const response = await fetch(figureHistoryUrl(view.operation.code, view.year, type), {
           headers: { accept: 'application/json' },
           signal,
         });
         if (!response.ok) return undefined;
-        const earlier = earlierRevisions(((await response.json()) as { items: Revision[] }).items, asOf);
+        const earlier = earlierRevisions(((await response.json()) as { items: Revision[] }).items, asOf, value);
         return earlier.length ? { label, type, earlier } : undefined;
       } catch {
         return undefined;
