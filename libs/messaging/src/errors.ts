@@ -31,10 +31,23 @@ export function isInfrastructureError(error: unknown): boolean {
   if (INFRASTRUCTURE_ERRORS.has(error.name)) return true;
   const code = (error as { code?: unknown }).code;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return true;
+  if (error.name === 'MongoBulkWriteError' && isWrappedOutage(error)) return true;
   // Drivers wrap the outage they met (a bulk write's, mongoose's): judge by what they wrap.
   return error.cause !== undefined && error.cause !== error && isInfrastructureError(error.cause);
 }
 
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * A bulk write (insertMany, bulkWrite) that met an outage fails with a MongoBulkWriteError
+ * that copies the fields of what it met instead of keeping it as its cause: the network
+ * error's `beforeHandshake`, the server selection error's `reason` (a topology). A write
+ * answered 500 when the server went away just as it was sent (the MongoDB-wire fault suite).
+ */
+function isWrappedOutage(error: Error): boolean {
+  const wrapped = error as { writeErrors?: unknown[]; beforeHandshake?: unknown; reason?: { servers?: unknown } };
+  if ((wrapped.writeErrors?.length ?? 0) > 0) return false;
+  return typeof wrapped.beforeHandshake === 'boolean' || wrapped.reason?.servers instanceof Map;
 }
