@@ -67,7 +67,10 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
     // Every refusal was the clear, retryable kind; the stream saw the outage.
     expect(refused.length).toBeGreaterThan(0);
     for (const response of refused) {
-      expect(response.status).toBe(503);
+      // Any other answer fails with what the apps logged: which error was not taken for the outage.
+      const id = response.headers.get('x-request-id') ?? 'no request id';
+      const logged = response.status === 503 ? [] : (['api-gateway', 'population'] as const).flatMap((app) => linesOf(f, app, id));
+      expect({ status: response.status, logged }).toEqual({ status: 503, logged: [] });
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
@@ -75,3 +78,11 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
     await expectAcknowledgedInView(f, acknowledged, 120_000);
   });
 });
+
+/** What an app logged of one request. */
+function linesOf(f: FaultStack, app: StackApp, requestId: string): string[] {
+  return f.stack
+    .logs(app)
+    .filter((line) => line.includes(requestId))
+    .map((line) => `${app}: ${line.slice(0, 2_000)}`);
+}
