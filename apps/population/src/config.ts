@@ -7,6 +7,15 @@ export class PopulationConfig extends ServiceConfig {
   @Min(1024)
   @Max(1024 * 1024 * 1024)
   IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * How often an import answered 202 records that its process is still at it; four beats
+   * missed and it is reported interrupted.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  IMPORT_HEARTBEAT_MS = 15_000;
 }
 
 export function populationConfig(env: NodeJS.ProcessEnv = process.env): PopulationConfig {

@@ -3,14 +3,15 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
 import { randomUUID } from 'node:crypto';
+import { InjectConfig } from '@focus/service-kit';
+import { PopulationConfig } from '../config';
 import type { ImportSummary } from './population-import.service';
 
 /** Where the imports answered 202 are followed; any replica of the service reads it. */
 export const IMPORTS_COLLECTION = 'population_imports';
 
-/** How often a running import says it is still alive, and how long a silence means its process is gone. */
-const HEARTBEAT_MS = 15_000;
-const SILENT_MS = 4 * HEARTBEAT_MS;
+/** Heartbeats missed before a running import's silence means its process is gone. */
+const BEATS_MISSED = 4;
 
 export type ImportState = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
@@ -53,9 +54,12 @@ export class ImportJobs implements OnModuleDestroy {
   private readonly collection: Collection<ImportJobDocument>;
   private readonly running = new Set<Promise<void>>();
 
-  constructor(@InjectConnection() connection: Connection) {
+  private readonly heartbeatMs: number;
+
+  constructor(@InjectConnection() connection: Connection, @InjectConfig() config: PopulationConfig) {
     if (!connection.db) throw new Error('MongoDB connection has no database yet');
     this.collection = connection.db.collection<ImportJobDocument>(IMPORTS_COLLECTION);
+    this.heartbeatMs = config.IMPORT_HEARTBEAT_MS;
   }
 
   /**
@@ -82,7 +86,7 @@ export class ImportJobs implements OnModuleDestroy {
     let figuresDone = 0;
     const beat = () => this.update(id, { 'progress.figuresDone': figuresDone, aliveAt: new Date() });
     // Not what keeps the process alive: a stopping service does not wait for a heartbeat.
-    const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS).unref();
+    const heartbeat = setInterval(() => void beat(), this.heartbeatMs).unref();
     const run = work((done) => (figuresDone = done))
       .then(
         (summary) => this.finish(id, { state: 'succeeded', summary, 'progress.figuresDone': figuresDone }),
@@ -98,17 +102,23 @@ export class ImportJobs implements OnModuleDestroy {
         this.running.delete(run);
       });
     this.running.add(run);
-    return toStatus(job, now);
+    return this.statusOf(job, now);
   }
 
   async find(id: string): Promise<ImportStatus | undefined> {
     const job = await this.collection.findOne({ _id: id });
-    return job ? toStatus(job, new Date()) : undefined;
+    return job ? this.statusOf(job, new Date()) : undefined;
   }
 
   /** Imports still running when the app stops are left to be seen as interrupted: they can't be finished here. */
   onModuleDestroy(): void {
     if (this.running.size > 0) this.logger.warn(`stopping with ${this.running.size} import(s) unfinished; they will show as interrupted`);
+  }
+
+  private statusOf(job: ImportJobDocument, now: Date): ImportStatus {
+    const { _id, aliveAt, state, ...rest } = job;
+    const silent = state === 'running' && now.getTime() - new Date(aliveAt).getTime() > BEATS_MISSED * this.heartbeatMs;
+    return { id: _id, state: silent ? 'interrupted' : state, ...rest };
   }
 
   private finish(id: string, fields: Record<string, unknown>): Promise<void> {
@@ -123,10 +133,4 @@ export class ImportJobs implements OnModuleDestroy {
       this.logger.warn(`import ${id}: status not recorded: ${String(error)}`);
     }
   }
-}
-
-function toStatus(job: ImportJobDocument, now: Date): ImportStatus {
-  const { _id, aliveAt, state, ...rest } = job;
-  const silent = state === 'running' && now.getTime() - new Date(aliveAt).getTime() > SILENT_MS;
-  return { id: _id, state: silent ? 'interrupted' : state, ...rest };
 }
