@@ -1,4 +1,4 @@
-import { TOPICS } from '@focus/contracts';
+import { COUNTRIES, TOPICS } from '@focus/contracts';
 import { eventually, readTopic } from '@focus/testing';
 import { topicCounts } from './domain-writes';
 import { FaultStack, SOURCE, startFaultStack, viewJson } from './fault-stack';
@@ -7,18 +7,23 @@ import { FaultStack, SOURCE, startFaultStack, viewJson } from './fault-stack';
 // OUTBOX_RELAY_START_DELAY_MS (service-kit, off by default) holds the relay back after
 // start-up, so the kill lands between the write and the publish; the test checks that nothing
 // was published before the kill rather than assuming it. 20 s: the rest of the stack starts
-// inside it even on a loaded machine.
+// inside it even on a loaded machine. Then (issue 24) the same service killed in the middle of
+// an import it answered 202 for.
 const DELAY_MS = 20_000;
+/** An import answered 202 records its progress this often; four missed and it is reported interrupted. */
+const HEARTBEAT_MS = 500;
 
-describe('faults: a domain service killed between its write and its publish', () => {
+describe('faults: a domain service killed in the middle of its work', () => {
   let f: FaultStack;
 
   beforeAll(async () => {
-    f = await startFaultStack('faults-service-kill', { appEnv: { population: { OUTBOX_RELAY_START_DELAY_MS: String(DELAY_MS) } } });
+    f = await startFaultStack('faults-service-kill', {
+      appEnv: { population: { OUTBOX_RELAY_START_DELAY_MS: String(DELAY_MS), IMPORT_HEARTBEAT_MS: String(HEARTBEAT_MS) } },
+    });
   }, 240_000);
   afterAll(async () => f?.close());
 
-  it('every acknowledged write is published after the restart, once', async () => {
+  it('killed between its writes and their publish: every acknowledged write is published after the restart, once', async () => {
     const years = [2011, 2012, 2013, 2014, 2015, 2016];
     for (const [i, year] of years.entries()) {
       const response = await f.write('PUT', `/operations/KAZ/population/${year}/REF`, { value: 300 + i, source: SOURCE });
@@ -47,4 +52,73 @@ describe('faults: a domain service killed between its write and its publish', ()
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await topicCounts(f))[TOPICS.population]).toBe(years.length);
   });
+
+  it('an import answered 202 whose process is killed midway is reported interrupted, and importing the file again finishes it', async () => {
+    const { csv, figures } = syntheticImport('KAZ', 1951, 2020);
+    const headers = { 'content-type': 'text/csv', prefer: 'respond-async' };
+    const accepted = await f.write('POST', '/imports/population?source=Interrupted%20release', csv, headers);
+    expect(accepted.status).toBe(202);
+    const location = accepted.headers.get('location') ?? '';
+    const status = async () =>
+      (await (await f.write('GET', location.replace(/^\/api\/v1/, ''), undefined)).json()) as {
+        state?: string;
+        progress: { figures: number; figuresDone: number };
+      };
+
+    // Killed once it has written some of the file, not all of it.
+    await eventually(async () => ((await status()).progress.figuresDone > 0 ? true : undefined), 60_000, 'the import under way');
+    await f.stack.kill('population', 'SIGKILL');
+    await f.stack.start('population');
+    const interrupted = await eventually(
+      async () => {
+        const now = await status();
+        // Undefined while population starts again (the gateway answers 503 meanwhile).
+        return now.state === undefined || now.state === 'running' ? undefined : now;
+      },
+      30_000,
+      'the import no longer running',
+    );
+    expect(interrupted.state).toBe('interrupted');
+    expect(interrupted.progress.figuresDone).toBeLessThan(interrupted.progress.figures);
+
+    const again = await f.write('POST', '/imports/population?source=Interrupted%20release', csv, { 'content-type': 'text/csv' });
+    expect(again.status).toBe(201);
+    // What the killed import wrote is there already; the rest is written now.
+    const summary = (await again.json()) as { figures: Record<string, number> };
+    expect(summary.figures['unchanged']).toBeGreaterThan(0);
+    expect(summary.figures['created']).toBeGreaterThan(0);
+    const owner = (await (await fetch(`${f.stack.urls.population}/operations/KAZ/population`)).json()) as {
+      figures: Array<{ year: number; type: string; origin?: string; value: number }>;
+    };
+    const held = new Map(
+      owner.figures
+        .filter((figure) => figure.origin && ['REF', 'ASY'].includes(figure.type))
+        .map((figure) => [`${figure.year}:${figure.type}:${figure.origin}`, figure.value]),
+    );
+    expect(held).toEqual(figures);
+  }, 240_000);
 });
+
+/**
+ * A UNHCR population file for one country of asylum, refugees and asylum-seekers from twenty
+ * countries of origin over the years given: thousands of figures, an import that takes seconds.
+ */
+function syntheticImport(asylum: string, from: number, to: number): { csv: string; figures: Map<string, number> } {
+  const origins = COUNTRIES.map((country) => country.code)
+    .filter((code) => code !== asylum)
+    .slice(0, 20);
+  const rows = [
+    'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst',
+  ];
+  const figures = new Map<string, number>();
+  for (let year = from; year <= to; year++) {
+    for (const [i, origin] of origins.entries()) {
+      const refugees = 1_000 + year + i;
+      const asylumSeekers = 10 + i;
+      rows.push(`${year},Origin,${origin},${origin},Asylum,${asylum},${asylum},${refugees},${asylumSeekers},0,0,0,0,0,,0`);
+      figures.set(`${year}:REF:${origin}`, refugees);
+      figures.set(`${year}:ASY:${origin}`, asylumSeekers);
+    }
+  }
+  return { csv: `${rows.join('\n')}\n`, figures };
+}
