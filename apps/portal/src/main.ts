@@ -109,7 +109,7 @@ async function load(focusId?: string): Promise<void> {
 
 function draw(loaded: OperationView, lang: Lang): void {
   disposeCharts();
-  const rendered = renderView(loaded, lang, contributions, actions);
+  const rendered = renderView(loaded, lang, contributions, actions, !state.asOf);
   main.replaceChildren(...(state.asOf ? [renderAsOfNotice(state, lang)] : []), ...rendered.nodes);
   contributionsList = rendered.contributionsList;
   charts = rendered.mounts.map((mount) => mount());

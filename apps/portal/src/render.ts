@@ -97,7 +97,8 @@ export interface Rendered {
   contributionsList: HTMLElement;
 }
 
-export function renderView(view: OperationView, lang: Lang, contributions: LiveContribution[], actions: Actions): Rendered {
+/** `live`: the page follows new contributions (not on a page as of a past instant, which does not change). */
+export function renderView(view: OperationView, lang: Lang, contributions: LiveContribution[], actions: Actions, live = true): Rendered {
   const mounts: Mount[] = [];
   const name = operationName(view, lang);
   const place = [view.operation.region, view.operation.subregion].filter(Boolean).join(' · ');
@@ -128,7 +129,12 @@ export function renderView(view: OperationView, lang: Lang, contributions: LiveC
       'div',
       { className: 'secondary' },
       officesSection(view, lang, mounts),
-      section('contributions', t(lang, 'latestContributions'), h('p', { className: 'hint' }, t(lang, 'liveUpdates')), contributionsList),
+      section(
+        'contributions',
+        t(lang, 'latestContributions'),
+        ...(live ? [h('p', { className: 'hint live-hint' }, t(lang, 'liveUpdates'))] : []),
+        contributionsList,
+      ),
     ),
   );
   return { nodes: [intro, grid], mounts, contributionsList };

@@ -507,6 +507,8 @@ export async function checkRevisedFigure(session: PortalSession): Promise<void> 
     expect(asOf).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     await page.locator('.poc-breakdown tbody td').first().waitFor({ state: 'attached', timeout: 5_000 });
     expect((await texts(page, '.poc-breakdown tbody td'))[0]).toBe('588');
+    // A page as it stood at an instant does not follow new contributions, and does not say it does.
+    expect(await page.locator('.contributions .live-hint').count()).toBe(0);
     expect(apiCalls(opened.requests)).toContain(
       `${API_BASE}/operations/${session.code}?year=2018&lang=en&asOf=${encodeURIComponent(asOf ?? '')}`,
     );
@@ -521,6 +523,7 @@ export async function checkRevisedFigure(session: PortalSession): Promise<void> 
       await reopened.page.waitForURL((url) => !url.searchParams.has('asOf'), { timeout: 10_000 });
       await reopened.page.locator('.poc-breakdown tbody td').first().waitFor({ state: 'attached', timeout: 5_000 });
       expect((await texts(reopened.page, '.poc-breakdown tbody td'))[0]).toBe('590');
+      expect(await text(reopened.page, '.contributions .live-hint')).toBe('Updated live');
       expectCleanPage(reopened, session);
     } finally {
       await reopened.context.close();
