@@ -27,13 +27,18 @@ const INFRASTRUCTURE_ERRORS = new Set([
  * dead-lettered, or one outage would divert a whole stream into the DLQ.
  */
 export function isInfrastructureError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  return isOutage(error, 0);
+}
+
+function isOutage(error: unknown, depth: number): boolean {
+  // Causes are followed a few deep: a chain that loops must not overflow the stack.
+  if (!(error instanceof Error) || depth > 8) return false;
   if (INFRASTRUCTURE_ERRORS.has(error.name)) return true;
   const code = (error as { code?: unknown }).code;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return true;
   if (error.name === 'MongoBulkWriteError' && isWrappedOutage(error)) return true;
   // Drivers wrap the outage they met (a bulk write's, mongoose's): judge by what they wrap.
-  return error.cause !== undefined && error.cause !== error && isInfrastructureError(error.cause);
+  return error.cause !== undefined && isOutage(error.cause, depth + 1);
 }
 
 export function describeError(error: unknown): string {

@@ -1,7 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isInfrastructureError } from '@focus/messaging';
+import { describeError, isInfrastructureError } from '@focus/messaging';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, ProblemDetails, ProblemException } from './problem';
+
+const INTERNAL: ProblemDetails = {
+  type: PROBLEM_TYPES.internal,
+  title: 'Internal error',
+  status: 500,
+  detail: 'An unexpected error occurred.',
+};
 
 /** Seconds a client should wait when a server we depend on is down. */
 const RETRY_AFTER_SECONDS = 5;
@@ -27,9 +34,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { problem, headers } = toProblem(exception);
+    // Whatever goes wrong here must still answer problem+json and leave a line: a filter that
+    // throws hands the request to Fastify's last-resort 500, which says nothing anywhere.
+    let answer: ReturnType<typeof toProblem>;
+    try {
+      answer = toProblem(exception);
+    } catch (failure) {
+      answer = { problem: { ...INTERNAL }, headers: {} };
+      this.logger.error(
+        { requestId: request.id, error: describeError(exception), filterFailure: describeError(failure) },
+        'error not classified',
+      );
+    }
+    const { problem, headers } = answer;
     problem.instance ??= request.url;
-    if (problem.status >= 500) this.logger.error({ err: exception, requestId: request.id }, problem.detail ?? problem.title);
+    if (problem.status >= 500) {
+      try {
+        this.logger.error({ err: exception, requestId: request.id }, problem.detail ?? problem.title);
+      } catch (failure) {
+        this.logger.error({ requestId: request.id, error: describeError(exception), logFailure: describeError(failure) }, problem.title);
+      }
+    }
     sendProblem(reply, problem, headers);
   }
 }
@@ -76,8 +101,5 @@ export function toProblem(exception: unknown): { problem: ProblemDetails; header
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
     };
   }
-  return {
-    problem: { type: PROBLEM_TYPES.internal, title: 'Internal error', status: 500, detail: 'An unexpected error occurred.' },
-    headers: {},
-  };
+  return { problem: { ...INTERNAL }, headers: {} };
 }
