@@ -67,9 +67,17 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
     // Every refusal was the clear, retryable kind; the stream saw the outage.
     expect(refused.length).toBeGreaterThan(0);
     for (const response of refused) {
-      // Any other answer fails with what the apps logged: which error was not taken for the outage.
+      // Any other answer fails with its body and what the apps logged: which error was not taken for the outage.
       const id = response.headers.get('x-request-id') ?? 'no request id';
-      const logged = response.status === 503 ? [] : (['api-gateway', 'population'] as const).flatMap((app) => linesOf(f, app, id));
+      const logged =
+        response.status === 503
+          ? []
+          : [
+              // Problem+json from our filter, or Fastify's last-resort answer: says which path the error took.
+              `${response.headers.get('content-type')}: ${await response.text()}`,
+              ...(['api-gateway', 'population'] as const).flatMap((app) => linesOf(f, app, id)),
+              ...unexpectedErrors(f),
+            ];
       expect({ status: response.status, logged }).toEqual({ status: 503, logged: [] });
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -85,4 +93,13 @@ function linesOf(f: FaultStack, app: StackApp, requestId: string): string[] {
     .logs(app)
     .filter((line) => line.includes(requestId))
     .map((line) => `${app}: ${line.slice(0, 2_000)}`);
+}
+
+/** Population's logged errors other than the outage's own (server selection, network): what a 500 came from. */
+function unexpectedErrors(f: FaultStack): string[] {
+  return f.stack
+    .logs('population')
+    .filter((line) => line.includes('"err"') && !/"type":"Mongo(ServerSelection|Network)Error"/.test(line))
+    .slice(-3)
+    .map((line) => `population: ${line.slice(0, 3_000)}`);
 }
