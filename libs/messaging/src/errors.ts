@@ -6,7 +6,13 @@ export class PermanentError extends Error {
   override name = 'PermanentError';
 }
 
+/** The broker did not answer in time (a publish or a connect abandoned): an outage like kafkajs' own timeouts. */
+export class BrokerTimeoutError extends Error {
+  override name = 'BrokerTimeoutError';
+}
+
 const INFRASTRUCTURE_ERRORS = new Set([
+  'BrokerTimeoutError',
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
   'MongoServerSelectionError',
