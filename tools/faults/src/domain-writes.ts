@@ -1,5 +1,5 @@
 import { TOPICS, YEAR_MAX } from '@focus/contracts';
-import { eventually, explained } from '@focus/testing';
+import { eventually, explained, StackApp } from '@focus/testing';
 import { FaultStack, PROFILE, SOURCE, viewJson } from './fault-stack';
 
 /** One valid write per domain topic, through the gateway: each must be acknowledged. */
@@ -117,7 +117,8 @@ export function streamFigureWrites(f: FaultStack, { baseValue, intervalMs }: { b
 
 /**
  * Every acknowledged write shows in its year's view, with its value. A failed wait says what
- * the view showed last, what the owner holds for that year, and what the aggregator warned of.
+ * the view showed last, what the owner holds for that year, and what the aggregator and the
+ * owner warned of.
  */
 export async function expectAcknowledgedInView(f: FaultStack, acknowledged: Map<number, number>, timeoutMs: number): Promise<void> {
   for (const [year, value] of acknowledged) {
@@ -138,11 +139,20 @@ export async function expectAcknowledgedInView(f: FaultStack, acknowledged: Map<
           figures: Array<{ year: number; type: string; value: number; version: number }>;
         };
         const held = owner.figures.filter((figure) => figure.year === year && figure.type === 'REF');
-        const logged = f.stack
-          .logs('operation-view')
-          .filter((line) => /error|warn|crash/i.test(line))
-          .slice(-10);
-        return `the view showed ${String(shown)}; population holds ${JSON.stringify(held)}\nthe aggregator's last warnings:\n${logged.join('\n')}`;
+        // Warnings and errors (pino levels 40 and up): which side stopped, the relay or the aggregator.
+        const warnings = (app: StackApp) =>
+          f.stack
+            .logs(app)
+            .filter((line) => /"level":(40|50|60)/.test(line))
+            .slice(-6)
+            .map((line) => line.slice(0, 600));
+        return [
+          `the view showed ${String(shown)}; population holds ${JSON.stringify(held)}`,
+          "the aggregator's last warnings:",
+          ...warnings('operation-view'),
+          "population's last warnings:",
+          ...warnings('population'),
+        ].join('\n');
       },
     );
   }
