@@ -8,12 +8,23 @@ import { percentile } from './src/stats';
 describe('bench: its parts', () => {
   it('turns two CPU snapshots into cores busy and milliseconds per unit of work, for the machine and each app', () => {
     // /proc counts in ticks of 10 ms: 300 ticks over 2 s is 1.5 cores; 3,000 ms over 100 writes is 30 ms each.
-    const before = { at: 10_000, machineBusy: 1_000, apps: new Map([['population', 50] as const, ['api-gateway', 20] as const]) };
-    const after = { at: 12_000, machineBusy: 1_300, apps: new Map([['population', 100] as const, ['api-gateway', 30] as const]) };
+    const before = {
+      at: 10_000,
+      machineBusy: 1_000,
+      apps: new Map([['population', 50] as const, ['api-gateway', 20] as const]),
+      others: new Map([['FerretDB', 400]]),
+    };
+    const after = {
+      at: 12_000,
+      machineBusy: 1_300,
+      apps: new Map([['population', 100] as const, ['api-gateway', 30] as const]),
+      others: new Map([['FerretDB', 480]]),
+    };
     const usage = cpuUsage(before, after, 100);
     expect(usage.coresBusy).toBeCloseTo(1.5);
     expect(usage.msPerUnit).toBeCloseTo(30);
     expect(Object.fromEntries(usage.appMsPerUnit)).toEqual({ population: 5, 'api-gateway': 1 });
+    expect(Object.fromEntries(usage.othersMsPerUnit)).toEqual({ FerretDB: 8 });
   });
 
   it('builds exactly the events asked for, all valid, from all four domains, each entity in version order', () => {

@@ -59,9 +59,9 @@ export async function freshnessScenario(ctx: BenchContext): Promise<BenchRow[]> 
   }
   await Promise.all(pollers);
   if (delays.length !== total) throw new Error(`freshness: ${total - delays.length} of ${total} writes never became visible`);
-  const byApp = [...cpu.appMsPerUnit].map(([app, ms]) => `${app} ${ms.toFixed(1)}`).join(', ');
+  const split = [...cpu.appMsPerUnit, ...cpu.othersMsPerUnit].map(([who, ms]) => `${who} ${ms.toFixed(1)}`).join(', ');
   ctx.log(
-    `freshness: ${cpu.coresBusy.toFixed(2)} of ${cpu.cores} cores busy; CPU ms per write: ${cpu.msPerUnit.toFixed(1)} in all, of which ${byApp} (the rest: broker, server, bench)`,
+    `freshness: ${cpu.coresBusy.toFixed(2)} of ${cpu.cores} cores busy; CPU ms per write: ${cpu.msPerUnit.toFixed(1)} in all, of which ${split} (the rest: the kernel and other processes)`,
   );
   return [
     row('freshness', 'p50_ms', 'ms', percentile(delays, 50)),
