@@ -1,6 +1,6 @@
 import { TOPICS, YEAR_MAX } from '@focus/contracts';
-import { eventually, explained, StackApp } from '@focus/testing';
-import { FaultStack, PROFILE, SOURCE, viewJson } from './fault-stack';
+import { eventually, explained } from '@focus/testing';
+import { FaultStack, isWarningOrWorse, logLinesOf, PROFILE, SOURCE, viewJson } from './fault-stack';
 
 /** One valid write per domain topic, through the gateway: each must be acknowledged. */
 export async function writeOnEveryTopic(f: FaultStack, variant = 0): Promise<void> {
@@ -139,19 +139,13 @@ export async function expectAcknowledgedInView(f: FaultStack, acknowledged: Map<
           figures: Array<{ year: number; type: string; value: number; version: number }>;
         };
         const held = owner.figures.filter((figure) => figure.year === year && figure.type === 'REF');
-        // Warnings and errors (pino levels 40 and up): which side stopped, the relay or the aggregator.
-        const warnings = (app: StackApp) =>
-          f.stack
-            .logs(app)
-            .filter((line) => /"level":(40|50|60)/.test(line))
-            .slice(-6)
-            .map((line) => line.slice(0, 600));
+        // Which side stopped, the relay or the aggregator.
         return [
           `the view showed ${String(shown)}; population holds ${JSON.stringify(held)}`,
           "the aggregator's last warnings:",
-          ...warnings('operation-view'),
+          ...logLinesOf(f, 'operation-view', isWarningOrWorse, { last: 6, width: 600 }),
           "population's last warnings:",
-          ...warnings('population'),
+          ...logLinesOf(f, 'population', isWarningOrWorse, { last: 6, width: 600 }),
         ].join('\n');
       },
     );

@@ -5,6 +5,7 @@ import {
   readEventStream,
   ServerSentEvent,
   Stack,
+  StackApp,
   StackOptions,
   startStack,
   testKafka,
@@ -80,6 +81,23 @@ export async function startFaultStack(suite: string, options: StackOptions = {})
     },
   };
 }
+
+/**
+ * What a failure message shows of an app's log: its last `last` lines that `match`, each cut
+ * to `width` characters and named by its app (which side stopped, which path an error took).
+ */
+export function logLinesOf(
+  f: FaultStack,
+  app: StackApp,
+  match: (line: string) => boolean,
+  { last = Number.POSITIVE_INFINITY, width = 2_000 }: { last?: number; width?: number } = {},
+): string[] {
+  const lines = f.stack.logs(app).filter(match);
+  return lines.slice(Math.max(0, lines.length - last)).map((line) => `${app}: ${line.slice(0, width)}`);
+}
+
+/** Pino's warnings and errors (levels 40 and up). */
+export const isWarningOrWorse = (line: string): boolean => /"level":(40|50|60)/.test(line);
 
 /** Canonical JSON: keys sorted at every level, so equal documents give equal strings. */
 export function canonical(value: unknown): string {

@@ -1,12 +1,13 @@
 import { eventually, explained, PrivateFerretDB, StackApp } from '@focus/testing';
 import { expectAcknowledgedInView, FigureWriteStream, streamFigureWrites } from './domain-writes';
-import { FaultStack, PROFILE, startFaultStack } from './fault-stack';
+import { FaultStack, logLinesOf, PROFILE, startFaultStack } from './fault-stack';
 
 // Issue 10, item 4: the MongoDB-wire server (a private FerretDB: the shared one is never
 // stopped) down for a while during a stream of writes. Meanwhile writes are refused with 503
 // problem+json and Retry-After, readiness goes down; afterwards it comes back by itself, the
 // outboxes drain, and every acknowledged write is in the view.
 const OUTAGE_MS = 12_000;
+const OUTAGE_ERROR = /"type":"Mongo(ServerSelection|Network)Error"/;
 const WATCHED: StackApp[] = ['population', 'narratives', 'operation-view'];
 
 describe('faults: the MongoDB-wire server stopped and restarted', () => {
@@ -75,8 +76,9 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
           : [
               // Problem+json from our filter, or Fastify's last-resort answer: says which path the error took.
               `${response.headers.get('content-type')}: ${await response.text()}`,
-              ...(['api-gateway', 'population'] as const).flatMap((app) => linesOf(f, app, id)),
-              ...unexpectedErrors(f),
+              ...(['api-gateway', 'population'] as const).flatMap((app) => logLinesOf(f, app, (line) => line.includes(id))),
+              // Population's errors other than the outage's own (server selection, network): what a 500 came from.
+              ...logLinesOf(f, 'population', (line) => line.includes('"err"') && !OUTAGE_ERROR.test(line), { last: 3, width: 3_000 }),
             ];
       expect({ status: response.status, logged }).toEqual({ status: 503, logged: [] });
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -86,20 +88,3 @@ describe('faults: the MongoDB-wire server stopped and restarted', () => {
     await expectAcknowledgedInView(f, acknowledged, 120_000);
   });
 });
-
-/** What an app logged of one request. */
-function linesOf(f: FaultStack, app: StackApp, requestId: string): string[] {
-  return f.stack
-    .logs(app)
-    .filter((line) => line.includes(requestId))
-    .map((line) => `${app}: ${line.slice(0, 2_000)}`);
-}
-
-/** Population's logged errors other than the outage's own (server selection, network): what a 500 came from. */
-function unexpectedErrors(f: FaultStack): string[] {
-  return f.stack
-    .logs('population')
-    .filter((line) => line.includes('"err"') && !/"type":"Mongo(ServerSelection|Network)Error"/.test(line))
-    .slice(-3)
-    .map((line) => `population: ${line.slice(0, 3_000)}`);
-}
