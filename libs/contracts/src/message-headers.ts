@@ -23,6 +23,13 @@ export const DLQ_HEADERS = {
   failedAt: 'dlq-failed-at',
 } as const;
 
+/**
+ * Set instead of the value on a letter whose value the DLQ topic could not take (its
+ * `max.message.bytes`, counted with the headers above): the value's size in bytes, in decimal.
+ * The message itself is still on its topic, at `dlq-original-partition` and `dlq-original-offset`.
+ */
+export const DLQ_VALUE_OMITTED = 'dlq-value-omitted';
+
 /** The `dlq-reason` values: the four decode failures, then the two ways a handler gives up. */
 export const DEAD_LETTER_REASONS = [
   'invalid-json',

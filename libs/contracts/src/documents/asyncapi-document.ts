@@ -3,7 +3,7 @@ import { EventSubject } from '../envelope/event-envelope';
 import { EVENT_SOURCES, EventSource } from '../envelope/event-source';
 import { topicOfSource } from '../events/define-event';
 import { EVENT_DEFINITIONS } from '../events/event-definitions';
-import { DEAD_LETTER_REASONS, DLQ_HEADERS, EVENT_HEADERS } from '../message-headers';
+import { DEAD_LETTER_REASONS, DLQ_HEADERS, DLQ_VALUE_OMITTED, EVENT_HEADERS } from '../message-headers';
 import { OPERATION_CODE_PATTERN, UNEARMARKED_OPERATION_CODE } from '../operation-code';
 import { dlqTopicOf, Topic, TOPICS } from '../topics';
 import { JsonSchema } from '../validation/json-schema';
@@ -127,6 +127,11 @@ const DEAD_LETTER_HEADERS_SCHEMA: JsonSchema = {
     },
     [DLQ_HEADERS.attempts]: { description: 'How many times the handler ran (0 when decoding failed), in decimal.', type: 'string' },
     [DLQ_HEADERS.failedAt]: { description: 'When it was dead-lettered (ISO-8601).', type: 'string', format: 'date-time' },
+    [DLQ_VALUE_OMITTED]: {
+      description:
+        "Only on a letter without its value: the value's size in bytes, in decimal, which the DLQ topic's max.message.bytes could not take. The message is still on its topic, at the partition and offset above.",
+      type: 'string',
+    },
   },
   required: Object.values(DLQ_HEADERS),
 };

@@ -1,6 +1,6 @@
 import { ConfigResourceTypes, Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { DLQ_HEADERS, EventEnvelope } from '@focus/contracts';
+import { DLQ_HEADERS, DLQ_VALUE_OMITTED, EventEnvelope } from '@focus/contracts';
 import { cleanUp, createTopics, eventually, readTopic, testInfrastructure, testKafka, testNamespace } from '@focus/testing';
 import { PermanentError } from '../errors';
 import { MessagingMetrics } from '../metrics';
@@ -146,6 +146,40 @@ describe('event consumer on a real broker and server', () => {
       await admin.disconnect();
     }
   }, 150_000);
+
+  it('a letter too big for its DLQ goes there without its value, which stays findable on its topic, and the consumer goes on', async () => {
+    const topic = ns.topic('oversized-letter');
+    await createTopics(kafka, [topic], 1);
+    // The source takes the poison; the DLQ takes the letter's headers but not the poison with them.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [{ topic: `${topic}.dlq`, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '4096' }] }],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const poison = `{"not json ${'x'.repeat(8_000)}`;
+    const valid = figureEvent('KAZ', 2016, 7, 1);
+    await publish(topic, [poison, valid]);
+
+    const store = new VersionedStore(client.db(ns.dbName).collection('oversized_letter'));
+    await consume('oversized-letter', topic, store);
+    const [letter] = await readTopic(kafka, `${topic}.dlq`, (m) => m.length >= 1);
+    expect(letter.value).toBeNull();
+    expect(letter.headers).toMatchObject({
+      [DLQ_VALUE_OMITTED]: String(Buffer.byteLength(poison)),
+      [DLQ_HEADERS.topic]: topic,
+      [DLQ_HEADERS.partition]: '0',
+      [DLQ_HEADERS.offset]: '0',
+      [DLQ_HEADERS.reason]: 'invalid-json',
+    });
+    const [original] = await readTopic(kafka, topic, (m) => m.length >= 1);
+    expect(original).toMatchObject({ offset: letter.headers[DLQ_HEADERS.offset], value: poison });
+    await eventually(async () => ((await store.snapshot()).length === 1 ? true : undefined), 30_000, 'the valid event after the poison');
+    expect(await store.snapshot()).toEqual([{ _id: 'KAZ:2016:REF', version: 1, data: valid.data }]);
+  });
 
   it('retries a failing handler with backoff, and dead-letters one that keeps failing or fails permanently', async () => {
     const topic = ns.topic('retries');
