@@ -220,6 +220,20 @@ describe('population service', () => {
     // The figure written without an origin is replaced, not added to.
     expect(list.figures.filter((f) => f.origin === undefined)).toEqual([]);
     expect(summary).toMatchObject({ replacedWithoutOrigin: 1 });
+    // Views sum every figure of a (year, type): the replaced figure goes as soon as its operation's
+    // figures by origin are written, before the next operations' (not once the whole file is).
+    const events = await published();
+    const replaced = events.find((e) => e.type === 'population.figure.deleted' && e.subject.operationCode === 'KAZ');
+    const laterOperations = events.filter((e) => e.type !== 'population.figure.deleted' && e.subject.operationCode > 'KAZ');
+    expect(laterOperations.length).toBeGreaterThan(0);
+    expect(
+      replaced?.occurredAt.localeCompare(
+        laterOperations
+          .map((e) => e.occurredAt)
+          .sort()
+          .at(-1) ?? '',
+      ),
+    ).toBe(-1);
     expect(list.figures.find((f) => f.year === 2018 && f.type === 'REF')?.source).toEqual({
       name: 'UNHCR population statistics 2025.06.1',
       asOf: '2018-12-31',

@@ -140,41 +140,54 @@ export class PopulationImportService {
       if (!source) sources.set(year, (source = { name: options.sourceName, asOf: `${year}-12-31` }));
       return source;
     };
-    for (let start = 0; start < kept.length; start += WRITE_BATCH) {
-      const changes = kept
-        .slice(start, start + WRITE_BATCH)
-        .map((f) => figureChange(f.code, f.year, f.type, f.value, sourceOf(f.year), f.origin));
-      const counts = await this.figures.figures.putMany(changes, { correlationId: options.correlationId });
-      summary.figures.created += counts.created;
-      summary.figures.updated += counts.updated;
-      summary.figures.unchanged += counts.unchanged;
-      progress(Math.min(start + WRITE_BATCH, kept.length));
+    // Operation by operation (`kept` is sorted by operation): its figures by origin, then the
+    // removal of those they replace. Views sum every figure of a (year, type), so between the
+    // two an operation's figures are counted twice: for one operation's writes, not the whole
+    // file's.
+    let done = 0;
+    for (const figures of byOperation(kept)) {
+      for (let start = 0; start < figures.length; start += WRITE_BATCH) {
+        const changes = figures
+          .slice(start, start + WRITE_BATCH)
+          .map((f) => figureChange(f.code, f.year, f.type, f.value, sourceOf(f.year), f.origin));
+        const counts = await this.figures.figures.putMany(changes, { correlationId: options.correlationId });
+        summary.figures.created += counts.created;
+        summary.figures.updated += counts.updated;
+        summary.figures.unchanged += counts.unchanged;
+        done += changes.length;
+        progress(done);
+      }
+      await this.removeFiguresNotReported(figures, summary, options.correlationId);
     }
-    await this.removeFiguresNotReported(kept, summary, options.correlationId);
     return summary;
   }
 
-  /** Operation by operation (`kept` is sorted by operation), so only one operation's figures are held at a time. */
-  private async removeFiguresNotReported(kept: readonly OriginCount[], summary: ImportSummary, correlationId?: string): Promise<void> {
-    for (let start = 0; start < kept.length; ) {
-      const code = kept[start].code;
-      let end = start;
-      while (end < kept.length && kept[end].code === code) end++;
-      const ids = new Set<string>();
-      const groups = new Set<string>();
-      for (const f of kept.slice(start, end)) {
-        ids.add(entityIds.populationFigure(f.code, f.year, f.type, f.origin));
-        groups.add(`${f.year}:${f.type}`);
-      }
-      // By the head's own operationCode: indexed, where `state.operationCode` made FerretDB scan every figure, once per operation.
-      for (const figure of await this.figures.figures.list({ operationCode: code }, Number.MAX_SAFE_INTEGER)) {
-        if (ids.has(figure.id) || !groups.has(`${figure.state.year}:${figure.state.type}`)) continue;
-        await this.figures.figures.remove(figure.id, code, { correlationId });
-        if (figure.state.origin === undefined) summary.replacedWithoutOrigin += 1;
-        else summary.removedOrigins += 1;
-      }
-      start = end;
+  /** One operation's figures of the file: removes the figures of its (year, type)s that the file no longer reports. */
+  private async removeFiguresNotReported(figures: readonly OriginCount[], summary: ImportSummary, correlationId?: string): Promise<void> {
+    const code = figures[0].code;
+    const ids = new Set<string>();
+    const groups = new Set<string>();
+    for (const f of figures) {
+      ids.add(entityIds.populationFigure(f.code, f.year, f.type, f.origin));
+      groups.add(`${f.year}:${f.type}`);
     }
+    // By the head's own operationCode: indexed, where `state.operationCode` made FerretDB scan every figure, once per operation.
+    for (const figure of await this.figures.figures.list({ operationCode: code }, Number.MAX_SAFE_INTEGER)) {
+      if (ids.has(figure.id) || !groups.has(`${figure.state.year}:${figure.state.type}`)) continue;
+      await this.figures.figures.remove(figure.id, code, { correlationId });
+      if (figure.state.origin === undefined) summary.replacedWithoutOrigin += 1;
+      else summary.removedOrigins += 1;
+    }
+  }
+}
+
+/** `kept`'s runs of one operation each (it is sorted by operation). */
+function* byOperation(kept: readonly OriginCount[]): Generator<readonly OriginCount[]> {
+  for (let start = 0; start < kept.length; ) {
+    let end = start;
+    while (end < kept.length && kept[end].code === kept[start].code) end++;
+    yield kept.slice(start, end);
+    start = end;
   }
 }
 
