@@ -2,6 +2,7 @@ export * from './backoff';
 export * from './consumer/dead-letter';
 export * from './consumer/group-progress';
 export * from './consumer/event-consumer';
+export * from './driver-destroyed-socket';
 export * from './errors';
 export * from './kafka';
 export * from './metrics';

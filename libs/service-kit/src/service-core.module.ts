@@ -3,7 +3,7 @@ import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
 import type { Connection } from 'mongoose';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { MessagingMetrics } from '@focus/messaging';
+import { fixDriverWritesOnDestroyedSockets, MessagingMetrics } from '@focus/messaging';
 import { AppConfig, ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness';
@@ -78,6 +78,8 @@ export class AppCoreModule {
 @Module({})
 export class ServiceCoreModule {
   static forRoot(config: ServiceConfig, serviceName: string): DynamicModule {
+    // Before the first connection: else a restart of the server can leave this process without it for good.
+    fixDriverWritesOnDestroyedSockets();
     return {
       module: ServiceCoreModule,
       imports: [
