@@ -10,6 +10,16 @@ export interface KafkaConnection {
 /** kafkajs logs through this, so its lines land in the app's structured log. */
 export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
 
+/**
+ * kafkajs warnings that call for nothing, logged at debug. Every producer here is idempotent
+ * with bounded retries, and kafkajs warns at its creation, in every app at every start, that
+ * this "may invalidate EoS guarantees": a publish that runs out of retries is sent again later
+ * (by the outbox relay) as a new message, so a subscriber may get an event twice. Ours apply
+ * events by version, and the contract tells every subscriber to, so a second copy changes
+ * nothing: exactly once in effect holds.
+ */
+const NOTHING_TO_ACT_ON = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): Kafka {
   const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
     [logLevel.ERROR]: 'error',
@@ -21,7 +31,7 @@ export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): K
     ? () =>
         ({ level, log }) => {
           const { message, ...extra } = log;
-          sink(levels[level] ?? 'info', `kafkajs: ${message}`, extra);
+          sink(NOTHING_TO_ACT_ON.has(message) ? 'debug' : (levels[level] ?? 'info'), `kafkajs: ${message}`, extra);
         }
     : undefined;
   return new Kafka({
