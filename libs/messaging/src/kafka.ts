@@ -7,8 +7,10 @@ export interface KafkaConnection {
   brokers: string[];
 }
 
+type LevelName = 'error' | 'warn' | 'info' | 'debug';
+
 /** kafkajs logs through this, so its lines land in the app's structured log. */
-export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
+export type KafkaLogSink = (level: LevelName, message: string, extra: object) => void;
 
 /**
  * kafkajs warnings that call for nothing, logged at debug. Every producer here is idempotent
@@ -20,18 +22,31 @@ export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message:
  */
 const NOTHING_TO_ACT_ON = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
+const LEVELS: Record<number, LevelName> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/**
+ * kafkajs logs every error a broker answers a request with (`Response CreateTopics(…)`) as an
+ * error, the ones it retries too: a coordinator still loading, a topic another app created
+ * first. Those are warnings: kafkajs retries the request or hands the error to its caller, and
+ * what fails for good is logged as an error where it fails (a consumer's crash, a publish given up).
+ */
+function levelOf(level: number, message: string): LevelName {
+  if (NOTHING_TO_ACT_ON.has(message)) return 'debug';
+  if (level === logLevel.ERROR && message.startsWith('Response ')) return 'warn';
+  return LEVELS[level] ?? 'info';
+}
+
 export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): Kafka {
-  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-    [logLevel.ERROR]: 'error',
-    [logLevel.WARN]: 'warn',
-    [logLevel.INFO]: 'info',
-    [logLevel.DEBUG]: 'debug',
-  };
   const logCreatorFn: logCreator | undefined = sink
     ? () =>
         ({ level, log }) => {
           const { message, ...extra } = log;
-          sink(NOTHING_TO_ACT_ON.has(message) ? 'debug' : (levels[level] ?? 'info'), `kafkajs: ${message}`, extra);
+          sink(levelOf(level, message), `kafkajs: ${message}`, extra);
         }
     : undefined;
   return new Kafka({
