@@ -24,7 +24,8 @@ describe('npm start', () => {
       cwd: WORKSPACE_ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'warn' },
+      // At the level a newcomer gets: a healthy start may warn of nothing, and the apps' own streams are checked below.
+      env: { ...process.env, LOG_LEVEL: 'info' },
     });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
