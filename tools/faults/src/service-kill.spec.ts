@@ -1,4 +1,4 @@
-import { COUNTRIES, TOPICS } from '@focus/contracts';
+import { COUNTRIES, TOPICS, UNHCR_POPULATION_COLUMNS } from '@focus/contracts';
 import { eventually, readTopic } from '@focus/testing';
 import { topicCounts } from './domain-writes';
 import { FaultStack, SOURCE, startFaultStack, viewJson } from './fault-stack';
@@ -107,9 +107,7 @@ function syntheticImport(asylum: string, from: number, to: number): { csv: strin
   const origins = COUNTRIES.map((country) => country.code)
     .filter((code) => code !== asylum)
     .slice(0, 20);
-  const rows = [
-    'year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst',
-  ];
+  const rows = [UNHCR_POPULATION_COLUMNS.join(',')];
   const figures = new Map<string, number>();
   for (let year = from; year <= to; year++) {
     for (const [i, origin] of origins.entries()) {
