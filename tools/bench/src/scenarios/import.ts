@@ -1,3 +1,5 @@
+import { TOPICS } from '@focus/contracts';
+import { endOffsets } from '@focus/messaging';
 import { followImport, uploadCsv } from '../../../import/upload';
 import { BenchContext } from '../bench-context';
 import { BenchRow, row } from '../results';
@@ -9,7 +11,9 @@ const WRITE_TIMEOUT_MS = 90 * 60_000;
 
 interface ImportSummary {
   rowsRead: number;
-  figures?: { created: number; updated: number; unchanged: number };
+  figures: { created: number; updated: number; unchanged: number };
+  replacedWithoutOrigin: number;
+  removedOrigins: number;
 }
 
 /**
@@ -21,6 +25,10 @@ interface ImportSummary {
 export async function importScenario(ctx: BenchContext): Promise<BenchRow[]> {
   const file = ctx.sizes.importFile;
   ctx.log(`import: ${file} through ${ctx.api}/imports/population`);
+  const topic = `${ctx.ns.topicPrefix}${TOPICS.population}`;
+  // What earlier writes publish must not count as the import's.
+  await waitUntilProjected(ctx, TIMEOUT_MS);
+  const publishedBefore = await messagesOn(ctx, topic);
   const started = Date.now();
   const url = `${ctx.api}/imports/population`;
   const accepted = await uploadCsv({ file, url, apiKey: ctx.editorKey, respondAsync: true });
@@ -48,6 +56,11 @@ export async function importScenario(ctx: BenchContext): Promise<BenchRow[]> {
   ctx.log(
     `  written after ${((answered - started) / 1000).toFixed(1)} s: ${summary.rowsRead} rows, figures ${JSON.stringify(summary.figures)}`,
   );
+  // Every figure changed or removed is one event. Counted on the topic: the owners' readiness
+  // reports what their relay knows (its hints, its last search), and revisions past its hints
+  // wait for a search it spaces out, so an empty backlog there can come before the last publish.
+  const events = summary.figures.created + summary.figures.updated + summary.replacedWithoutOrigin + summary.removedOrigins;
+  await waitForMessages(ctx, topic, publishedBefore + events, Date.now() + TIMEOUT_MS);
   const done = await waitUntilProjected(ctx, TIMEOUT_MS);
   const seconds = (done - started) / 1000;
   ctx.log(`  in the views after ${seconds.toFixed(1)} s`);
@@ -65,4 +78,22 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`import: not written within ${ms / 60_000} min`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Messages ever published on a topic: the sum of its partitions' end offsets. */
+async function messagesOn(ctx: BenchContext, topic: string): Promise<number> {
+  const admin = ctx.kafka.admin();
+  await admin.connect();
+  try {
+    return [...(await endOffsets(admin, [topic])).values()].reduce((sum, end) => sum + end, 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitForMessages(ctx: BenchContext, topic: string, atLeast: number, deadline: number): Promise<void> {
+  for (let count = await messagesOn(ctx, topic); count < atLeast; count = await messagesOn(ctx, topic)) {
+    if (Date.now() > deadline) throw new Error(`import: ${topic} holds ${count} messages, ${atLeast} expected`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }
